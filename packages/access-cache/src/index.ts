@@ -1,0 +1,1 @@
+export { createVersionedStore, type VersionedStore } from './versioned-store.ts';

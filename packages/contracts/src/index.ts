@@ -1,0 +1,21 @@
+export {
+  EpisodePolicy,
+  OriginUrl,
+  PlanAccess,
+  PlanGrants,
+  SubscriberAccess,
+  TenantPolicy,
+} from './access-records.ts';
+export { decodeEvent, encodeEvent, InvalidEventError, isSubject } from './event-codec.ts';
+export {
+  deadLetterSubject,
+  type EventMap,
+  type EventPayload,
+  eventMap,
+  Invalidation,
+  invalidationSubject,
+  type Subject,
+  streams,
+  subjects,
+} from './event-map.ts';
+export { type RecordKind, redisKeys } from './redis-keys.ts';

@@ -1,0 +1,2 @@
+export { AppError, type ErrorCode, errors, isAppError } from './app-error.ts';
+export { type ErrorBody, errorBodySchema, toHttpError } from './http-error-mapper.ts';

@@ -1,0 +1,3 @@
+export { onShutdown, runMain } from './graceful-shutdown.ts';
+export { createMetrics, type Metrics } from './metrics-registry.ts';
+export { checkReadiness, type ReadinessCheck, type ReadinessReport } from './readiness.ts';

@@ -1,0 +1,139 @@
+# shellcheck shell=bash
+# Shared paths, logging and process helpers for scripts/stack.sh.
+# Sourced, never executed: the caller has already set `set -euo pipefail` and ROOT.
+
+STACK_DIR="${GATEHOUSE_STACK_DIR:-$ROOT/.stack}"
+TOOLS_DIR="${GATEHOUSE_TOOLS_DIR:-$HOME/.cache/gatehouse/bin}"
+LOG_DIR="$STACK_DIR/logs"
+PID_DIR="$STACK_DIR/pids"
+ENV_FILE="$STACK_DIR/env"
+
+# Every part the stack owns, in start order (down walks it backwards).
+# minio-audit is the webhook recorder MinIO posts its audit log to, so it starts first.
+STACK_PARTS=(postgres redis nats minio-audit minio stripe-mock nginx)
+
+# Loopback ports (docs/DEVELOPING.md). Several parts own more than one.
+declare -A PART_PORTS=(
+  [postgres]="55432"
+  [redis]="56379"
+  [nats]="54222 58222"
+  [minio-audit]="52600"
+  [minio]="59000 59001"
+  [stripe-mock]="52111 52112"
+  [nginx]="58081 58080"
+)
+# Seconds to wait for a part to become healthy after starting it.
+declare -A PART_TIMEOUT=(
+  [postgres]=60 [redis]=20 [nats]=30 [minio-audit]=15 [minio]=90 [stripe-mock]=30 [nginx]=20
+)
+
+say() { printf 'stack: %s\n' "$*"; }
+warn() { printf 'stack: WARNING: %s\n' "$*" >&2; }
+die() {
+  printf 'stack: ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+is_root() { [[ "$(id -u)" == 0 ]]; }
+
+now_s() { date +%s; }
+
+pid_alive() {
+  local pid="${1:-}"
+  [[ -n "$pid" && "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+}
+
+pid_dead() { ! pid_alive "${1:-}"; }
+
+read_pid() {
+  local file="$1"
+  [[ -f "$file" ]] || return 0
+  head -n1 "$file" 2>/dev/null | tr -dc '0-9'
+}
+
+# Pids of processes listening on a TCP port of 127.0.0.1/any (empty if none).
+port_pids() {
+  local port="$1"
+  ss -H -ltnp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u | tr '\n' ' ' || true
+}
+
+port_listening() {
+  local port="$1"
+  if ss -H -ltn "sport = :$port" 2>/dev/null | grep -q .; then return 0; fi
+  return 1
+}
+
+proc_desc() {
+  local pid="$1"
+  local comm
+  comm="$(ps -o comm= -p "$pid" 2>/dev/null || true)"
+  printf '%s (pid %s)' "${comm:-?}" "$pid"
+}
+
+# True when a process belongs to this stack: it runs from (cwd) or names (cmdline) a
+# directory of this stack. Used to find leftovers whose pid file was lost without ever
+# touching someone else's server that happens to use the same binary.
+proc_is_ours() {
+  local pid="$1" cwd cmd dir
+  cwd="$(readlink "/proc/$pid/cwd" 2>/dev/null || true)"
+  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
+  for dir in "$STACK_DIR" "${PG_HOME:-$STACK_DIR}"; do
+    [[ "$cwd" == "$dir" || "$cwd" == "$dir"/* ]] && return 0
+    [[ "$cmd" == *"$dir"* ]] && return 0
+  done
+  return 1
+}
+
+# All live processes that belong to this stack.
+stack_pids() {
+  local p
+  for p in /proc/[0-9]*; do
+    p="${p#/proc/}"
+    [[ "$p" == "$$" ]] && continue
+    proc_is_ours "$p" && printf '%s\n' "$p"
+  done
+  return 0
+}
+
+# Runs `check` every 0.25s until it succeeds or `timeout` seconds pass.
+wait_until() {
+  local timeout="$1"
+  shift
+  local deadline=$(($(now_s) + timeout))
+  while true; do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    (($(now_s) >= deadline)) && return 1
+    sleep 0.25
+  done
+}
+
+# Starts a long-running process detached from our session (so it outlives the shell that
+# ran `up`), with its cwd in the part's directory, and records its pid.
+# usage: launch PART CWD LOGFILE cmd args...
+launch() {
+  local part="$1" cwd="$2" log="$3"
+  shift 3
+  mkdir -p "$cwd" "$(dirname "$log")"
+  # setsid in a non-interactive shell execs in place (we are not a group leader), so $!
+  # is the server's own pid.
+  (cd "$cwd" && exec setsid "$@" </dev/null >>"$log" 2>&1) &
+  printf '%s\n' "$!" >"$PID_DIR/$part.pid"
+}
+
+# TERM, wait up to `timeout` seconds, then KILL.
+terminate_pid() {
+  local pid="$1" timeout="${2:-15}"
+  pid_alive "$pid" || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  if ! wait_until "$timeout" pid_dead "$pid"; then
+    warn "pid $pid did not stop after ${timeout}s; sending KILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait_until 5 pid_dead "$pid" || true
+  fi
+}
+
+http_ok() { curl -fsS -o /dev/null --max-time 3 "$@"; }
+
+shell_export() {
+  printf 'export %s=%q\n' "$1" "$2"
+}

@@ -70,13 +70,20 @@ proc_desc() {
   printf '%s (pid %s)' "${comm:-?}" "$pid"
 }
 
-# True when a process belongs to this stack: it runs from (cwd) or names (cmdline) a
-# directory of this stack. Used to find leftovers whose pid file was lost without ever
-# touching someone else's server that happens to use the same binary.
+# True when a process belongs to this stack: it is one of the stack's servers AND it runs
+# from (cwd) or names (cmdline) a directory of this stack. Used to find leftovers whose pid
+# file was lost without ever touching someone else's process (an editor or `tail -f` on a
+# stack log, or the same server binary started by someone else).
 proc_is_ours() {
-  local pid="$1" cwd cmd dir
-  cwd="$(readlink "/proc/$pid/cwd" 2>/dev/null || true)"
+  local pid="$1" comm cwd cmd dir
+  comm="$(cat "/proc/$pid/comm" 2>/dev/null || true)"
   cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
+  # Node names its main thread, so the recorder is recognised by its script, not its comm.
+  case "$comm" in
+  postgres | redis-server | nats-server | minio | stripe-mock | nginx) ;;
+  *) [[ "$cmd" == *minio-audit-recorder.mjs* ]] || return 1 ;;
+  esac
+  cwd="$(readlink "/proc/$pid/cwd" 2>/dev/null || true)"
   for dir in "$STACK_DIR" "${PG_HOME:-$STACK_DIR}"; do
     [[ "$cwd" == "$dir" || "$cwd" == "$dir"/* ]] && return 0
     [[ "$cmd" == *"$dir"* ]] && return 0

@@ -28,7 +28,7 @@ interface VersionedRecord {
 
 export interface VersionedStore {
   /** Stores `record` under `key` unless a record with an equal or greater version is there. */
-  putIfNewer(key: string, record: VersionedRecord, ttlMs?: number): Promise<boolean>;
+  putIfNewer<R extends VersionedRecord>(key: string, record: R, ttlMs?: number): Promise<boolean>;
   /** Reads several records in one round trip; a missing or unreadable key is `undefined`. */
   getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]>;
   get<T>(key: string): Promise<T | undefined>;

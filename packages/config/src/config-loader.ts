@@ -45,7 +45,7 @@ function describeProblems(schema: EnvSchema, value: unknown): string[] {
     }
     const name = error.instancePath.replace(/^\//, '').split('/')[0] ?? '(root)';
     if (!problems.has(name)) {
-      const description = schema.properties[name]?.description;
+      const description = (schema.properties[name] as { description?: string } | undefined)?.description;
       problems.set(name, `${name} ${error.message}${description ? ` (${description})` : ''}`);
     }
   }
@@ -58,7 +58,7 @@ export function describeConfig(schema: EnvSchema): string {
     .map(([name, property]) => {
       const required = schema.required?.includes(name) && !('default' in property) ? 'required' : 'optional';
       const fallback = 'default' in property ? ` (default: ${JSON.stringify(property.default)})` : '';
-      return `${name} — ${required}${fallback}: ${property.description ?? ''}`;
+      return `${name} — ${required}${fallback}: ${(property as { description?: string }).description ?? ''}`;
     })
     .join('\n');
 }

@@ -39,10 +39,30 @@ valid_part() {
   return 1
 }
 
+# The checkout whose stack a process belongs to, when it is another Gatehouse checkout's
+# stack (its cwd or arguments lie under <checkout>/.stack).
+other_stack_root() {
+  local pid="$1" path root
+  while IFS= read -r path; do
+    [[ "$path" == /*/.stack || "$path" == /*/.stack/* ]] || continue
+    root="${path%%/.stack*}"
+    if [[ "$root" != "$ROOT" && -f "$root/scripts/stack.sh" ]]; then
+      printf '%s' "$root"
+      return 0
+    fi
+  done < <(
+    readlink "/proc/$pid/cwd" 2>/dev/null || true
+    tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null || true
+  )
+  return 1
+}
+
 # Refuses to start a part whose port another program holds; clears leftovers of our own
-# (a process of this stack whose pid file was lost).
+# (a process of this stack whose pid file was lost). The stack of another checkout on the
+# same machine (CI runs in a fresh clone beside the work tree) is stopped with that
+# checkout's own script when CI=true or GATEHOUSE_STACK_TAKEOVER=1, else named.
 check_ports_free() {
-  local part="$1" port pid pids foreign
+  local part="$1" port pid pids foreign other
   for port in ${PART_PORTS[$part]}; do
     port_listening "$port" || continue
     pids="$(port_pids "$port")"
@@ -51,6 +71,13 @@ check_ports_free() {
       if proc_is_ours "$pid"; then
         warn "$part: port $port held by a leftover of this stack, $(proc_desc "$pid"); stopping it"
         terminate_pid "$pid" 10
+      elif other="$(other_stack_root "$pid")"; then
+        if [[ "${CI:-}" == true || "${GATEHOUSE_STACK_TAKEOVER:-}" == 1 ]]; then
+          warn "$part: port $port held by the stack of another checkout ($other); stopping that stack"
+          bash "$other/scripts/stack.sh" down >&2 || true
+        else
+          fail_part "$part" "port $port is held by the stack of another checkout ($other): stop it with 'bash $other/scripts/stack.sh down' or set GATEHOUSE_STACK_TAKEOVER=1"
+        fi
       else
         foreign+="$(proc_desc "$pid") "
       fi
@@ -59,8 +86,8 @@ check_ports_free() {
     if [[ -n "$foreign" ]]; then
       fail_part "$part" "port $port is taken by a foreign process: ${foreign% }; stop it or free the port"
     fi
-    wait_until 5 bash -c "! ss -H -ltn 'sport = :$port' | grep -q ." ||
-      fail_part "$part" "port $port still in use after stopping our leftover"
+    wait_until 10 bash -c "! ss -H -ltn 'sport = :$port' | grep -q ." ||
+      fail_part "$part" "port $port still in use after stopping the previous holder"
   done
 }
 

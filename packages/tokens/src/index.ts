@@ -7,3 +7,13 @@ export {
 } from './download-token.ts';
 export { type Keyring, parseKeyring } from './keyring.ts';
 export type { VerifyFailure } from './signed-token.ts';
+export {
+  SECURE_LINK_DIRECTIVE,
+  SECURE_LINK_MD5_EXPRESSION,
+  SECURE_LINK_MD5_EXPRESSION_WITH_IP,
+  SECURE_LINK_SECRET_PLACEHOLDER,
+  type SecureLink,
+  type SecureLinkInput,
+  secureLinkMd5Directive,
+  signSecureLink,
+} from './secure-link.ts';

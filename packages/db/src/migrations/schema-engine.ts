@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { DatabaseTarget } from './database-url.ts';
 import { toAdapterConfig } from './database-url.ts';
+import { MigrationAdapterFactory } from './migration-adapter-factory.ts';
 
 export type SchemaEngine = glue.SchemaEngine;
 
@@ -40,7 +40,9 @@ export interface EngineOptions {
 /** A schema engine connected to `target` through the pg driver adapter. */
 export async function openSchemaEngine(options: EngineOptions): Promise<SchemaEngine> {
   const mod = await loadEngineModule();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(toAdapterConfig(options.target)));
+  const adapter = bindMigrationAwareSqlAdapterFactory(
+    new MigrationAdapterFactory(toAdapterConfig(options.target)),
+  );
   const log = options.log ?? (() => {});
   return mod.SchemaEngine.new({ datamodels: options.schemaFiles }, log, adapter);
 }

@@ -1,0 +1,9 @@
+export {
+  countMinioGets,
+  type MinioGetObject,
+  type ReadMinioAuditOptions,
+  readMinioAudit,
+} from './minio-audit.ts';
+export { stackControl } from './stack-control.ts';
+export { type StackEnv, StackEnvError, type StackPart, stackEnv } from './stack-env.ts';
+export { uniqueId, type WaitForOptions, waitFor } from './test-helpers.ts';

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# THE test command (`npm test`): brings up the local stack, prepares the database,
+# type-checks, lints, then runs every test file in one node:test run.
+# Narrow the run with TEST_FILES (space-separated files or globs), e.g.
+#   TEST_FILES='packages/testkit/test/*.test.ts' npm test
+# Exit code: the first failing step's, else the test runner's.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+step() { printf '\n== %s\n' "$*"; }
+
+# npm scripts put node_modules/.bin (Node 24) first on PATH; make that true when this
+# script is run directly too.
+export PATH="$ROOT/node_modules/.bin:$PATH"
+
+step "local stack"
+bash scripts/stack.sh up
+set -a
+# shellcheck disable=SC1091
+source .stack/env
+set +a
+
+has_db_script() {
+  node -e 'const s = require("./packages/db/package.json").scripts ?? {}; process.exit(s[process.argv[1]] ? 0 : 1)' "$1" 2>/dev/null
+}
+if [[ -f packages/db/package.json ]]; then
+  for script in generate migrate:deploy; do
+    if has_db_script "$script"; then
+      step "npm run $script -w @gatehouse/db"
+      npm run --silent "$script" -w @gatehouse/db
+    fi
+  done
+fi
+
+step "typecheck: tsc -p tsconfig.json"
+npx tsc -p tsconfig.json
+
+step "lint: biome check ."
+npx biome check .
+
+# Only globs that match something: node --test fails on a pattern with no file.
+shopt -s nullglob globstar
+patterns=()
+if [[ -n "${TEST_FILES:-}" ]]; then
+  read -r -a patterns <<<"$TEST_FILES"
+else
+  patterns=(
+    'packages/*/src/**/*.test.ts'
+    'packages/*/test/**/*.test.ts'
+    'services/*/src/**/*.test.ts'
+    'services/*/test/**/*.test.ts'
+    'e2e/**/*.test.ts'
+    'scripts/test/**/*.test.ts'
+  )
+fi
+args=()
+for pattern in "${patterns[@]}"; do
+  # shellcheck disable=SC2206 # the pattern is expanded here on purpose
+  matches=($pattern)
+  ((${#matches[@]} > 0)) && args+=("$pattern")
+done
+if ((${#args[@]} == 0)); then
+  echo "test.sh: no test file matches: ${patterns[*]}" >&2
+  exit 1
+fi
+
+step "node --test ${args[*]}"
+node --version
+status=0
+node --test --test-reporter=spec --test-concurrency=1 "${args[@]}" || status=$?
+exit "$status"

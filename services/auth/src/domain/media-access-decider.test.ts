@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, test } from 'node:test';
+import type { EpisodePolicy, PlanGrants, SubscriberAccess, TenantPolicy } from '@gatehouse/contracts';
+import { type DecisionInput, decideMediaAccess, decideWithoutPlans } from './media-access-decider.ts';
+
+const now = 1_800_000_000_000;
+const tenantId = randomUUID();
+const otherTenant = randomUUID();
+const subscriberId = randomUUID();
+const showId = randomUUID();
+const episodeId = randomUUID();
+const planId = randomUUID();
+const claims = { tenantId, subscriberId, generation: 3 };
+
+const subscriber = (over: Partial<SubscriberAccess> = {}): SubscriberAccess => ({
+  tenantId,
+  subscriberId,
+  generation: 3,
+  plans: [{ planId, until: null }],
+  lifecycle: 'active',
+  version: 1,
+  ...over,
+});
+const media = { storage: 's3' as const, objectKey: 'o/abc', contentType: 'audio/mpeg', byteSize: 10, fileName: 'ep.mp3' };
+const episode = (over: Partial<EpisodePolicy> = {}): EpisodePolicy => ({
+  tenantId,
+  showId,
+  episodeId,
+  status: 'published',
+  visibility: 'premium',
+  publicFrom: null,
+  publishedAt: now - 1000,
+  media,
+  version: 1,
+  ...over,
+});
+const plan = (over: Partial<PlanGrants> = {}): PlanGrants => ({
+  tenantId,
+  planId,
+  showIds: [showId],
+  episodeIds: [],
+  version: 1,
+  ...over,
+});
+const tenant = (over: Partial<TenantPolicy> = {}): TenantPolicy => ({ tenantId, status: 'active', version: 1, ...over });
+
+interface Row {
+  name: string;
+  input?: Partial<DecisionInput>;
+  plans?: (PlanGrants | undefined)[];
+  expect: { grant: true; via: string } | { grant: false; status: number; reason: string };
+}
+
+const rows: Row[] = [
+  { name: 'premium, plan grants the show', expect: { grant: true, via: 'plan' } },
+  {
+    name: 'premium, plan grants only this episode',
+    plans: [plan({ showIds: [], episodeIds: [episodeId] })],
+    expect: { grant: true, via: 'plan' },
+  },
+  {
+    name: 'premium, plan grants another show',
+    plans: [plan({ showIds: [randomUUID()] })],
+    expect: { grant: false, status: 403, reason: 'not_entitled' },
+  },
+  {
+    name: 'premium, plan record missing',
+    plans: [undefined],
+    expect: { grant: false, status: 403, reason: 'not_entitled' },
+  },
+  {
+    name: 'premium, plan record of another tenant',
+    plans: [plan({ tenantId: otherTenant })],
+    expect: { grant: false, status: 403, reason: 'not_entitled' },
+  },
+  {
+    name: 'premium, no plans at all',
+    input: { subscriber: subscriber({ plans: [] }) },
+    expect: { grant: false, status: 403, reason: 'not_entitled' },
+  },
+  {
+    name: 'cancel at period end: until in the future grants',
+    input: { subscriber: subscriber({ plans: [{ planId, until: now + 1 }] }) },
+    expect: { grant: true, via: 'plan' },
+  },
+  {
+    name: 'cancel at period end: until passed denies',
+    input: { subscriber: subscriber({ plans: [{ planId, until: now }] }) },
+    expect: { grant: false, status: 403, reason: 'not_entitled' },
+  },
+  {
+    name: 'public episode: any valid subscriber of the tenant, even without plans',
+    input: { subscriber: subscriber({ plans: [] }), episode: episode({ visibility: 'public' }) },
+    expect: { grant: true, via: 'public' },
+  },
+  {
+    name: 'early access: premium becomes public at publicFrom',
+    input: { subscriber: subscriber({ plans: [] }), episode: episode({ publicFrom: now }) },
+    expect: { grant: true, via: 'early_access' },
+  },
+  {
+    name: 'early access: before publicFrom it is still premium',
+    input: { subscriber: subscriber({ plans: [] }), episode: episode({ publicFrom: now + 1 }) },
+    expect: { grant: false, status: 403, reason: 'not_entitled' },
+  },
+  {
+    name: 'token of another tenant',
+    input: { claims: { ...claims, tenantId: otherTenant } },
+    expect: { grant: false, status: 403, reason: 'other_tenant' },
+  },
+  {
+    name: 'subscriber record of another tenant',
+    input: { subscriber: subscriber({ tenantId: otherTenant }), episode: episode({ visibility: 'public' }) },
+    expect: { grant: false, status: 403, reason: 'other_tenant' },
+  },
+  {
+    name: 'unknown subscriber',
+    input: { subscriber: undefined },
+    expect: { grant: false, status: 403, reason: 'unknown_subscriber' },
+  },
+  {
+    name: 'rotated: token generation older',
+    input: { subscriber: subscriber({ generation: 4 }) },
+    expect: { grant: false, status: 410, reason: 'rotated' },
+  },
+  {
+    name: 'rotated wins over a missing episode',
+    input: { subscriber: subscriber({ generation: 4 }), episode: undefined },
+    expect: { grant: false, status: 410, reason: 'rotated' },
+  },
+  {
+    name: 'tenant suspended',
+    input: { tenant: tenant({ status: 'suspended' }) },
+    expect: { grant: false, status: 403, reason: 'tenant_suspended' },
+  },
+  { name: 'tenant record missing', input: { tenant: undefined }, expect: { grant: true, via: 'plan' } },
+  {
+    name: 'episode unknown',
+    input: { episode: undefined },
+    expect: { grant: false, status: 404, reason: 'episode_not_found' },
+  },
+  {
+    name: 'episode record for another id',
+    input: { episodeId: randomUUID() },
+    expect: { grant: false, status: 404, reason: 'episode_not_found' },
+  },
+  {
+    name: 'draft',
+    input: { episode: episode({ status: 'draft' }) },
+    expect: { grant: false, status: 404, reason: 'episode_not_found' },
+  },
+  {
+    name: 'removed',
+    input: { episode: episode({ status: 'removed', visibility: 'public' }) },
+    expect: { grant: false, status: 404, reason: 'episode_not_found' },
+  },
+  {
+    name: 'scheduled in the future',
+    input: { episode: episode({ publishedAt: now + 1, visibility: 'public' }) },
+    expect: { grant: false, status: 404, reason: 'episode_not_found' },
+  },
+  {
+    name: 'published with no schedule',
+    input: { episode: episode({ publishedAt: null }) },
+    expect: { grant: true, via: 'plan' },
+  },
+  {
+    name: 'no media yet',
+    input: { episode: episode({ media: null, visibility: 'public' }) },
+    expect: { grant: false, status: 404, reason: 'episode_not_found' },
+  },
+  {
+    name: 'wrong file name',
+    input: { fileName: 'other.mp3' },
+    expect: { grant: false, status: 404, reason: 'episode_not_found' },
+  },
+  {
+    name: 'file name not given (download links): episode file is used',
+    input: { fileName: undefined },
+    expect: { grant: true, via: 'plan' },
+  },
+];
+
+describe('media access decider', () => {
+  for (const row of rows) {
+    test(row.name, () => {
+      const input: DecisionInput = {
+        claims,
+        episodeId,
+        fileName: 'ep.mp3',
+        subscriber: subscriber(),
+        episode: episode(),
+        tenant: tenant(),
+        now,
+        ...row.input,
+      };
+      const decision = decideMediaAccess(input, row.plans ?? [plan()]);
+      if (row.expect.grant) {
+        assert.equal(decision.grant, true);
+        assert.equal(decision.grant && decision.via, row.expect.via);
+        assert.equal(decision.grant && decision.media, media);
+      } else {
+        assert.deepEqual(decision, row.expect);
+      }
+    });
+  }
+
+  test('plans are only needed for premium episodes with live plans', () => {
+    const base = { claims, episodeId, fileName: 'ep.mp3', subscriber: subscriber(), tenant: tenant(), now };
+    assert.deepEqual(decideWithoutPlans({ ...base, episode: episode() }), { needPlans: [planId] });
+    assert.equal('needPlans' in decideWithoutPlans({ ...base, episode: episode({ visibility: 'public' }) }), false);
+    const expired = subscriber({ plans: [{ planId, until: now - 1 }, { planId: 'p2', until: null }] });
+    assert.deepEqual(decideWithoutPlans({ ...base, subscriber: expired, episode: episode() }), { needPlans: ['p2'] });
+  });
+});

@@ -52,7 +52,7 @@ other_stack_root() {
     fi
   done < <(
     readlink "/proc/$pid/cwd" 2>/dev/null || true
-    tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null || true
+    tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" || true
   )
   return 1
 }
@@ -111,7 +111,7 @@ await_part() {
 ensure_part() {
   local part="$1" pid t0
   pid="$(part_pid "$part")"
-  if pid_alive "$pid"; then
+  if ours_alive "$pid"; then
     await_part "$part"
     RESULT[$part]="reused"
     if [[ "$part" == nginx ]] && reload_nginx_if_changed; then
@@ -171,7 +171,7 @@ print_table() {
   printf '\n%-12s %-14s %-8s %-13s %s\n' PART STATE PID PORTS LOG
   for part in "${STACK_PARTS[@]}"; do
     pid="$(part_pid "$part")"
-    pid_alive "$pid" || pid="-"
+    ours_alive "$pid" || pid="-"
     state="${RESULT[$part]:-}"
     if [[ -z "$state" ]]; then
       if [[ "$pid" != "-" ]] && "health_$part" >/dev/null 2>&1; then state="up"; else state="down"; fi
@@ -221,7 +221,7 @@ cmd_down() {
   for ((i = ${#STACK_PARTS[@]} - 1; i >= 0; i--)); do
     part="${STACK_PARTS[$i]}"
     pid="$(part_pid "$part")"
-    if pid_alive "$pid"; then
+    if ours_alive "$pid"; then
       say "stopping $part (pid $pid)"
       stop_part "$part"
     fi
@@ -244,9 +244,12 @@ cmd_down() {
     done
   done
   if [[ "$purge" == --purge ]]; then
-    say "purging $STACK_DIR${PG_OUTSIDE_HOME:+ and $PG_OUTSIDE_HOME}"
+    say "purging $STACK_DIR"
     rm -rf "$STACK_DIR"
-    [[ -n "${PG_OUTSIDE_HOME:-}" ]] && rm -rf "$PG_OUTSIDE_HOME"
+    if [[ -d "$PG_OUTSIDE_HOME" ]]; then
+      say "purging $PG_OUTSIDE_HOME (postgres data outside the repo)"
+      rm -rf "$PG_OUTSIDE_HOME"
+    fi
   fi
   ((leftover == 0)) || die "down: some stack processes or ports remain (see above)"
   say "down: no stack process left${purge:+; .stack purged}"
@@ -262,7 +265,7 @@ cmd_status() {
   print_table
   local part
   for part in "${STACK_PARTS[@]}"; do
-    pid_alive "$(part_pid "$part")" && "health_$part" >/dev/null 2>&1 || exit 1
+    ours_alive "$(part_pid "$part")" && "health_$part" >/dev/null 2>&1 || exit 1
   done
 }
 
@@ -284,7 +287,7 @@ cmd_stop() {
   resolve_pg_home
   PG_BIN_DIR="$(find_pg_bin_dir)"
   pid="$(part_pid "$part")"
-  if ! pid_alive "$pid"; then
+  if ! ours_alive "$pid"; then
     say "$part: not running"
     return 0
   fi
@@ -299,7 +302,7 @@ cmd_stop() {
 
 cmd_reload_nginx() {
   prepare
-  if ! pid_alive "$(part_pid nginx)"; then
+  if ! ours_alive "$(part_pid nginx)"; then
     ensure_part nginx
     say "nginx: ${RESULT[nginx]}"
     return 0

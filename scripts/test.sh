@@ -3,7 +3,8 @@
 # type-checks, lints, then runs every test file in one node:test run.
 # Narrow the run with TEST_FILES (space-separated files or globs), e.g.
 #   TEST_FILES='packages/testkit/test/*.test.ts' npm test
-# Exit code: the first failing step's, else the test runner's.
+# Exit code: the test runner's; if the tests pass but the type-check or lint failed, 1.
+# (Type and lint errors do not stop the tests, so one run shows every problem.)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,11 +35,12 @@ if [[ -f packages/db/package.json ]]; then
   done
 fi
 
+failed_checks=()
 step "typecheck: tsc -p tsconfig.json"
-npx tsc -p tsconfig.json
+npx tsc -p tsconfig.json || failed_checks+=("typecheck (tsc)")
 
 step "lint: biome check ."
-npx biome check .
+npx biome check . || failed_checks+=("lint (biome)")
 
 # Only globs that match something: node --test fails on a pattern with no file.
 shopt -s nullglob globstar
@@ -70,4 +72,8 @@ step "node --test ${args[*]}"
 node --version
 status=0
 node --test --test-reporter=spec --test-concurrency=1 "${args[@]}" || status=$?
+if ((${#failed_checks[@]} > 0)); then
+  echo "test.sh: FAILED ${failed_checks[*]} (see above)" >&2
+  ((status != 0)) || status=1
+fi
 exit "$status"

@@ -2,6 +2,11 @@
 # Shared paths, logging and process helpers for scripts/stack.sh.
 # Sourced, never executed: the caller has already set `set -euo pipefail` and ROOT.
 
+# CI may run without HOME; Go and the tool dir need one.
+if [[ -z "${HOME:-}" ]]; then
+  HOME="$(getent passwd "$(id -u)" | cut -d: -f6)"
+  export HOME
+fi
 STACK_DIR="${GATEHOUSE_STACK_DIR:-$ROOT/.stack}"
 TOOLS_DIR="${GATEHOUSE_TOOLS_DIR:-$HOME/.cache/gatehouse/bin}"
 LOG_DIR="$STACK_DIR/logs"
@@ -77,7 +82,7 @@ proc_desc() {
 proc_is_ours() {
   local pid="$1" comm cwd cmd dir
   comm="$(cat "/proc/$pid/comm" 2>/dev/null || true)"
-  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
+  cmd="$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" || true)"
   # Node names its main thread, so the recorder is recognised by its script, not its comm.
   case "$comm" in
   postgres | redis-server | nats-server | minio | stripe-mock | nginx) ;;
@@ -90,6 +95,10 @@ proc_is_ours() {
   done
   return 1
 }
+
+# A pid file's process is only ours if it still is one of our servers: after a reboot the
+# number may belong to something else entirely.
+ours_alive() { pid_alive "${1:-}" && proc_is_ours "$1"; }
 
 # All live processes that belong to this stack.
 stack_pids() {

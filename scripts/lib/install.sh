@@ -15,7 +15,6 @@ MINIO_BIN="$TOOLS_DIR/minio"
 NATS_SERVER_BIN="$TOOLS_DIR/nats-server"
 STRIPE_MOCK_BIN="$TOOLS_DIR/stripe-mock"
 
-# Debian package → a command or file that proves it is usable.
 DEB_PACKAGES=(nginx redis-server redis-tools postgresql curl iproute2 procps util-linux)
 
 deb_installed() {
@@ -41,10 +40,22 @@ ensure_debian_packages() {
     tail -n 20 "$LOG_DIR/apt-get.log" >&2
     die "apt-get update failed — log: $LOG_DIR/apt-get.log"
   }
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$LOG_DIR/apt-get.log" 2>&1 || {
+  # The packages' own services (system nginx on :80, redis on :6379, a postgres cluster on
+  # :5432) are not wanted, and failing to start one would fail the install: forbid service
+  # starts during the install (Debian's policy-rc.d convention) unless a policy exists.
+  local policy=/usr/sbin/policy-rc.d own_policy=""
+  if [[ ! -e "$policy" ]]; then
+    printf '#!/bin/sh\n# temporary, scripts/stack.sh: no service starts during apt-get install\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    own_policy=1
+  fi
+  local rc=0
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$LOG_DIR/apt-get.log" 2>&1 || rc=$?
+  [[ -n "$own_policy" ]] && rm -f "$policy"
+  if ((rc != 0)); then
     tail -n 20 "$LOG_DIR/apt-get.log" >&2
     die "apt-get install ${missing[*]} failed — log: $LOG_DIR/apt-get.log"
-  }
+  fi
   say "installed ${missing[*]} in $(($(now_s) - t0))s"
 }
 

@@ -155,7 +155,7 @@ SQL
 stop_postgres() {
   local pid
   pid="$(part_pid postgres)"
-  pid_alive "$pid" || return 0
+  ours_alive "$pid" || return 0
   as_pg "$PG_BIN_DIR/pg_ctl" -D "$PG_DATA" stop -m fast -w -t 30 -s >>"$PG_LOG_FILE" 2>&1 || true
   terminate_pid "$pid" 10
 }

@@ -10,6 +10,7 @@ import {
   oneLineError,
   parseDatabaseUrl,
 } from '../src/migrations/index.ts';
+import { takeEnginePanic } from '../src/migrations/schema-engine.ts';
 
 async function main(argv: readonly string[]): Promise<number> {
   let command: ReturnType<typeof parseMigrateArgs>;
@@ -48,6 +49,14 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log(`migrate: created and applied ${result.created} (${result.file})`);
   return 0;
 }
+
+// A Rust panic inside the wasm engine surfaces as an uncaught 'unreachable' RuntimeError
+// from one of its async tasks, outside any promise we await: report it as one line too.
+process.on('uncaughtException', (err) => {
+  const panic = takeEnginePanic();
+  console.error(`migrate: schema engine failed: ${panic ? oneLineError(panic) : oneLineError(err)}`);
+  process.exit(1);
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

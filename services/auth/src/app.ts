@@ -7,17 +7,78 @@ import {
   type ReadinessCheck,
   requestMetricsHook,
 } from '@gatehouse/observability';
+import type { Keyring } from '@gatehouse/tokens';
 import Fastify from 'fastify';
+import { AccessChecker } from './domain/access-checker.ts';
+import { AccessReader, type RecordSource, type SubscriberColdLoader } from './domain/access-reader.ts';
+import { type OriginIssuer, OriginResolver } from './domain/origin-resolver.ts';
+import { RecordCache } from './domain/record-cache.ts';
+import { downloadLinksRoutes } from './routes/download-links.routes.ts';
+import { edgeAuthorizeRoutes } from './routes/edge-authorize.routes.ts';
+import { edgeDownloadRoutes } from './routes/edge-download.routes.ts';
+import { edgeMediaRoutes } from './routes/edge-media.routes.ts';
+import type { RouteDeps } from './routes/route-deps.ts';
+
+/** Tunables of the answer path (from auth.config.ts in main.ts; tests use `defaultAuthSettings`). */
+export interface AuthAppSettings {
+  cacheMaxEntries: number;
+  subscriberMaxAgeMs: number;
+  policyMaxAgeMs: number;
+  originMinRemainingMs: number;
+  downloadLinkTtlS: number;
+  publicBaseUrl: string;
+}
+
+export const defaultAuthSettings: AuthAppSettings = {
+  cacheMaxEntries: 100_000,
+  subscriberMaxAgeMs: 1_000,
+  policyMaxAgeMs: 5_000,
+  originMinRemainingMs: 15 * 60_000,
+  downloadLinkTtlS: 300,
+  publicBaseUrl: 'http://127.0.0.1:58080',
+};
 
 /** Everything the auth app needs, built by `main.ts` (or a test) and passed in. */
 export interface AuthAppDeps {
   logger: Logger;
   readiness: readonly ReadinessCheck[];
+  keyring: Keyring;
+  /** The Redis validity cache (`createVersionedStore(redis)`). */
+  store: RecordSource;
+  /** Media's `POST /internal/v1/origins`. */
+  originIssuer: OriginIssuer;
+  /** Postgres rebuild of a missing subscriber record (projector side); absent: missing denies. */
+  coldLoader?: SubscriberColdLoader;
+  settings?: Partial<AuthAppSettings>;
+  now?: () => number;
+}
+
+/** What the projector and the invalidation broadcast may do to this replica's in-process cache. */
+export interface AccessCacheControl {
+  invalidate(redisKeys: Iterable<string>): void;
+  flush(): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    accessCache: AccessCacheControl;
+  }
 }
 
 /** Builds the auth service's HTTP app. Reads no configuration and opens no connection itself. */
 export function buildApp(deps: AuthAppDeps) {
-  const app = Fastify({ loggerInstance: deps.logger, disableRequestLogging: true, return503OnClosing: true });
+  const settings = { ...defaultAuthSettings, ...deps.settings };
+  const now = deps.now ?? Date.now;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+    // nginx keeps upstream connections open (keepalive_timeout 60s by default): stay open longer
+    // than it does so nginx, not us, closes idle connections and never races a reused socket.
+    keepAliveTimeout: 65_000,
+    // Download tokens are ~100 characters, more than find-my-way's default of 100.
+    routerOptions: { maxParamLength: 1024 },
+  });
   const metrics = createMetrics('auth');
 
   app.setErrorHandler(httpErrorHandler);
@@ -25,6 +86,36 @@ export function buildApp(deps: AuthAppDeps) {
   app.addHook('onResponse', requestMetricsHook(metrics));
 
   for (const route of operationalRoutes({ checks: deps.readiness, metrics })) app.route(route);
+
+  const cache = new RecordCache({ maxEntries: settings.cacheMaxEntries, now });
+  const reader = new AccessReader({
+    source: deps.store,
+    cache,
+    cold: deps.coldLoader,
+    ages: { subscriberMaxAgeMs: settings.subscriberMaxAgeMs, policyMaxAgeMs: settings.policyMaxAgeMs },
+  });
+  app.decorate('accessCache', {
+    invalidate: (keys: Iterable<string>) => reader.invalidate(keys),
+    flush: () => reader.flush(),
+  });
+
+  const routeDeps: RouteDeps = {
+    keyring: deps.keyring,
+    checker: new AccessChecker(reader, now),
+    origins: new OriginResolver({
+      source: deps.store,
+      cache,
+      issuer: deps.originIssuer,
+      minRemainingMs: settings.originMinRemainingMs,
+    }),
+    downloadLinkTtlS: settings.downloadLinkTtlS,
+    publicBaseUrl: settings.publicBaseUrl.replace(/\/+$/, ''),
+    now,
+  };
+  app.register(edgeMediaRoutes(routeDeps));
+  app.register(edgeDownloadRoutes(routeDeps));
+  app.register(edgeAuthorizeRoutes(routeDeps));
+  app.register(downloadLinksRoutes(routeDeps));
 
   return app;
 }

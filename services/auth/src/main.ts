@@ -1,16 +1,38 @@
+import { createVersionedStore } from '@gatehouse/access-cache';
 import { loadConfig } from '@gatehouse/config';
 import { createLogger } from '@gatehouse/logging';
 import { onShutdown, runMain } from '@gatehouse/observability';
+import { parseKeyring } from '@gatehouse/tokens';
 import { connect } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
+import { createMediaOriginsClient } from './adapters/media-origins.client.ts';
 import { buildApp } from './app.ts';
 import { authConfigSchema } from './auth.config.ts';
 
 await runMain('auth', async () => {
   const config = loadConfig(authConfigSchema);
   const logger = createLogger({ level: config.LOG_LEVEL, service: 'auth' });
+  const keyring = (() => {
+    try {
+      return parseKeyring(config.TOKEN_KEYS, config.TOKEN_ACTIVE_KID);
+    } catch (error) {
+      throw new Error(`TOKEN_KEYS/TOKEN_ACTIVE_KID: ${(error as Error).message}`);
+    }
+  })();
 
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  let started = false;
+  const redis = new Redis(config.REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    // Startup fails fast on an unreachable Redis; once serving, reconnect with a short backoff
+    // (requests meanwhile answer 503 + Retry-After, never a deny).
+    retryStrategy: (attempt: number): number | null => (started ? Math.min(attempt * 100, 1000) : null),
+  });
+  // Before listening the connect() rejection reports the failure; afterwards each reconnect failure is logged.
+  redis.on('error', (error: Error) => {
+    if (started) logger.warn({ err: error }, 'redis connection error');
+  });
   await redis.connect().catch((error: Error) => {
     throw new Error(`Redis at ${config.REDIS_URL} unreachable (${error.message})`);
   });
@@ -24,9 +46,24 @@ await runMain('auth', async () => {
       { name: 'redis', check: () => redis.ping() },
       { name: 'nats', check: async () => !nats.isClosed() && (await nats.rtt()) >= 0 },
     ],
+    keyring,
+    store: createVersionedStore(redis),
+    originIssuer: createMediaOriginsClient({
+      baseUrl: config.MEDIA_INTERNAL_URL,
+      timeoutMs: config.MEDIA_INTERNAL_TIMEOUT_MS,
+    }),
+    settings: {
+      cacheMaxEntries: config.AUTH_CACHE_MAX_ENTRIES,
+      subscriberMaxAgeMs: config.AUTH_CACHE_SUBSCRIBER_MAX_AGE_MS,
+      policyMaxAgeMs: config.AUTH_CACHE_POLICY_MAX_AGE_MS,
+      originMinRemainingMs: config.ORIGIN_MIN_REMAINING_S * 1000,
+      downloadLinkTtlS: config.DOWNLOAD_LINK_TTL_S,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    },
   });
 
   await app.listen({ host: config.HOST, port: config.PORT });
+  started = true;
   onShutdown(
     async () => {
       await app.close();

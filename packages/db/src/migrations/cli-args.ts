@@ -1,7 +1,4 @@
-export type MigrateCommand =
-  | { kind: 'deploy' }
-  | { kind: 'dev'; name: string }
-  | { kind: 'help' };
+export type MigrateCommand = { kind: 'deploy' } | { kind: 'dev'; name: string } | { kind: 'help' };
 
 export const USAGE = 'usage: migrate.ts deploy | migrate.ts dev --name NAME  (database from DATABASE_URL)';
 

@@ -3,11 +3,15 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type {
   SqlDriverAdapter,
   SqlMigrationAwareDriverAdapterFactory,
+  SqlResultSet,
 } from '@prisma/driver-adapter-utils';
+import { ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 
 const PG_CHAR_OID = 18; // the one-byte "char" of pg_catalog (contype, relkind, …)
 const PG_TEXT_OID = 25;
+/** Appended to a column name by the pool patch, removed again in `queryRaw`. */
+const CHAR_MARKER = '\u0000gatehouse:char';
 
 /** Double quotes an identifier for SQL. */
 export function quoteIdent(name: string): string {
@@ -15,23 +19,41 @@ export function quoteIdent(name: string): string {
 }
 
 interface FieldLike {
+  name: string;
   dataTypeID: number;
 }
 
 /**
- * Reports pg_catalog's `"char"` columns as `text`. The schema engine's introspection selects
- * `pg_constraint.contype`, and `@prisma/adapter-pg` 7.10 has no mapping for that type, so
- * every introspection (and therefore `migrate dev`) fails with "Column type 'char' could
- * not be deserialized". pg already returns the value as a one-character string.
+ * pg_catalog's one-byte `"char"` columns: the schema engine's introspection selects
+ * `pg_constraint.contype` and expects a Character value, but `@prisma/adapter-pg` 7.10 has
+ * no mapping for the type, so every introspection (and therefore `migrate dev`) fails with
+ * "Column type 'char' could not be deserialized". At the pg level the column is reported as
+ * text (pg already returns a one-character string) with a marker on its name;
+ * `restoreCharColumns` turns the marked columns into Character for the engine.
  */
-export function charColumnsAsText<T>(result: T): T {
+export function markCharColumns<T>(result: T): T {
   const results: unknown[] = Array.isArray(result) ? result : [result];
   for (const r of results) {
     const fields = (r as { fields?: FieldLike[] } | null)?.fields;
     if (!Array.isArray(fields)) continue;
-    for (const f of fields) if (f.dataTypeID === PG_CHAR_OID) f.dataTypeID = PG_TEXT_OID;
+    for (const f of fields) {
+      if (f.dataTypeID === PG_CHAR_OID) {
+        f.dataTypeID = PG_TEXT_OID;
+        f.name += CHAR_MARKER;
+      }
+    }
   }
   return result;
+}
+
+export function restoreCharColumns(result: SqlResultSet): SqlResultSet {
+  const columnNames = result.columnNames.map((n) =>
+    n.endsWith(CHAR_MARKER) ? n.slice(0, -CHAR_MARKER.length) : n,
+  );
+  const columnTypes = result.columnTypes.map((t, i) =>
+    result.columnNames[i]?.endsWith(CHAR_MARKER) ? ColumnTypeEnum.Character : t,
+  );
+  return { ...result, columnNames, columnTypes };
 }
 
 type Queryable = { query: (...args: never[]) => unknown };
@@ -41,7 +63,7 @@ function patchPromiseQuery(target: Queryable): void {
   (target as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     const out = original(...args);
     // callback-style calls (pg.Pool uses them internally) return no promise: leave them be
-    return out instanceof Promise ? out.then(charColumnsAsText) : out;
+    return out instanceof Promise ? out.then(markCharColumns) : out;
   };
 }
 
@@ -65,12 +87,17 @@ function wrapAdapter(inner: SqlDriverAdapter, afterDispose?: () => Promise<void>
   const adapter: SqlDriverAdapter = {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    queryRaw: (q) => inner.queryRaw(q),
+    queryRaw: async (q) => restoreCharColumns(await inner.queryRaw(q)),
     executeRaw: (q) => inner.executeRaw(q),
     executeScript: async (script) => {
       await inner.executeRaw({ sql: script, args: [], argTypes: [] });
     },
-    startTransaction: (level) => inner.startTransaction(level),
+    startTransaction: async (level) => {
+      const tx = await inner.startTransaction(level);
+      const query = tx.queryRaw.bind(tx);
+      tx.queryRaw = async (q) => restoreCharColumns(await query(q));
+      return tx;
+    },
     dispose: async () => {
       try {
         await inner.dispose();
@@ -94,6 +121,7 @@ export class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFa
   readonly provider = 'postgres';
   readonly adapterName = '@gatehouse/db-migrate-pg';
   readonly #config: pg.PoolConfig;
+  readonly #open = new Set<SqlDriverAdapter>();
 
   /** `config` must carry discrete settings, not a `connectionString` (it would win over `database`). */
   constructor(config: pg.PoolConfig) {
@@ -102,7 +130,29 @@ export class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFa
 
   async connect(): Promise<SqlDriverAdapter> {
     const inner = await new PrismaPg(createPool(this.#config), { disposeExternalPool: true }).connect();
-    return wrapAdapter(inner);
+    return this.#track(wrapAdapter(inner));
+  }
+
+  /**
+   * Closes whatever the engine left open: `SchemaEngine.free()` does not dispose its main
+   * connection, and an open pg pool keeps the process alive for its idle timeout.
+   */
+  async close(): Promise<void> {
+    const open = [...this.#open];
+    this.#open.clear();
+    await Promise.allSettled(open.map((a) => a.dispose()));
+  }
+
+  #track(adapter: SqlDriverAdapter): SqlDriverAdapter {
+    const dispose = adapter.dispose;
+    let disposed: Promise<void> | undefined;
+    this.#open.add(adapter);
+    adapter.dispose = () => {
+      this.#open.delete(adapter);
+      disposed ??= dispose();
+      return disposed;
+    };
+    return adapter;
   }
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
@@ -119,7 +169,7 @@ export class MigrationAdapterFactory implements SqlMigrationAwareDriverAdapterFa
     try {
       const pool = createPool({ ...this.#config, database });
       const inner = await new PrismaPg(pool, { disposeExternalPool: true }).connect();
-      return wrapAdapter(inner, drop);
+      return this.#track(wrapAdapter(inner, drop));
     } catch (err) {
       await drop().catch(() => {});
       throw err;

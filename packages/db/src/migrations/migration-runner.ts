@@ -1,7 +1,13 @@
-import pg from 'pg';
 import type { SchemaFilter } from '@prisma/schema-engine-wasm';
+import pg from 'pg';
 import type { DatabaseTarget } from './database-url.ts';
-import { migrationSlug, readMigrationsDirectory, readSchemaFiles, writeMigration } from './migrations-directory.ts';
+import {
+  migrationSlug,
+  readMigrationsDirectory,
+  readSchemaFiles,
+  writeMigration,
+} from './migrations-directory.ts';
+import type { SchemaEngine } from './schema-engine.ts';
 import { openSchemaEngine } from './schema-engine.ts';
 
 /** A failure the CLI reports as one line (no stack): the operator can act on it. */
@@ -43,8 +49,13 @@ export function oneLineError(err: unknown): string {
   } else {
     message = String(err);
   }
-  const firstLine = message.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? 'unknown error';
-  const code = anyErr && typeof anyErr.code === 'string' && !firstLine.includes(anyErr.code) ? ` (${anyErr.code})` : '';
+  const firstLine =
+    message
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? 'unknown error';
+  const code =
+    anyErr && typeof anyErr.code === 'string' && !firstLine.includes(anyErr.code) ? ` (${anyErr.code})` : '';
   return `${firstLine}${code}`;
 }
 
@@ -63,21 +74,18 @@ export async function assertReachable(target: DatabaseTarget, timeoutMs = 5000):
   }
 }
 
-async function withEngine<T>(
-  options: RunnerOptions,
-  fn: (engine: Awaited<ReturnType<typeof openSchemaEngine>>) => Promise<T>,
-): Promise<T> {
+async function withEngine<T>(options: RunnerOptions, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   await assertReachable(options.target, options.connectTimeoutMs);
   const schemaFiles = await readSchemaFiles(options.schemaPath);
   const engineOptions = { target: options.target, schemaFiles, ...(options.log ? { log: options.log } : {}) };
-  const engine = await openSchemaEngine(engineOptions);
+  const opened = await openSchemaEngine(engineOptions);
   try {
-    return await fn(engine);
+    return await fn(opened.engine);
   } catch (err) {
     if (err instanceof MigrationError) throw err;
     throw new MigrationError(oneLineError(err));
   } finally {
-    engine.free();
+    await opened.close();
   }
 }
 
@@ -119,19 +127,25 @@ export interface DevResult {
 export async function createDevMigration(options: RunnerOptions & { name: string }): Promise<DevResult> {
   const slug = migrationSlug(options.name);
   const migrationsList = await readMigrationsDirectory(options.migrationsDir);
-  return withEngine(options, async (engine) => {
+  const before = await withEngine(options, async (engine) => {
     const diagnostic = await engine.devDiagnostic({ migrationsList, filters: NO_FILTERS });
     if (diagnostic.action.tag === 'reset') {
       throw new MigrationError(
         `database ${options.target.display} needs a reset, refusing to do it: ${oneLineError(diagnostic.action.reason)}`,
       );
     }
-    const before = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
-
+    return engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
+  });
+  // A fresh engine for the rest: after it has applied migrations, the same wasm engine
+  // instance fails every later shadow-database step with "PostgreSQL shadow DB must be
+  // provided through an external factory" (seen with schema-engine-wasm 8.1.0-2).
+  return withEngine(options, async (engine) => {
     const files = (await readSchemaFiles(options.schemaPath)).map(([path, content]) => ({ path, content }));
     const loss = await engine.evaluateDataLoss({ migrationsList, schema: { files }, filters: NO_FILTERS });
     if (loss.unexecutableSteps.length > 0) {
-      throw new MigrationError(`migration cannot be executed: ${oneLineError(loss.unexecutableSteps[0]?.message)}`);
+      throw new MigrationError(
+        `migration cannot be executed: ${oneLineError(loss.unexecutableSteps[0]?.message)}`,
+      );
     }
     const created = await engine.createMigration({
       draft: false,

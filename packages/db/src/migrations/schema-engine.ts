@@ -9,19 +9,63 @@ export type SchemaEngine = glue.SchemaEngine;
 
 let loaded: Promise<typeof glue> | undefined;
 
+// The project's `lib` (es2024, no DOM) carries no WebAssembly typings; this is the part used.
+interface WasmApi {
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, object>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
+}
+const { WebAssembly: wasmApi } = globalThis as unknown as { WebAssembly: WasmApi };
+
+/**
+ * The engine arms ~10 s timers (timeouts raced against its own work) and leaves them running
+ * after the work is done, which keeps a finished CLI or test process alive that long.
+ * Unref'ing them is safe: while the engine still waits on the database, the open socket
+ * keeps the process alive anyway.
+ */
+export function unrefTimers<T extends object>(imports: T): T {
+  const out: Record<string, unknown> = { ...(imports as Record<string, unknown>) };
+  for (const [name, fn] of Object.entries(imports)) {
+    if (name.startsWith('__wbg_setTimeout_') && typeof fn === 'function') {
+      out[name] = (...args: unknown[]) => {
+        const timer = fn(...args) as { unref?: () => void } | undefined;
+        timer?.unref?.();
+        return timer;
+      };
+    }
+  }
+  return out as T;
+}
+
 /**
  * Instantiates the wasm schema engine once per process. The package's own entry point
  * imports the `.wasm` file as an ES module, which Node 24 still flags as experimental
  * (and warns about); instantiating the bytes ourselves against the same JS glue avoids that.
  */
+/** Message of the last Rust panic inside the engine (the glue reports it through this global). */
+let lastPanic: string | undefined;
+
+export function takeEnginePanic(): string | undefined {
+  const message = lastPanic;
+  lastPanic = undefined;
+  return message;
+}
+
 function loadEngineModule(): Promise<typeof glue> {
   loaded ??= (async () => {
+    const g = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: { set_message(message: string): void } };
+    g.PRISMA_WASM_PANIC_REGISTRY ??= {
+      set_message: (message: string) => {
+        lastPanic = message;
+      },
+    };
     const wasmUrl = new URL(
       'schema_engine_bg.wasm',
       import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg'),
     );
     const bytes = await readFile(wasmUrl);
-    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': glue });
+    const { instance } = await wasmApi.instantiate(bytes, { './schema_engine_bg.js': unrefTimers(glue) });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return glue;
@@ -37,14 +81,35 @@ export interface EngineOptions {
   log?: (line: string) => void;
 }
 
+export interface OpenEngine {
+  engine: SchemaEngine;
+  /** frees the engine and closes every connection it opened */
+  close(): Promise<void>;
+}
+
 /** A schema engine connected to `target` through the pg driver adapter. */
-export async function openSchemaEngine(options: EngineOptions): Promise<SchemaEngine> {
+export async function openSchemaEngine(options: EngineOptions): Promise<OpenEngine> {
   const mod = await loadEngineModule();
-  const adapter = bindMigrationAwareSqlAdapterFactory(
-    new MigrationAdapterFactory(toAdapterConfig(options.target)),
-  );
+  const factory = new MigrationAdapterFactory(toAdapterConfig(options.target));
   const log = options.log ?? (() => {});
-  return mod.SchemaEngine.new({ datamodels: options.schemaFiles }, log, adapter);
+  let engine: SchemaEngine;
+  try {
+    engine = await mod.SchemaEngine.new(
+      { datamodels: options.schemaFiles },
+      log,
+      bindMigrationAwareSqlAdapterFactory(factory),
+    );
+  } catch (err) {
+    await factory.close();
+    throw err;
+  }
+  return {
+    engine,
+    close: async () => {
+      engine.free();
+      await factory.close();
+    },
+  };
 }
 
 export async function engineVersion(): Promise<string> {

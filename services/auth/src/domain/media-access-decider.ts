@@ -118,3 +118,27 @@ export function decideMediaAccess(input: DecisionInput, plans: readonly (PlanGra
   }
   return first;
 }
+
+export type FeedDecision = { grant: true } | { grant: false; status: 403; reason: DenyReason };
+
+/**
+ * The `auth_request` check for private feeds: the token must belong to a current subscriber of an
+ * active tenant. Entitlement is NOT checked — a subscriber without a live plan still gets the feed,
+ * which then lists only lifecycle episodes (the feeds service decides what to list). A rotated
+ * token is 403 here (auth_request knows only 2xx/401/403); the reason travels in a header.
+ */
+export function decideFeedAccess(
+  claims: VerifiedClaims,
+  subscriber: SubscriberAccess | undefined,
+  tenant: TenantPolicy | undefined,
+): FeedDecision {
+  if (!subscriber) return { grant: false, status: 403, reason: 'unknown_subscriber' };
+  if (subscriber.tenantId !== claims.tenantId || subscriber.subscriberId !== claims.subscriberId) {
+    return { grant: false, status: 403, reason: 'other_tenant' };
+  }
+  if (subscriber.generation !== claims.generation) return { grant: false, status: 403, reason: 'rotated' };
+  if (tenant && (tenant.tenantId !== claims.tenantId || tenant.status !== 'active')) {
+    return { grant: false, status: 403, reason: 'tenant_suspended' };
+  }
+  return { grant: true };
+}

@@ -442,3 +442,21 @@ ALTER TABLE "portal_sessions" ADD CONSTRAINT "portal_sessions_tenant_id_fkey" FO
 
 -- AddForeignKey
 ALTER TABLE "portal_sessions" ADD CONSTRAINT "portal_sessions_subscriber_id_fkey" FOREIGN KEY ("subscriber_id") REFERENCES "subscribers"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Constraints the Prisma schema cannot express (Prisma's diff does not track check
+-- constraints, so later migrations leave them alone).
+
+-- A grant names a whole show or a single episode, never both, never neither.
+ALTER TABLE "plan_grants" ADD CONSTRAINT "plan_grants_one_target_check" CHECK (num_nonnulls("show_id", "episode_id") = 1);
+
+-- E-mail and host names are compared case-insensitively: store them lower-cased.
+ALTER TABLE "subscribers" ADD CONSTRAINT "subscribers_email_lower_check" CHECK ("email" = lower("email"));
+ALTER TABLE "custom_domains" ADD CONSTRAINT "custom_domains_hostname_lower_check" CHECK ("hostname" = lower("hostname"));
+
+ALTER TABLE "plans" ADD CONSTRAINT "plans_amount_check" CHECK ("amount" >= 0);
+ALTER TABLE "plans" ADD CONSTRAINT "plans_currency_check" CHECK ("currency" ~ '^[a-z]{3}$');
+ALTER TABLE "tenants" ADD CONSTRAINT "tenants_past_due_grace_check" CHECK ("past_due_grace_seconds" >= 0);
+ALTER TABLE "access_credentials" ADD CONSTRAINT "access_credentials_generation_check" CHECK ("generation" >= 1);
+ALTER TABLE "media_assets" ADD CONSTRAINT "media_assets_byte_size_check" CHECK ("byte_size" IS NULL OR "byte_size" >= 0);
+ALTER TABLE "media_assets" ADD CONSTRAINT "media_assets_sha256_check" CHECK ("sha256" IS NULL OR "sha256" ~ '^[0-9a-f]{64}$');
+ALTER TABLE "outbox_messages" ADD CONSTRAINT "outbox_messages_attempts_check" CHECK ("attempts" >= 0);

@@ -1,0 +1,264 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Everything the rendered edge configuration depends on. One shape for all three targets; each
+ * target starts from its own defaults (`defaultValues`) and a `--values` JSON file (the Helm chart
+ * writes one from its values.yaml) overrides any field. Rendering is a pure function of these
+ * values, so the same values always give byte-identical text.
+ */
+export type Target = 'local' | 'edge' | 'ingress-nginx';
+export const TARGETS: readonly Target[] = ['local', 'edge', 'ingress-nginx'];
+
+export interface UpstreamValues {
+  /** `host:port` entries (`server` lines); Kubernetes Service DNS names in a cluster. */
+  servers: string[];
+  /** Idle keepalive connections each worker keeps to this upstream. */
+  keepalive: number;
+}
+
+export interface EdgeValues {
+  /** `listen` arguments of the edge server (local/edge); ignored for ingress-nginx. */
+  listen: string[];
+  serverName: string;
+  /** Name prefix of every zone, upstream and variable, so the text can share an http block. */
+  prefix: string;
+  upstreams: { auth: UpstreamValues; media: UpstreamValues; feeds: UpstreamValues; billing: UpstreamValues };
+  cache: {
+    /** Directory of the media cache (a volume in a cluster). */
+    path: string;
+    keysZoneSize: string;
+    maxSize: string;
+    inactive: string;
+    /** How long a cached object or slice stays fresh; object keys are content-addressed. */
+    valid: string;
+    /** Slice size (slice-capable targets only). */
+    slice: string;
+    /** A waiting request fetches the object itself after this (raise for big files). */
+    lockTimeout: string;
+    lockAge: string;
+    /** Without slice (ingress-nginx): a range starting past this offset bypasses the cache. */
+    maxRangeOffset: string;
+  };
+  /** nginx-side cache of auth grants (token+episode+file), at most one second. */
+  authCache: { enabled: boolean; path: string; valid: string; socket: string };
+  origin: {
+    /** `scheme://host[:port]` of every storage endpoint nginx may fetch from (SSRF allow-list). */
+    allow: string[];
+    /** `resolver` arguments for the variable proxy_pass; empty: do not emit (ingress-nginx has one). */
+    resolver: string;
+    trustedCertificate: string;
+    verifyDepth: number;
+    connectTimeout: string;
+    readTimeout: string;
+  };
+  /** The local protected directory (seed 002); objects served by `alias`. */
+  protectedDir: string;
+  secureLink: {
+    /** Shared with the auth service (signSecureLink); ≥ 16 chars, no quotes/$/spaces. */
+    secret: string;
+    bindClientIp: boolean;
+    /** Directory `/s/` serves from, and the path prefixes under it that are private. */
+    root: string;
+    prefixes: string[];
+  };
+  /** Ranges per request beyond which nginx answers the whole file (abuse bound). */
+  maxRanges: number;
+  /** Access log for `/m/` (off measurably raises throughput of tiny range requests). */
+  mediaAccessLog: boolean;
+  clientMaxBodySize: string;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type ValuesOverride = DeepPartial<EdgeValues>;
+
+export class ValuesError extends Error {
+  override name = 'ValuesError';
+}
+
+function repoRoot(): string {
+  // nginx-ingress/src/edge-values.ts → repository root; no git call so rendering stays pure.
+  return path.resolve(import.meta.dirname, '..', '..');
+}
+
+const upstream = (servers: string[], keepalive = 32): UpstreamValues => ({ servers, keepalive });
+
+const COMMON = {
+  serverName: '_',
+  prefix: 'gh',
+  maxRanges: 4,
+  mediaAccessLog: false,
+  clientMaxBodySize: '10m',
+} as const;
+
+const CACHE_COMMON = {
+  keysZoneSize: '64m',
+  inactive: '7d',
+  valid: '30d',
+  slice: '1m',
+  lockTimeout: '120s',
+  lockAge: '120s',
+  maxRangeOffset: '8m',
+};
+
+const ORIGIN_COMMON = {
+  trustedCertificate: '/etc/ssl/certs/ca-certificates.crt',
+  verifyDepth: 3,
+  connectTimeout: '5s',
+  readTimeout: '60s',
+};
+
+/** Defaults per target. The local stack's live under `.stack/` (or $STACK_DIR). */
+export function defaultValues(target: Target, env: NodeJS.ProcessEnv = process.env): EdgeValues {
+  if (target === 'local') {
+    const stack = env.STACK_DIR || path.join(repoRoot(), '.stack');
+    const cacheDir = env.STACK_NGINX_CACHE_DIR || path.join(stack, 'nginx', 'cache');
+    return {
+      ...COMMON,
+      listen: ['127.0.0.1:58080'],
+      upstreams: {
+        auth: upstream(['127.0.0.1:53001'], 64),
+        media: upstream(['127.0.0.1:53002']),
+        feeds: upstream(['127.0.0.1:53003']),
+        billing: upstream(['127.0.0.1:53004']),
+      },
+      cache: { ...CACHE_COMMON, path: path.join(cacheDir, 'media'), maxSize: '4g' },
+      authCache: {
+        enabled: true,
+        path: path.join(cacheDir, 'auth'),
+        valid: '1s',
+        socket: path.join(stack, 'nginx', 'auth-cache.sock'),
+      },
+      origin: { ...ORIGIN_COMMON, allow: ['http://127.0.0.1:59000'], resolver: '127.0.0.1 ipv6=off' },
+      protectedDir: path.join(stack, 'protected'),
+      secureLink: {
+        secret: env.SECURE_LINK_SECRET || 'local-stack-secure-link-secret-0001',
+        bindClientIp: false,
+        root: path.join(stack, 'protected'),
+        prefixes: ['private/'],
+      },
+    };
+  }
+  const cluster = {
+    ...COMMON,
+    listen: ['8080'],
+    upstreams: {
+      auth: upstream(['gatehouse-auth:80'], 64),
+      media: upstream(['gatehouse-media:80']),
+      feeds: upstream(['gatehouse-feeds:80']),
+      billing: upstream(['gatehouse-billing:80']),
+    },
+    cache: { ...CACHE_COMMON, path: '/var/cache/gatehouse/media', maxSize: '20g' },
+    authCache: {
+      enabled: false,
+      path: '/var/cache/gatehouse/auth',
+      valid: '1s',
+      socket: '/var/run/gatehouse/auth-cache.sock',
+    },
+    origin: { ...ORIGIN_COMMON, allow: [], resolver: 'kube-dns.kube-system.svc.cluster.local valid=30s ipv6=off' },
+    protectedDir: '/srv/gatehouse/protected',
+    secureLink: { secret: '', bindClientIp: false, root: '/srv/gatehouse/protected', prefixes: ['private/'] },
+  } satisfies EdgeValues;
+  if (target === 'ingress-nginx') {
+    // The controller writes its own `resolver` (from the pod's resolv.conf) into the http block.
+    return { ...cluster, origin: { ...cluster.origin, resolver: '' } };
+  }
+  return cluster;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Overrides replace scalars and arrays, and merge objects; unknown keys are errors (typos). */
+export function mergeValues<T>(base: T, override: unknown, at = 'values'): T {
+  if (!isPlainObject(override)) throw new ValuesError(`${at} must be an object`);
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(override)) {
+    if (!(key in out)) throw new ValuesError(`${at}.${key} is not a known setting`);
+    const current = out[key];
+    if (isPlainObject(current)) out[key] = mergeValues(current, value, `${at}.${key}`);
+    else if (Array.isArray(current)) {
+      if (!Array.isArray(value)) throw new ValuesError(`${at}.${key} must be an array`);
+      out[key] = value;
+    } else {
+      if (typeof value !== typeof current) throw new ValuesError(`${at}.${key} must be a ${typeof current}`);
+      out[key] = value;
+    }
+  }
+  return out as T;
+}
+
+export function loadValuesFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ValuesError(`cannot read values file ${file}: ${(error as Error).message}`);
+  }
+}
+
+const SIZE = /^\d+[kmg]?$/;
+const TIME = /^\d+(ms|s|m|h|d)?$/;
+const HOST_PORT = /^(unix:\/[^\s;{}]+|[A-Za-z0-9.-]+:\d{1,5}|\[[0-9a-fA-F:]+\]:\d{1,5})$/;
+const ORIGIN = /^(https?):\/\/([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])(:\d{1,5})?$/;
+// Anything nginx would read as syntax ends the directive early: never let values inject config.
+const SAFE = /^[^\s;{}"'\\$#]*$/;
+
+/** Refuses values that would render a broken or unsafe configuration, naming the field. */
+export function validateValues(v: EdgeValues, target: Target): void {
+  const fail = (field: string, problem: string): never => {
+    throw new ValuesError(`${field} ${problem}`);
+  };
+  if (!/^[a-z][a-z0-9_]{0,15}$/.test(v.prefix)) fail('prefix', 'must match [a-z][a-z0-9_]{0,15}');
+  if (target !== 'ingress-nginx' && v.listen.length === 0) fail('listen', 'needs at least one address');
+  for (const l of v.listen) if (!/^[A-Za-z0-9.:[\]_ -]+$/.test(l)) fail('listen', `has an unsafe entry ${l}`);
+  if (!SAFE.test(v.serverName)) fail('serverName', 'has unsafe characters');
+  for (const [name, u] of Object.entries(v.upstreams)) {
+    if (u.servers.length === 0) fail(`upstreams.${name}.servers`, 'needs at least one host:port');
+    for (const s of u.servers) if (!HOST_PORT.test(s)) fail(`upstreams.${name}.servers`, `has a bad entry ${s}`);
+    if (!Number.isInteger(u.keepalive) || u.keepalive < 1) fail(`upstreams.${name}.keepalive`, 'must be ≥ 1');
+  }
+  for (const key of ['keysZoneSize', 'maxSize', 'slice', 'maxRangeOffset'] as const) {
+    if (!SIZE.test(v.cache[key])) fail(`cache.${key}`, 'must be a size like 64m');
+  }
+  for (const key of ['inactive', 'valid', 'lockTimeout', 'lockAge'] as const) {
+    if (!TIME.test(v.cache[key])) fail(`cache.${key}`, 'must be a time like 60s');
+  }
+  for (const [field, p] of [
+    ['cache.path', v.cache.path],
+    ['authCache.path', v.authCache.path],
+    ['authCache.socket', v.authCache.socket],
+    ['protectedDir', v.protectedDir],
+    ['secureLink.root', v.secureLink.root],
+    ['origin.trustedCertificate', v.origin.trustedCertificate],
+  ] as const) {
+    if (!p.startsWith('/') || !SAFE.test(p)) fail(field, 'must be an absolute path without spaces or quotes');
+  }
+  if (!TIME.test(v.authCache.valid)) fail('authCache.valid', 'must be a time');
+  if (v.authCache.enabled && !/^(1s|[1-9]\d{0,2}ms)$/.test(v.authCache.valid)) {
+    // Revocation must reach every download within a second (DESIGN.md).
+    fail('authCache.valid', 'must be at most 1s');
+  }
+  if (v.authCache.enabled && target === 'ingress-nginx') fail('authCache.enabled', 'is not supported on ingress-nginx');
+  if (v.origin.allow.length === 0) fail('origin.allow', 'needs at least one scheme://host[:port] (storage endpoint)');
+  for (const o of v.origin.allow) if (!ORIGIN.test(o)) fail('origin.allow', `has a bad origin ${o} (scheme://host[:port])`);
+  if (!/^[A-Za-z0-9.:=\s[\]_-]*$/.test(v.origin.resolver)) fail('origin.resolver', 'has unsafe characters');
+  if (target !== 'ingress-nginx' && v.origin.resolver === '') fail('origin.resolver', 'is required for this target');
+  if (!Number.isInteger(v.maxRanges) || v.maxRanges < 1) fail('maxRanges', 'must be ≥ 1');
+  if (v.secureLink.secret.length < 16 || !/^[^"$\s\\;{}'#]+$/.test(v.secureLink.secret)) {
+    fail('secureLink.secret', 'must be ≥ 16 characters without quotes, $, \\, ;, braces or spaces');
+  }
+  if (v.secureLink.prefixes.length === 0) fail('secureLink.prefixes', 'needs at least one prefix');
+  for (const p of v.secureLink.prefixes) {
+    if (!/^[A-Za-z0-9._-]+\/$/.test(p)) fail('secureLink.prefixes', `has a bad prefix ${p} (like private/)`);
+  }
+  if (!SIZE.test(v.clientMaxBodySize)) fail('clientMaxBodySize', 'must be a size');
+}
+
+/** Defaults for the target, then the override, then validation. */
+export function resolveValues(target: Target, override?: unknown, env: NodeJS.ProcessEnv = process.env): EdgeValues {
+  let values = defaultValues(target, env);
+  if (override !== undefined) values = mergeValues(values, override);
+  validateValues(values, target);
+  return values;
+}

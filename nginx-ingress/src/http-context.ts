@@ -1,0 +1,89 @@
+import type { EdgeValues } from './edge-values.ts';
+import { block, comment, type Node, quote, regexEscape } from './nginx-text.ts';
+
+/** Names shared by the http-level and server-level text, all under the configured prefix. */
+export function names(v: EdgeValues) {
+  const p = v.prefix;
+  return {
+    auth: `${p}_auth`,
+    authCacheUpstream: `${p}_auth_cache`,
+    media: `${p}_media`,
+    feeds: `${p}_feeds`,
+    billing: `${p}_billing`,
+    mediaZone: `${p}_media`,
+    authZone: `${p}_auth_decisions`,
+    origin: `$${p}_origin`,
+    key: `$${p}_key`,
+    originAllowed: `$${p}_origin_allowed`,
+    redirect: `$${p}_redirect`,
+    redirectAllowed: `$${p}_redirect_allowed`,
+    tenant: `$${p}_tenant`,
+    subscriber: `$${p}_subscriber`,
+    generation: `$${p}_generation`,
+    denyReason: `$${p}_deny_reason`,
+    securePath: `${p}_sl_path`,
+  };
+}
+
+/** `scheme://host[:port]` → a regex matching a URL on exactly that origin (default port optional). */
+export function originPattern(origin: string): string {
+  const m = /^(https?):\/\/([^/:]+|\[[^\]]+\])(?::(\d+))?$/.exec(origin);
+  if (!m) throw new Error(`bad origin ${origin}`);
+  const [, scheme, host, port] = m as unknown as [string, string, string, string | undefined];
+  const defaultPort = scheme === 'https' ? '443' : '80';
+  const portPart = port === undefined || port === defaultPort ? `(:${defaultPort})?` : `:${port}`;
+  // The `/` right after the authority stops `http://allowed@evil/` and `http://allowed.evil/`.
+  return `^${scheme}://${regexEscape(host)}${portPart}/`;
+}
+
+function upstream(name: string, servers: string[], keepalive: number): Node {
+  return block(
+    `upstream ${name}`,
+    servers.map((s) => `server ${s} max_fails=0;`),
+    `keepalive ${keepalive};`,
+    'keepalive_requests 100000;',
+    'keepalive_timeout 60s;',
+  );
+}
+
+/**
+ * The http-level text: upstreams with keepalive, the media cache, the auth-decision cache and the
+ * origin allow-list maps. For ingress-nginx this is the controller's `http-snippet`.
+ */
+export function httpContext(v: EdgeValues): Node[] {
+  const n = names(v);
+  const allow = (source: string, result: string): Node =>
+    block(
+      `map ${source} ${result}`,
+      'default 0;',
+      v.origin.allow.map((o) => `${quote(`~${originPattern(o)}`)} 1;`),
+    );
+  const nodes: Node[] = [
+    comment('Gatehouse edge (nginx-ingress/, rendered by render.sh). Do not edit the rendered text.'),
+    comment('Services behind the edge; keepalive makes the auth hop of every media request cheap.'),
+    upstream(n.auth, v.upstreams.auth.servers, v.upstreams.auth.keepalive),
+    upstream(n.media, v.upstreams.media.servers, v.upstreams.media.keepalive),
+    upstream(n.feeds, v.upstreams.feeds.servers, v.upstreams.feeds.keepalive),
+    upstream(n.billing, v.upstreams.billing.servers, v.upstreams.billing.keepalive),
+    '',
+    comment('Media cache, keyed by object key (+ slice range): one entry per object however many subscribers.'),
+    `proxy_cache_path ${v.cache.path} levels=1:2 keys_zone=${n.mediaZone}:${v.cache.keysZoneSize} max_size=${v.cache.maxSize} inactive=${v.cache.inactive} use_temp_path=off;`,
+  ];
+  if (v.authCache.enabled) {
+    nodes.push(
+      comment(
+        'Auth decisions (grants only) for at most authCache.valid, shared by the edge server (reads)\n' +
+          'and the loopback auth-cache server (writes): see README "Auth decision micro-cache".',
+      ),
+      `proxy_cache_path ${v.authCache.path} levels=1:2 keys_zone=${n.authZone}:16m max_size=256m inactive=30s use_temp_path=off;`,
+      upstream(n.authCacheUpstream, [`unix:${v.authCache.socket}`], v.upstreams.auth.keepalive),
+    );
+  }
+  nodes.push(
+    '',
+    comment('SSRF guard: nginx fetches only from these storage origins (scheme://host:port).'),
+    allow(n.origin, n.originAllowed),
+    allow(n.redirect, n.redirectAllowed),
+  );
+  return nodes;
+}

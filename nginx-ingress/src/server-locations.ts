@@ -1,0 +1,387 @@
+import { SECURE_LINK_DIRECTIVE, secureLinkMd5Directive } from '@gatehouse/tokens';
+import type { EdgeValues, Target } from './edge-values.ts';
+import { names } from './http-context.ts';
+import { block, comment, type Node, regexEscape } from './nginx-text.ts';
+
+/** Identity headers only auth_request may set (docs/edge-protocol.md). */
+export const IDENTITY_HEADERS = [
+  'X-Gatehouse-Tenant-Id',
+  'X-Gatehouse-Subscriber-Id',
+  'X-Gatehouse-Generation',
+  'X-Gatehouse-Deny-Reason',
+] as const;
+
+/** Storage response headers that name buckets, keys, versions or servers; never sent to clients. */
+export const STORAGE_HEADERS_HIDDEN = [
+  'Server',
+  'Set-Cookie',
+  'Vary',
+  'X-Amz-Request-Id',
+  'X-Amz-Id-2',
+  'X-Amz-Version-Id',
+  'X-Amz-Delete-Marker',
+  'X-Amz-Expiration',
+  'X-Amz-Restore',
+  'X-Amz-Storage-Class',
+  'X-Amz-Replication-Status',
+  'X-Amz-Server-Side-Encryption',
+  'X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id',
+  'X-Amz-Server-Side-Encryption-Bucket-Key-Enabled',
+  'X-Amz-Website-Redirect-Location',
+  'X-Amz-Object-Lock-Mode',
+  'X-Amz-Object-Lock-Retain-Until-Date',
+  'X-Amz-Object-Lock-Legal-Hold',
+  'X-Amz-Mp-Parts-Count',
+  'X-Amz-Tagging-Count',
+  'X-Amz-Checksum-Crc32',
+  'X-Amz-Checksum-Crc32c',
+  'X-Amz-Checksum-Sha1',
+  'X-Amz-Checksum-Sha256',
+  'X-Amz-Checksum-Type',
+  'X-Amz-Bucket-Region',
+  'X-Amz-Meta-Sha256',
+  'X-Amz-Meta-Checksum',
+  'X-Minio-Deployment-Id',
+  'X-Ratelimit-Limit',
+  'X-Ratelimit-Remaining',
+  'X-Xss-Protection',
+  'Strict-Transport-Security',
+  'Content-Security-Policy',
+  // The auth response already set these for the client (they survive X-Accel-Redirect).
+  'Content-Disposition',
+  'Cache-Control',
+  'Expires',
+] as const;
+
+const hasSlice = (target: Target) => target !== 'ingress-nginx';
+
+function clearIdentity(): string[] {
+  return IDENTITY_HEADERS.map((h) => `proxy_set_header ${h} "";`);
+}
+
+/** Headers every proxied service request carries (identity cleared; set only by auth_request). */
+function serviceHeaders(): string[] {
+  return [
+    'proxy_http_version 1.1;',
+    'proxy_set_header Connection "";',
+    'proxy_set_header Host $host;',
+    'proxy_set_header X-Forwarded-For $remote_addr;',
+    'proxy_set_header X-Forwarded-Proto $scheme;',
+    'proxy_set_header X-Forwarded-Host $host;',
+    'proxy_set_header X-Real-IP $remote_addr;',
+    ...clearIdentity(),
+  ];
+}
+
+/** The auth hop: tiny request, no body, none of the client's range/conditional headers. */
+function authHopHeaders(opts: { hideGrant?: boolean } = {}): string[] {
+  const hide = opts.hideGrant === false ? [] : ['proxy_hide_header X-Media-Origin;', 'proxy_hide_header X-Media-Key;'];
+  return [
+    ...serviceHeaders(),
+    'proxy_pass_request_body off;',
+    'proxy_set_header Content-Length "";',
+    'proxy_set_header Range "";',
+    'proxy_set_header If-Range "";',
+    'proxy_set_header If-Match "";',
+    'proxy_set_header If-None-Match "";',
+    'proxy_set_header If-Modified-Since "";',
+    'proxy_set_header If-Unmodified-Since "";',
+    'proxy_set_header Cookie "";',
+    'proxy_set_header Authorization "";',
+    'proxy_set_header X-Original-Method $request_method;',
+    // A grant carries the presigned URL and key; neither may reach a client, even on error paths.
+    ...hide,
+    'proxy_connect_timeout 2s;',
+    'proxy_read_timeout 10s;',
+  ];
+}
+
+/**
+ * The public media routes: `/m/` (feed tokens) and `/d/` (short-lived download tokens) go to the
+ * auth service, which answers with X-Accel-Redirect into the internal origin locations.
+ */
+function mediaRoutes(v: EdgeValues, target: Target): Node[] {
+  const n = names(v);
+  const log = v.mediaAccessLog ? [] : ['access_log off;'];
+  const viaAuthCache = v.authCache.enabled && target !== 'ingress-nginx';
+  const media = block(
+    'location ^~ /m/',
+    log,
+    viaAuthCache
+      ? [
+          comment(
+            'A grant cached by the loopback auth-cache server (≤ authCache.valid) is replayed here\n' +
+              'straight from the cache, X-Accel-Redirect included; this server never stores one.',
+          ),
+          `proxy_cache ${n.authZone};`,
+          'proxy_cache_key $uri;',
+          'proxy_no_cache 1;',
+          `proxy_pass http://${n.authCacheUpstream};`,
+        ]
+      : `proxy_pass http://${n.auth}/edge/media/;`,
+    authHopHeaders(),
+  );
+  const download = block(
+    'location ^~ /d/',
+    log,
+    `proxy_pass http://${n.auth}/edge/download/;`,
+    authHopHeaders(),
+  );
+  return [media, download];
+}
+
+/** The loopback server that stores auth grants for the edge server's /m/ location. */
+export function authCacheServer(v: EdgeValues): Node {
+  const n = names(v);
+  return block(
+    'server',
+    `listen unix:${v.authCache.socket};`,
+    'server_name gatehouse-auth-cache;',
+    'access_log off;',
+    'server_tokens off;',
+    block(
+      'location ^~ /m/',
+      `proxy_pass http://${n.auth}/edge/media/;`,
+      authHopHeaders({ hideGrant: false }),
+      `proxy_cache ${n.authZone};`,
+      'proxy_cache_key $uri;',
+      comment(
+        'Grants only, for at most a second: revocation still reaches every download within one.\n' +
+          'X-Accel-Redirect is ignored here so the grant is stored and passed back to the edge server.',
+      ),
+      `proxy_cache_valid 200 ${v.authCache.valid};`,
+      // No proxy_cache_lock: its waiters poll every 500 ms, far longer than an auth answer.
+      'proxy_ignore_headers X-Accel-Redirect X-Accel-Expires X-Accel-Limit-Rate X-Accel-Buffering Cache-Control Expires Set-Cookie Vary;',
+      'proxy_pass_header X-Accel-Redirect;',
+      'proxy_pass_header X-Accel-Limit-Rate;',
+      'proxy_pass_header X-Media-Origin;',
+      'proxy_pass_header X-Media-Key;',
+    ),
+    block('location /', 'return 404;'),
+  );
+}
+
+/** Cache settings of the origin fetch, with slice where the nginx build has it. */
+function originCache(v: EdgeValues, target: Target): Node[] {
+  const n = names(v);
+  const common = [
+    `proxy_cache ${n.mediaZone};`,
+    `proxy_cache_valid 200 206 ${v.cache.valid};`,
+    'proxy_cache_lock on;',
+    `proxy_cache_lock_timeout ${v.cache.lockTimeout};`,
+    `proxy_cache_lock_age ${v.cache.lockAge};`,
+    'proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;',
+    'proxy_cache_background_update on;',
+    'proxy_cache_revalidate on;',
+    // Storage cannot decide caching, redirect inside nginx or throttle clients.
+    'proxy_ignore_headers Set-Cookie Cache-Control Expires Vary X-Accel-Expires X-Accel-Redirect X-Accel-Limit-Rate X-Accel-Buffering X-Accel-Charset;',
+  ];
+  if (hasSlice(target)) {
+    return [
+      comment('Slices: a range in the middle of a big file fetches only the slices it covers.'),
+      `slice ${v.cache.slice};`,
+      `proxy_cache_key ${n.key}$slice_range;`,
+      ...common,
+      // Only the headers set here reach storage: nothing a client sends can change the fetch.
+      'proxy_pass_request_headers off;',
+      'proxy_set_header Range $slice_range;',
+    ];
+  }
+  return [
+    comment(
+      'No slice module in ingress-nginx: whole objects are cached; a range starting past\n' +
+        'proxy_cache_max_range_offset is passed to storage uncached instead of waiting for the fill.',
+    ),
+    `proxy_cache_key ${n.key};`,
+    ...common,
+    `proxy_cache_max_range_offset ${v.cache.maxRangeOffset};`,
+    'proxy_force_ranges on;',
+    // Client headers must pass here (proxy_cache_max_range_offset forwards the client's Range);
+    // nginx drops Range/If-* itself on cacheable fetches. Clear everything else that matters.
+    'proxy_set_header Accept-Encoding "";',
+    'proxy_set_header X-Forwarded-For "";',
+    'proxy_set_header X-Real-IP "";',
+  ];
+}
+
+function originRequest(v: EdgeValues): Node[] {
+  return [
+    'proxy_http_version 1.1;',
+    'proxy_set_header Connection "";',
+    // Presigned for exactly this Host (host[:port] of the URL, as nginx derives $proxy_host).
+    'proxy_set_header Host $proxy_host;',
+    'proxy_set_header Authorization "";',
+    'proxy_set_header Cookie "";',
+    'proxy_set_header User-Agent "gatehouse-edge";',
+    ...clearIdentity(),
+    'proxy_pass_request_body off;',
+    'proxy_set_header Content-Length "";',
+    `resolver_timeout 5s;`,
+    v.origin.resolver ? `resolver ${v.origin.resolver};` : [],
+    'proxy_ssl_server_name on;',
+    'proxy_ssl_verify on;',
+    `proxy_ssl_verify_depth ${v.origin.verifyDepth};`,
+    `proxy_ssl_trusted_certificate ${v.origin.trustedCertificate};`,
+    'proxy_ssl_protocols TLSv1.2 TLSv1.3;',
+    `proxy_connect_timeout ${v.origin.connectTimeout};`,
+    `proxy_read_timeout ${v.origin.readTimeout};`,
+    'proxy_buffering on;',
+    STORAGE_HEADERS_HIDDEN.map((h) => `proxy_hide_header ${h};`),
+  ];
+}
+
+function mediaResponseHeaders(): string[] {
+  return [
+    'add_header X-Cache-Status $upstream_cache_status always;',
+    'add_header X-Content-Type-Options nosniff always;',
+  ];
+}
+
+/** Internal locations the auth service's X-Accel-Redirect points at. */
+function originLocations(v: EdgeValues, target: Target): Node[] {
+  const n = names(v);
+  const failures = 'error_page 400 401 403 404 405 409 410 411 412 500 501 502 503 504 =502 @gh_origin_failed;';
+  const s3 = block(
+    'location = /_gh/origin/s3',
+    'internal;',
+    log(v),
+    comment(
+      '$upstream_http_* of the auth response are only readable before proxy_pass replaces the\n' +
+        'upstream: copy them now. The origin travels verbatim (X-Accel-Redirect would be %-decoded).',
+    ),
+    `set ${n.origin} $upstream_http_x_media_origin;`,
+    `set ${n.key} $upstream_http_x_media_key;`,
+    `if (${n.originAllowed} = 0) { return 502; }`,
+    `if (${n.key} = "") { return 502; }`,
+    originCache(v, target),
+    originRequest(v),
+    mediaResponseHeaders(),
+    comment('Storage redirects are followed inside nginx; storage errors never reach the client.'),
+    'proxy_intercept_errors on;',
+    'error_page 301 302 303 307 308 = @gh_origin_redirect;',
+    'error_page 416 = @gh_range_not_satisfiable;',
+    failures,
+    `proxy_pass ${n.origin};`,
+  );
+  const redirect = block(
+    'location @gh_origin_redirect',
+    log(v),
+    `set ${n.redirect} $upstream_http_location;`,
+    `if (${n.redirectAllowed} = 0) { return 502; }`,
+    originCache(v, target),
+    originRequest(v),
+    mediaResponseHeaders(),
+    'proxy_intercept_errors on;',
+    'error_page 416 = @gh_range_not_satisfiable;',
+    'error_page 301 302 303 307 308 400 401 403 404 405 409 410 411 412 500 501 502 503 504 =502 @gh_origin_failed;',
+    `proxy_pass ${n.redirect};`,
+  );
+  const failed = block(
+    'location @gh_origin_failed',
+    comment(
+      'A client request for /_gh/origin/s3 is refused by `internal` (404) before `set` runs, and\n' +
+        'that 404 passes through this location too: keep it a 404, not an origin failure.',
+    ),
+    'uninitialized_variable_warn off;',
+    `if (${n.origin} = "") { return 404; }`,
+    'default_type text/plain;',
+    'add_header Cache-Control no-store always;',
+    'return 502 "origin unavailable\\n";',
+  );
+  const unsatisfiable = block(
+    'location @gh_range_not_satisfiable',
+    'default_type text/plain;',
+    'add_header X-Cache-Status MISS always;',
+    'return 416 "range not satisfiable\\n";',
+  );
+  const local = block(
+    'location ^~ /_gh/origin/local/',
+    'internal;',
+    log(v),
+    comment('Protected directory driver (seed 002): object keys are [A-Za-z0-9/._-] paths under it.'),
+    `alias ${v.protectedDir}/;`,
+    'add_header X-Cache-Status LOCAL always;',
+    'add_header X-Content-Type-Options nosniff always;',
+  );
+  return [s3, redirect, failed, unsatisfiable, local];
+}
+
+function log(v: EdgeValues): string[] {
+  return v.mediaAccessLog ? [] : ['access_log off;'];
+}
+
+/** Feeds and APIs: identity only through auth_request; everyone else's identity headers cleared. */
+function serviceRoutes(v: EdgeValues): Node[] {
+  const n = names(v);
+  const privateFeed = block(
+    'location ^~ /f/',
+    `auth_request /_gh/auth;`,
+    `auth_request_set ${n.tenant} $upstream_http_x_gatehouse_tenant_id;`,
+    `auth_request_set ${n.subscriber} $upstream_http_x_gatehouse_subscriber_id;`,
+    `auth_request_set ${n.generation} $upstream_http_x_gatehouse_generation;`,
+    `auth_request_set ${n.denyReason} $upstream_http_x_gatehouse_deny_reason;`,
+    `proxy_pass http://${n.feeds};`,
+    serviceHeaders(),
+    comment('Set after the clearing above: these overwrite anything the client sent.'),
+    `proxy_set_header X-Gatehouse-Tenant-Id ${n.tenant};`,
+    `proxy_set_header X-Gatehouse-Subscriber-Id ${n.subscriber};`,
+    `proxy_set_header X-Gatehouse-Generation ${n.generation};`,
+    `add_header X-Gatehouse-Deny-Reason ${n.denyReason} always;`,
+  );
+  const authorize = block(
+    'location = /_gh/auth',
+    'internal;',
+    `proxy_pass http://${n.auth}/edge/authorize;`,
+    authHopHeaders(),
+    'proxy_set_header X-Original-URI $request_uri;',
+  );
+  const plain = (path: string, upstream: string, extra: Node[] = []) =>
+    block(`location ^~ ${path}`, `proxy_pass http://${upstream};`, serviceHeaders(), extra);
+  return [
+    privateFeed,
+    authorize,
+    plain('/p/', n.feeds),
+    plain('/portal/', n.feeds),
+    plain('/api/', n.media),
+    plain('/billing/', n.billing, ['proxy_request_buffering on;']),
+  ];
+}
+
+/** Seed 003: nginx verifies the link itself; the app is not touched. */
+function secureLinkRoutes(v: EdgeValues): Node[] {
+  const n = names(v);
+  const prefixes = v.secureLink.prefixes.map(regexEscape).join('|');
+  return [
+    block(
+      `location ~ "^/s/(?<${n.securePath}>(?:${prefixes})[A-Za-z0-9._~-][A-Za-z0-9/._~-]*)$"`,
+      SECURE_LINK_DIRECTIVE,
+      secureLinkMd5Directive(v.secureLink.secret, { bindClientIp: v.secureLink.bindClientIp }),
+      'if ($secure_link = "") { return 403; }',
+      'if ($secure_link = "0") { return 410; }',
+      `alias ${v.secureLink.root}/$${n.securePath};`,
+      'add_header Cache-Control "private, max-age=3600" always;',
+      'add_header X-Content-Type-Options nosniff always;',
+    ),
+    block('location /s/', 'return 404;'),
+  ];
+}
+
+/**
+ * Every location of the edge server. For ingress-nginx this is the controller's `server-snippet`,
+ * which lands in every server block of the controller.
+ */
+export function serverLocations(v: EdgeValues, target: Target): Node[] {
+  return [
+    `max_ranges ${v.maxRanges};`,
+    comment('The hidden storage-header list outgrows the default header hash.'),
+    'proxy_headers_hash_max_size 1024;',
+    'proxy_headers_hash_bucket_size 128;',
+    comment('Media: the auth hop, then the origin from the shared cache.'),
+    mediaRoutes(v, target),
+    originLocations(v, target),
+    comment('Nothing under /_gh/ is reachable from outside.'),
+    block('location ^~ /_gh/', 'internal;'),
+    secureLinkRoutes(v),
+    serviceRoutes(v),
+  ];
+}

@@ -1,0 +1,95 @@
+/**
+ * The reconciler's settings, read from the JSON the Helm chart writes (ConfigMap
+ * `<release>-domain-reconciler`, key config.json). Parsing refuses anything unexpected so a
+ * chart/library mismatch fails at start, naming the field.
+ */
+export interface GatewayRef {
+  name: string;
+  namespace?: string;
+  sectionName?: string;
+}
+
+export interface ReconcilerConfig {
+  namespace: string;
+  kind: 'ingress' | 'httproute';
+  clusterIssuer: string;
+  ingressClassName: string;
+  gatewayRef?: GatewayRef;
+  /** The Service every domain routes to (the edge, or the host catch-all in ingress-nginx mode). */
+  backend: { service: string; port: number };
+  /** Name of the coordination.k8s.io Lease that elects the acting replica. */
+  leaseName: string;
+  /** ConfigMap that owns every created object (garbage collection on uninstall). */
+  ownerConfigMap: string;
+  /** Prefix of created object names; the domain id follows. */
+  namePrefix: string;
+  intervalSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const DNS_LABELISH = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+export function parseReconcilerConfig(raw: unknown, namespace: string): ReconcilerConfig {
+  const fail = (field: string, problem: string): never => {
+    throw new ConfigError(`reconciler config: ${field} ${problem}`);
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('(root)', 'must be an object');
+  const r = raw as Record<string, unknown>;
+  const known = [
+    'kind',
+    'clusterIssuer',
+    'ingressClassName',
+    'gatewayRef',
+    'backend',
+    'leaseName',
+    'ownerConfigMap',
+    'namePrefix',
+    'intervalSeconds',
+  ];
+  for (const key of Object.keys(r)) if (!known.includes(key)) fail(key, 'is not a known setting');
+  const str = (field: string, pattern = DNS_LABELISH): string => {
+    const v = r[field];
+    if (typeof v !== 'string' || !pattern.test(v)) fail(field, `must match ${pattern}`);
+    return v as string;
+  };
+  if (!DNS_LABELISH.test(namespace)) fail('namespace', 'must be a namespace name');
+  const kind = r.kind;
+  if (kind !== 'ingress' && kind !== 'httproute') fail('kind', 'must be ingress or httproute');
+  const backend = r.backend as Record<string, unknown> | undefined;
+  if (typeof backend !== 'object' || backend === null) fail('backend', 'must be {service, port}');
+  const b = backend as Record<string, unknown>;
+  if (typeof b.service !== 'string' || !DNS_LABELISH.test(b.service)) fail('backend.service', 'must be a Service name');
+  if (!Number.isInteger(b.port) || (b.port as number) < 1 || (b.port as number) > 65535) fail('backend.port', 'must be a port');
+  let gatewayRef: GatewayRef | undefined;
+  const g = r.gatewayRef as Record<string, unknown> | undefined;
+  if (g !== undefined && g !== null && Object.keys(g).length > 0) {
+    if (typeof g.name !== 'string' || !DNS_LABELISH.test(g.name)) fail('gatewayRef.name', 'must be a Gateway name');
+    gatewayRef = { name: g.name as string };
+    if (g.namespace !== undefined) gatewayRef.namespace = String(g.namespace);
+    if (g.sectionName !== undefined) gatewayRef.sectionName = String(g.sectionName);
+  }
+  if (kind === 'httproute' && !gatewayRef) fail('gatewayRef', 'is required for kind httproute');
+  const interval = r.intervalSeconds;
+  if (!Number.isInteger(interval) || (interval as number) < 1) fail('intervalSeconds', 'must be a positive integer');
+  const ingressClassName = r.ingressClassName ?? '';
+  if (typeof ingressClassName !== 'string' || (ingressClassName !== '' && !DNS_LABELISH.test(ingressClassName))) {
+    fail('ingressClassName', 'must be an IngressClass name or empty');
+  }
+  const namePrefix = str('namePrefix', /^[a-z0-9]([-a-z0-9]*-)?$/);
+  if (namePrefix.length > 200) fail('namePrefix', 'is too long');
+  return {
+    namespace,
+    kind: kind as ReconcilerConfig['kind'],
+    clusterIssuer: str('clusterIssuer'),
+    ingressClassName: ingressClassName as string,
+    ...(gatewayRef ? { gatewayRef } : {}),
+    backend: { service: b.service as string, port: b.port as number },
+    leaseName: str('leaseName'),
+    ownerConfigMap: str('ownerConfigMap'),
+    namePrefix,
+    intervalSeconds: interval as number,
+  };
+}

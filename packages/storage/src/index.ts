@@ -1,0 +1,21 @@
+export { LocalStorageDriver, type LocalStorageSettings } from './local-storage-driver.ts';
+export {
+  assertObjectKey,
+  InvalidFileNameError,
+  InvalidObjectKeyError,
+  isObjectKey,
+  mediaObjectKey,
+  safeFileName,
+} from './object-key.ts';
+export { S3StorageDriver, type S3StorageSettings } from './s3-storage-driver.ts';
+export {
+  type CompletedPart,
+  type ObjectHead,
+  ObjectNotFoundError,
+  ObjectTooLargeError,
+  type PresignedUrl,
+  type StorageDriver,
+  type StorageKind,
+  StorageNotSupportedError,
+  type UploadTarget,
+} from './storage-driver.ts';

@@ -1,0 +1,101 @@
+/**
+ * Writes the chart's nginx files (charts/gatehouse/files/nginx/*.tpl) from the one edge source,
+ * `nginx-ingress/render.sh`. Helm cannot run the renderer, so the renderer runs here with
+ * sentinel values and the sentinels become Helm expressions — only plain substitutions of values
+ * the chart exposes (service names, origin allow-list, cache size, resolver, secure-link secret).
+ * The chart tests render the chart and compare every result with a fresh `render.sh` run for the
+ * same values, byte for byte; `--check` fails when the committed files are stale.
+ *   node scripts/k8s/render-chart-nginx.ts [--check]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const OUT = path.join(ROOT, 'charts', 'gatehouse', 'files', 'nginx');
+const SERVICES = ['auth', 'media', 'feeds', 'billing'] as const;
+
+const SENTINEL = {
+  origin: 'https://ghsentinel-origin.invalid',
+  originLine: /^( *)"~\^https:\/\/ghsentinel-origin\\\.invalid\(:443\)\?\/" 1;$/gm,
+  maxSize: '987654321g',
+  resolver: 'ghsentinel-resolver.invalid',
+  secret: 'ghsentinelsecurelinksecret0000',
+  upstream: (svc: string) => `ghsentinel-${svc}.invalid:80`,
+};
+
+const sentinelValues = (target: 'edge' | 'ingress-nginx') => ({
+  upstreams: Object.fromEntries(SERVICES.map((s) => [s, { servers: [SENTINEL.upstream(s)] }])),
+  cache: { maxSize: SENTINEL.maxSize },
+  origin: { allow: [SENTINEL.origin], ...(target === 'edge' ? { resolver: SENTINEL.resolver } : {}) },
+  secureLink: { secret: SENTINEL.secret },
+});
+
+export function render(target: 'edge' | 'ingress-nginx', values: unknown, part?: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gh-chart-nginx-'));
+  try {
+    const file = path.join(dir, 'values.json');
+    writeFileSync(file, JSON.stringify(values));
+    const args = [path.join(ROOT, 'nginx-ingress', 'render.sh'), target, '--values', file];
+    if (part) args.push('--part', part);
+    return execFileSync('bash', args, { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function toTemplate(text: string, secretExpr: string): string {
+  if (text.includes('{{') || text.includes('}}')) throw new Error('rendered nginx text contains {{ or }}: cannot embed it in a Helm template');
+  let out = text;
+  for (const svc of SERVICES) out = out.replaceAll(SENTINEL.upstream(svc), `{{ include "gatehouse.fullname" $ }}-${svc}:80`);
+  out = out.replace(
+    SENTINEL.originLine,
+    (_line, pad: string) =>
+      `{{- range $o := include "gatehouse.originAllow" $ | fromJsonArray }}\n${pad}"~{{ include "gatehouse.originPattern" $o }}" 1;{{ end }}`,
+  );
+  out = out.replaceAll(`max_size=${SENTINEL.maxSize}`, 'max_size={{ $.Values.edge.cacheMaxSize }}');
+  out = out.replaceAll(SENTINEL.resolver, '{{ $.Values.edge.resolver }}');
+  out = out.replaceAll(SENTINEL.secret, secretExpr);
+  if (out.includes('ghsentinel') || out.includes(SENTINEL.maxSize)) throw new Error('a sentinel was left in the template: the renderer output changed shape');
+  return out;
+}
+
+export function chartFiles(): Record<string, string> {
+  return {
+    // The edge pod's nginx image substitutes ${GATEHOUSE_*} from its env at start (envsubst),
+    // so the secret stays in the Secret, not in the ConfigMap.
+    'edge.conf.tpl': toTemplate(render('edge', sentinelValues('edge')), '${GATEHOUSE_SECURE_LINK_SECRET}'),
+    // ingress-nginx cannot substitute: the controller's snippet must hold the secret itself.
+    ...Object.fromEntries(
+      (['http-snippet', 'server-snippet'] as const).map((part) => [
+        `ingress-nginx-${part}.tpl`,
+        toTemplate(
+          render('ingress-nginx', sentinelValues('ingress-nginx'), part),
+          '{{ required "ingress-nginx mode embeds the secure-link secret in the controller snippet: set secrets.secureLinkSecret" $.Values.secrets.secureLinkSecret }}',
+        ),
+      ]),
+    ),
+  };
+}
+
+if (import.meta.main) {
+  const check = process.argv.includes('--check');
+  let stale = 0;
+  for (const [name, text] of Object.entries(chartFiles())) {
+    const file = path.join(OUT, name);
+    let current = '';
+    try {
+      current = readFileSync(file, 'utf8');
+    } catch {}
+    if (current === text) continue;
+    if (check) {
+      console.error(`stale: ${path.relative(ROOT, file)} (run node scripts/k8s/render-chart-nginx.ts)`);
+      stale++;
+    } else {
+      writeFileSync(file, text);
+      console.log(`wrote ${path.relative(ROOT, file)}`);
+    }
+  }
+  process.exit(stale ? 1 : 0);
+}

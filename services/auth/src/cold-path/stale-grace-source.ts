@@ -1,0 +1,76 @@
+/**
+ * The Redis outage policy's optional half. Wraps the auth app's record source (Redis):
+ *
+ * - `graceMs = 0` (default, `AUTH_STALE_GRACE_MS` unset): fail closed. A Redis error propagates,
+ *   and the media endpoint answers 503 + Retry-After: 1.
+ * - `graceMs > 0`: remembers what Redis last answered for each key and when. If Redis fails, a
+ *   request whose every key was read from Redis no longer than `graceMs` ago is answered from that
+ *   memory; anything older, or never read, still fails closed. Invalidations (the projector's
+ *   broadcast) drop keys from the memory as from any cache, and a lost NATS connection flushes it,
+ *   so a revocation that was announced is never served from here.
+ */
+export interface RecordSourceLike {
+  getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]>;
+}
+
+export interface StaleGraceOptions {
+  graceMs: number;
+  maxEntries?: number;
+  now?: () => number;
+}
+
+export class StaleGraceSource implements RecordSourceLike {
+  readonly #inner: RecordSourceLike;
+  readonly #graceMs: number;
+  readonly #maxEntries: number;
+  readonly #now: () => number;
+  readonly #seen = new Map<string, { value: unknown; readAt: number }>();
+  /** Requests answered from memory while Redis failed (metrics, tests). */
+  servedStale = 0;
+
+  constructor(inner: RecordSourceLike, options: StaleGraceOptions) {
+    this.#inner = inner;
+    this.#graceMs = options.graceMs;
+    this.#maxEntries = options.maxEntries ?? 100_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
+    try {
+      const values = await this.#inner.getMany<T>(keys);
+      if (this.#graceMs > 0) {
+        const readAt = this.#now();
+        keys.forEach((key, index) => this.#remember(key, values[index], readAt));
+      }
+      return values;
+    } catch (error) {
+      if (this.#graceMs <= 0) throw error;
+      const now = this.#now();
+      const out: (T | undefined)[] = [];
+      for (const key of keys) {
+        const entry = this.#seen.get(key);
+        if (!entry || now - entry.readAt > this.#graceMs) throw error;
+        out.push(entry.value as T | undefined);
+      }
+      this.servedStale++;
+      return out;
+    }
+  }
+
+  invalidate(keys: Iterable<string>): void {
+    for (const key of keys) this.#seen.delete(key);
+  }
+
+  flush(): void {
+    this.#seen.clear();
+  }
+
+  #remember(key: string, value: unknown, readAt: number) {
+    this.#seen.delete(key);
+    this.#seen.set(key, { value, readAt });
+    if (this.#seen.size > this.#maxEntries) {
+      const oldest = this.#seen.keys().next().value;
+      if (oldest !== undefined) this.#seen.delete(oldest);
+    }
+  }
+}

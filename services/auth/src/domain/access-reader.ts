@@ -1,0 +1,106 @@
+import type { EpisodePolicy, PlanGrants, SubscriberAccess, TenantPolicy } from '@gatehouse/contracts';
+import { redisKeys } from '@gatehouse/contracts';
+import type { RecordCache } from './record-cache.ts';
+
+/**
+ * Where the records come from: the Redis validity cache (`@gatehouse/access-cache`'s VersionedStore
+ * satisfies this). `undefined` means "no such record"; a rejection means "cannot tell" (Redis down),
+ * and the two must never be confused — the first can deny, the second answers 503.
+ */
+export interface RecordSource {
+  getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]>;
+}
+
+/**
+ * Rebuilds a subscriber's record from the source of truth (Postgres) when Redis has none, writes
+ * it back to Redis and returns it. Implemented by the projector side; `undefined` = no such
+ * subscriber. Until one is plugged in, a missing record denies.
+ */
+export interface SubscriberColdLoader {
+  loadSubscriber(tenantId: string, subscriberId: string): Promise<SubscriberAccess | undefined>;
+}
+
+export const noColdPath: SubscriberColdLoader = { loadSubscriber: async () => undefined };
+
+export interface CacheAges {
+  /** Subscriber and plan entries: revocation must land within this even if an invalidation is lost. */
+  subscriberMaxAgeMs: number;
+  /** Episode and tenant entries. */
+  policyMaxAgeMs: number;
+}
+
+export interface CoreRecords {
+  subscriber: SubscriberAccess | undefined;
+  episode: EpisodePolicy | undefined;
+  tenant: TenantPolicy | undefined;
+}
+
+const SUB_PREFIX = redisKeys.subscriber('');
+const PLAN_PREFIX = redisKeys.plan('');
+
+export class AccessReader {
+  readonly #source: RecordSource;
+  readonly #cache: RecordCache;
+  readonly #cold: SubscriberColdLoader;
+  readonly #ages: CacheAges;
+  readonly #expiry: (key: string, value: unknown, now: number) => number;
+
+  constructor(options: { source: RecordSource; cache: RecordCache; ages: CacheAges; cold?: SubscriberColdLoader }) {
+    this.#source = options.source;
+    this.#cache = options.cache;
+    this.#cold = options.cold ?? noColdPath;
+    this.#ages = options.ages;
+    const { subscriberMaxAgeMs, policyMaxAgeMs } = options.ages;
+    this.#expiry = (key, _value, now) =>
+      now + (key.startsWith(SUB_PREFIX) || key.startsWith(PLAN_PREFIX) ? subscriberMaxAgeMs : policyMaxAgeMs);
+  }
+
+  /** Subscriber + episode + tenant in one Redis round trip (only the keys not cached). */
+  async readCore(tenantId: string, subscriberId: string, episodeId: string | undefined): Promise<CoreRecords> {
+    const keys =
+      episodeId === undefined
+        ? [redisKeys.subscriber(subscriberId), redisKeys.tenant(tenantId)]
+        : [redisKeys.subscriber(subscriberId), redisKeys.tenant(tenantId), redisKeys.episode(episodeId)];
+    const values = await this.#cache.loadMany<unknown>(keys, this.#fetch, this.#expiry);
+    let subscriber = (values[0] ?? undefined) as SubscriberAccess | undefined;
+    if (subscriber === undefined) subscriber = await this.#coldSubscriber(tenantId, subscriberId);
+    return {
+      subscriber,
+      tenant: (values[1] ?? undefined) as TenantPolicy | undefined,
+      episode: (values[2] ?? undefined) as EpisodePolicy | undefined,
+    };
+  }
+
+  /** The second round trip, only for premium episodes. */
+  async readPlans(planIds: readonly string[]): Promise<(PlanGrants | undefined)[]> {
+    const values = await this.#cache.loadMany<unknown>(planIds.map(redisKeys.plan), this.#fetch, this.#expiry);
+    return values.map((value) => (value ?? undefined) as PlanGrants | undefined);
+  }
+
+  /** For the projector and the invalidation broadcast: drop these Redis keys from this replica. */
+  invalidate(keys: Iterable<string>): void {
+    const all: string[] = [];
+    for (const key of keys) all.push(key, `cold:${key}`);
+    this.#cache.invalidate(all);
+  }
+
+  flush(): void {
+    this.#cache.flush();
+  }
+
+  readonly #fetch = (keys: string[]) => this.#source.getMany<unknown>(keys);
+
+  async #coldSubscriber(tenantId: string, subscriberId: string): Promise<SubscriberAccess | undefined> {
+    const key = redisKeys.subscriber(subscriberId);
+    // Single-flight per subscriber under a key of its own; the result is stored under the real key.
+    const loaded = await this.#cache.once<SubscriberAccess>(
+      `cold:${key}`,
+      () => this.#cold.loadSubscriber(tenantId, subscriberId),
+      // Cache the cold answer (also "no such subscriber") as briefly as a subscriber record.
+      (_value, now) => now + this.#ages.subscriberMaxAgeMs,
+    );
+    if (loaded === null) return undefined;
+    this.#cache.set(key, loaded, this.#cache.now() + this.#ages.subscriberMaxAgeMs);
+    return loaded;
+  }
+}

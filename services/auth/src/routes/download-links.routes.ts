@@ -1,0 +1,72 @@
+import { errorBodySchema, errors } from '@gatehouse/errors';
+import { issueDownloadToken, verifyAccessToken } from '@gatehouse/tokens';
+import type { FastifyInstance } from 'fastify';
+import { denyMessages } from '../domain/media-access-decider.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+const BEARER = /^Bearer ([A-Za-z0-9_-]{1,1024})$/;
+
+/**
+ * `POST /v1/download-links` — a signed-in web page (player, download button) trades the
+ * subscriber's feed token for a short-lived `/d/…` link to one episode (seed 004). Issued only when
+ * the subscriber is entitled right now; the edge checks entitlement again on every use.
+ */
+export function downloadLinksRoutes(deps: RouteDeps) {
+  return async (app: FastifyInstance) => {
+    app.post<{ Body: { episodeId: string } }>('/v1/download-links', {
+      schema: {
+        headers: {
+          type: 'object',
+          properties: { authorization: { type: 'string', description: 'Bearer <feed token>' } },
+        },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['episodeId'],
+          properties: { episodeId: { type: 'string', pattern: UUID } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['url', 'expiresAt'],
+            properties: {
+              url: { type: 'string', description: 'Public /d/{token}/{fileName} URL at the edge.' },
+              expiresAt: { type: 'integer', description: 'Unix seconds.' },
+            },
+          },
+          400: errorBodySchema,
+          401: errorBodySchema,
+          403: errorBodySchema,
+          404: errorBodySchema,
+          410: errorBodySchema,
+          503: errorBodySchema,
+        },
+      },
+      handler: async (request, reply) => {
+        reply.header('cache-control', 'no-store');
+        const bearer = BEARER.exec(request.headers.authorization ?? '');
+        const verified = bearer ? verifyAccessToken(deps.keyring, bearer[1]!) : undefined;
+        if (!verified?.ok) throw errors.invalidToken();
+        const { episodeId } = request.body;
+        let decision: Awaited<ReturnType<RouteDeps['checker']['media']>>;
+        try {
+          decision = await deps.checker.media(verified.claims, episodeId, undefined);
+        } catch (error) {
+          throw errors.dependencyUnavailable('validity cache', error);
+        }
+        if (!decision.grant) {
+          const message = denyMessages[decision.reason];
+          if (decision.status === 404) throw errors.notFound('episode');
+          if (decision.status === 410) throw errors.gone(message);
+          throw errors.forbidden(message);
+        }
+        const expiresAt = Math.floor(deps.now() / 1000) + deps.downloadLinkTtlS;
+        const token = issueDownloadToken(deps.keyring, { ...verified.claims, episodeId, expiresAt });
+        const url = `${deps.publicBaseUrl}/d/${token}/${encodeURIComponent(decision.media.fileName)}`;
+        return { url, expiresAt };
+      },
+    });
+  };
+}

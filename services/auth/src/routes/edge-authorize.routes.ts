@@ -1,0 +1,61 @@
+import { verifyAccessToken } from '@gatehouse/tokens';
+import type { FastifyInstance } from 'fastify';
+import { denyMessages } from '../domain/media-access-decider.ts';
+import { emptyBody, sendDeny, sendUnavailable, textBody } from './edge-reply.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+// `/f/{token}/{showId}.xml`, optionally with a query string; nothing else is a private feed.
+const FEED_URI = /^\/f\/([A-Za-z0-9_-]{1,1024})\/[^/?#]+\.xml(?:\?.*)?$/;
+
+/**
+ * `GET /edge/authorize` — the `auth_request` endpoint for private feeds. It reads only
+ * `X-Original-URI`: identity headers a client sends (`X-Gatehouse-*`) are never read here, and
+ * nginx overwrites them with the ones this answer sets.
+ */
+export function edgeAuthorizeRoutes(deps: RouteDeps) {
+  return async (app: FastifyInstance) => {
+    app.get('/edge/authorize', {
+      exposeHeadRoute: false,
+      schema: {
+        headers: {
+          type: 'object',
+          properties: {
+            'x-original-uri': { type: 'string', description: 'Set by nginx: the client request URI.' },
+            'x-original-method': { type: 'string', description: 'Set by nginx: the client method.' },
+          },
+        },
+        response: {
+          200: emptyBody('Allowed: X-Gatehouse-Tenant-Id, X-Gatehouse-Subscriber-Id, X-Gatehouse-Generation.'),
+          401: textBody('No private feed URI, or a forged/malformed token.'),
+          403: textBody('Unknown subscriber, another tenant, or rotated (X-Gatehouse-Deny-Reason: rotated).'),
+          503: textBody('Cannot decide right now; Retry-After: 1.'),
+        },
+      },
+      handler: async (request, reply) => {
+        const uri = request.headers['x-original-uri'];
+        const match = typeof uri === 'string' ? FEED_URI.exec(uri) : null;
+        const verified = match ? verifyAccessToken(deps.keyring, match[1]!) : undefined;
+        if (!verified?.ok) return sendDeny(reply, 401, 'invalid token');
+        const { claims } = verified;
+        let decision: Awaited<ReturnType<RouteDeps['checker']['feed']>>;
+        try {
+          decision = await deps.checker.feed(claims);
+        } catch (error) {
+          request.log.warn({ err: error }, 'validity cache unreadable; answering 503');
+          return sendUnavailable(reply);
+        }
+        if (!decision.grant) {
+          if (decision.reason === 'rotated') reply.header('x-gatehouse-deny-reason', 'rotated');
+          return sendDeny(reply, 403, denyMessages[decision.reason]);
+        }
+        return reply
+          .code(200)
+          .header('cache-control', 'no-store')
+          .header('x-gatehouse-tenant-id', claims.tenantId)
+          .header('x-gatehouse-subscriber-id', claims.subscriberId)
+          .header('x-gatehouse-generation', String(claims.generation))
+          .send();
+      },
+    });
+  };
+}

@@ -1,0 +1,52 @@
+import { verifyAccessToken } from '@gatehouse/tokens';
+import type { FastifyInstance } from 'fastify';
+import { edgeDenyResponses, emptyBody, sendDeny } from './edge-reply.ts';
+import { answerMedia } from './media-answer.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
+interface MediaParams {
+  token: string;
+  episodeId: string;
+  fileName: string;
+}
+
+export const mediaParamsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['token', 'episodeId', 'fileName'],
+  properties: {
+    token: { type: 'string', minLength: 1, maxLength: 1024 },
+    episodeId: { type: 'string', pattern: UUID },
+    fileName: { type: 'string', minLength: 1, maxLength: 255 },
+  },
+} as const;
+
+/**
+ * `GET|HEAD /edge/media/:token/:episodeId/:fileName` — the X-Accel responder behind `/m/…`.
+ * The token is verified first and without I/O: a forged token never reaches Redis. Validation
+ * errors are attached rather than thrown so that a bad token still answers 401 (nginx and clients
+ * rely on it), and an episode id that is not a UUID is simply an unknown episode (404).
+ */
+export function edgeMediaRoutes(deps: RouteDeps) {
+  return async (app: FastifyInstance) => {
+    app.get<{ Params: MediaParams }>('/edge/media/:token/:episodeId/:fileName', {
+      attachValidation: true,
+      schema: {
+        params: mediaParamsSchema,
+        response: {
+          200: emptyBody('Grant: X-Accel-Redirect, X-Media-Key, X-Media-Origin (s3), Content-Type, Content-Disposition.'),
+          ...edgeDenyResponses,
+        },
+      },
+      handler: async (request, reply) => {
+        const { token, episodeId, fileName } = request.params;
+        const verified = verifyAccessToken(deps.keyring, token);
+        if (!verified.ok) return sendDeny(reply, 401, 'invalid token');
+        if (request.validationError) return sendDeny(reply, 404, 'episode not found');
+        return answerMedia(deps, request, reply, verified.claims, episodeId, fileName);
+      },
+    });
+  };
+}

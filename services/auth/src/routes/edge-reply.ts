@@ -1,0 +1,70 @@
+import type { EpisodePolicy } from '@gatehouse/contracts';
+import type { FastifyReply } from 'fastify';
+import { type DenyReason, denyMessages } from '../domain/media-access-decider.ts';
+
+/**
+ * How the auth service talks to nginx (docs/edge-protocol.md). Grants are an empty 200 whose
+ * headers carry the internal redirect; denies are a short `text/plain` reason that is never cached.
+ * Nothing here ever writes a storage URL or object key into a body.
+ */
+type Media = NonNullable<EpisodePolicy['media']>;
+
+export const textBody = (description: string) => ({ type: 'string', description }) as const;
+export const emptyBody = (description: string) => ({ type: 'null', description }) as const;
+
+export const edgeDenyResponses = {
+  401: textBody('Forged, malformed or unknown-key token; no Redis lookup happened.'),
+  403: textBody('Not entitled, or a token of another tenant.'),
+  404: textBody('Unknown or unpublished episode, or a file name that is not the episode file.'),
+  410: textBody('Rotated token generation, or an expired link.'),
+  503: textBody('Cannot decide right now (validity cache or origin issuer unavailable); Retry-After: 1.'),
+} as const;
+
+export function sendDeny(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .header('content-type', 'text/plain; charset=utf-8')
+    .send(message);
+}
+
+export function sendDecisionDeny(reply: FastifyReply, status: number, reason: DenyReason): FastifyReply {
+  return sendDeny(reply, status, denyMessages[reason]);
+}
+
+export function sendUnavailable(reply: FastifyReply): FastifyReply {
+  return reply.header('retry-after', '1').code(503).header('cache-control', 'no-store')
+    .header('content-type', 'text/plain; charset=utf-8')
+    .send('temporarily unable to decide; retry');
+}
+
+// Header values per media record, built once: the records are cached objects, so a WeakMap
+// keyed by them saves the string work on every Range request of the same episode.
+const dispositions = new WeakMap<Media, string>();
+
+export function contentDisposition(media: Media): string {
+  let value = dispositions.get(media);
+  if (value === undefined) {
+    const ascii = media.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    value = `inline; filename="${ascii}"`;
+    if (ascii !== media.fileName) value += `; filename*=UTF-8''${encodeURIComponent(media.fileName)}`;
+    dispositions.set(media, value);
+  }
+  return value;
+}
+
+/** Grant: empty 200 with X-Accel-Redirect; `origin` is the presigned URL for the s3 driver. */
+export function sendGrant(reply: FastifyReply, media: Media, origin: string | undefined): FastifyReply {
+  if (media.storage === 's3') {
+    reply.header('x-accel-redirect', '/_gh/origin/s3').header('x-media-origin', origin as string);
+  } else {
+    reply.header('x-accel-redirect', `/_gh/origin/local/${media.objectKey}`);
+  }
+  return reply
+    .code(200)
+    .header('x-media-key', media.objectKey)
+    .header('content-type', media.contentType || 'application/octet-stream')
+    .header('content-disposition', contentDisposition(media))
+    .header('cache-control', 'private, max-age=3600')
+    .send();
+}

@@ -1,0 +1,13 @@
+import type { Keyring } from '@gatehouse/tokens';
+import type { AccessChecker } from '../domain/access-checker.ts';
+import type { OriginResolver } from '../domain/origin-resolver.ts';
+
+/** What the routes use; built in app.ts from AuthAppDeps. */
+export interface RouteDeps {
+  keyring: Keyring;
+  checker: AccessChecker;
+  origins: OriginResolver;
+  downloadLinkTtlS: number;
+  publicBaseUrl: string;
+  now: () => number;
+}

@@ -1,0 +1,44 @@
+import type { PrismaClient } from '@gatehouse/db';
+import type { Logger } from '@gatehouse/logging';
+import {
+  createMetrics,
+  httpErrorHandler,
+  notFoundHandler,
+  operationalRoutes,
+  type ReadinessCheck,
+  requestMetricsHook,
+} from '@gatehouse/observability';
+import Fastify from 'fastify';
+import type { StripeGateway } from './adapters/stripe-gateway.ts';
+import type { WebhookVerifier } from './adapters/webhook-verifier.ts';
+import { apiRoutes } from './routes/api.routes.ts';
+import { webhookRoutes } from './routes/webhook.routes.ts';
+
+/** Everything the billing app needs, built by `main.ts` (or a test) and passed in. */
+export interface BillingDeps {
+  logger: Logger;
+  readiness: readonly ReadinessCheck[];
+  prisma: PrismaClient;
+  gateway: StripeGateway;
+  verifier: WebhookVerifier;
+  /** Called after a transaction that wrote outbox rows committed: wakes the relay. */
+  onCommitted: () => void;
+  /** Public URL of the edge (the portal's Checkout return pages live there). */
+  publicBaseUrl: string;
+}
+
+/** Builds the billing service's HTTP app. Reads no configuration and opens no connection itself. */
+export function buildApp(deps: BillingDeps) {
+  const app = Fastify({ loggerInstance: deps.logger, disableRequestLogging: true, return503OnClosing: true });
+  const metrics = createMetrics('billing');
+
+  app.setErrorHandler(httpErrorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onResponse', requestMetricsHook(metrics));
+
+  for (const route of operationalRoutes({ checks: deps.readiness, metrics })) app.route(route);
+  app.register(async (scope) => webhookRoutes(scope, deps));
+  app.register(async (scope) => apiRoutes(scope, deps));
+
+  return app;
+}

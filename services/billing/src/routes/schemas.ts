@@ -1,0 +1,94 @@
+import { errorBodySchema } from '@gatehouse/observability';
+import Type, { type Static } from 'typebox';
+
+/** JSON schemas of the billing routes. */
+export const Uuid = Type.String({ format: 'uuid' });
+const HttpUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 });
+
+export function errorResponses(...statuses: number[]) {
+  return Object.fromEntries(statuses.map((status) => [status, errorBodySchema])) as Record<
+    number,
+    typeof errorBodySchema
+  >;
+}
+
+export const WebhookAnswer = Type.Object(
+  {
+    received: Type.Literal(true),
+    result: Type.Union([Type.Literal('processed'), Type.Literal('duplicate'), Type.Literal('ignored')]),
+  },
+  { additionalProperties: false },
+);
+
+export const PlanCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    /** Minor currency units; Stripe's minimum charge is around 50 of most currencies. */
+    amount: Type.Integer({ minimum: 50, maximum: 99_999_999 }),
+    currency: Type.String({ pattern: '^[A-Za-z]{3}$' }),
+    interval: Type.Union([Type.Literal('month'), Type.Literal('year')]),
+    showIds: Type.Optional(Type.Array(Uuid, { maxItems: 500 })),
+    episodeIds: Type.Optional(Type.Array(Uuid, { maxItems: 5000 })),
+  },
+  { additionalProperties: false },
+);
+export type PlanCreate = Static<typeof PlanCreate>;
+
+export const PlanBody = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    description: Type.String(),
+    amount: Type.Integer(),
+    currency: Type.String(),
+    interval: Type.Union([Type.Literal('month'), Type.Literal('year')]),
+    stripeProductId: Type.Union([Type.String(), Type.Null()]),
+    stripePriceId: Type.Union([Type.String(), Type.Null()]),
+    active: Type.Boolean(),
+    showIds: Type.Array(Uuid),
+    episodeIds: Type.Array(Uuid),
+  },
+  { additionalProperties: false },
+);
+
+export const CheckoutCreate = Type.Object(
+  {
+    planId: Uuid,
+    /** Prefills Checkout; the subscriber is created from the e-mail Stripe confirms. */
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
+    /** An existing subscriber buying another plan (their Stripe customer is reused). */
+    subscriberId: Type.Optional(Uuid),
+    cancelUrl: Type.Optional(HttpUrl),
+  },
+  { additionalProperties: false },
+);
+export type CheckoutCreate = Static<typeof CheckoutCreate>;
+
+export const PortalCreate = Type.Object(
+  { subscriberId: Uuid, returnUrl: Type.Optional(HttpUrl) },
+  { additionalProperties: false },
+);
+export type PortalCreate = Static<typeof PortalCreate>;
+
+export const SessionBody = Type.Object(
+  { id: Type.String(), url: Type.Union([Type.String(), Type.Null()]) },
+  { additionalProperties: false },
+);
+
+export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+export type IdParams = Static<typeof IdParams>;
+
+export const RotateBody = Type.Union([
+  Type.Object(
+    { rotatedBy: Type.Optional(Type.Union([Type.Literal('subscriber'), Type.Literal('creator')])) },
+    { additionalProperties: false },
+  ),
+  Type.Null(),
+]);
+export type RotateBody = Static<typeof RotateBody>;
+
+export const RotateAnswer = Type.Object(
+  { subscriberId: Uuid, generation: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+);

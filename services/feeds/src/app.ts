@@ -1,0 +1,47 @@
+import type { Logger } from '@gatehouse/logging';
+import {
+  createMetrics,
+  httpErrorHandler,
+  notFoundHandler,
+  operationalRoutes,
+  type ReadinessCheck,
+  requestMetricsHook,
+} from '@gatehouse/observability';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { FeedService } from './domain/feed-service.ts';
+import type { PortalService } from './domain/portal-service.ts';
+import { registerFeedRoutes } from './routes/feeds.routes.ts';
+import { registerPortalRoutes } from './routes/portal.routes.ts';
+
+/** Everything the feeds app needs, built by `main.ts` (or a test) and passed in. */
+export interface FeedsAppDeps {
+  logger: Logger;
+  readiness: readonly ReadinessCheck[];
+  feeds: FeedService;
+  portal: PortalService;
+  /** Set the portal cookie's Secure flag (PUBLIC_BASE_URL is https). */
+  secureCookies: boolean;
+}
+
+/** Builds the feeds service's HTTP app. Reads no configuration and opens no connection itself. */
+export function buildApp(deps: FeedsAppDeps) {
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, disableRequestLogging: true, return503OnClosing: true });
+  const metrics = createMetrics('feeds');
+
+  app.setErrorHandler(httpErrorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onResponse', requestMetricsHook(metrics));
+  // Portal forms post urlencoded bodies; parsed here without a plugin (small and bounded).
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 16 * 1024 },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
+
+  for (const route of operationalRoutes({ checks: deps.readiness, metrics })) app.route(route);
+  registerFeedRoutes(app, deps.feeds);
+  registerPortalRoutes(app, deps.portal, { secureCookies: deps.secureCookies });
+  return app;
+}

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { audienceKey, type SelectedItem, selectEpisodes } from './episode-selection.ts';
+import type { FeedAudience, ShowCatalog } from './feed-model.ts';
+import { type RenderContext, renderHead, renderItem, TAIL, TOKEN_SLOT } from './feed-renderer.ts';
+import { LruCache } from './lru-cache.ts';
+
+/**
+ * Render once per show, content version and audience (tier set + lifecycle state), serve many
+ * times. A template holds NO subscriber data: it is the feed split at every token slot, and a
+ * subscriber's body is the parts joined with their token. So the cache key needs no subscriber,
+ * and nothing per subscriber is ever cached here.
+ *
+ * Item fragments are cached too (keyed by episode, its update time, mode and feed kind), so a new
+ * tier combination or a single changed episode re-renders only what changed.
+ */
+export interface FeedTemplate {
+  parts: readonly Buffer[];
+  /** sha256 of the template text: with the token it determines the body (the strong ETag input). */
+  hash: string;
+  lastModified: number;
+  validUntil: number;
+  itemCount: number;
+}
+
+export interface FeedTemplateCacheOptions {
+  maxTemplates?: number;
+  maxTemplateBytes?: number;
+  maxFragments?: number;
+}
+
+export class FeedTemplateCache {
+  readonly #templates: LruCache<FeedTemplate>;
+  readonly #fragments: LruCache<string>;
+
+  constructor(options: FeedTemplateCacheOptions = {}) {
+    this.#templates = new LruCache({
+      maxEntries: options.maxTemplates ?? 2_000,
+      maxWeight: options.maxTemplateBytes ?? 256 * 1024 * 1024,
+    });
+    this.#fragments = new LruCache({ maxEntries: options.maxFragments ?? 200_000 });
+  }
+
+  get(catalog: ShowCatalog, audience: FeedAudience, ctx: Omit<RenderContext, 'kind' | 'lastModified'>, now: number): FeedTemplate {
+    const showId = catalog.show.id;
+    const audienceHash = createHash('sha1').update(audienceKey(audience, showId)).digest('base64url');
+    const key = `${showId}|${catalog.version}|${audienceHash}`;
+    const cached = this.#templates.get(key);
+    if (cached && cached.validUntil > now) return cached;
+
+    const selection = selectEpisodes(catalog, audience, now);
+    const lastModified = Math.max(catalog.lastModified, selection.changedAt);
+    const full: RenderContext = { ...ctx, kind: audience.kind, lastModified };
+    let text = renderHead(full, catalog.show);
+    for (const item of selection.items) text += this.#fragment(full, showId, item);
+    text += TAIL;
+    const parts = text.split(TOKEN_SLOT).map((part) => Buffer.from(part, 'utf8'));
+    const template: FeedTemplate = {
+      parts,
+      hash: createHash('sha256').update(text).digest('base64url'),
+      lastModified,
+      validUntil: selection.validUntil,
+      itemCount: selection.items.length,
+    };
+    this.#templates.set(key, template, text.length);
+    return template;
+  }
+
+  #fragment(ctx: RenderContext, showId: string, item: SelectedItem): string {
+    const key = `${showId}|${item.episode.id}|${item.episode.updatedAt}|${item.mode}|${ctx.kind}`;
+    let fragment = this.#fragments.get(key);
+    if (fragment === undefined) {
+      fragment = renderItem(ctx, item);
+      this.#fragments.set(key, fragment);
+    }
+    return fragment;
+  }
+
+  /** Drops everything rendered for a show (a media event named it). */
+  invalidateShow(showId: string): void {
+    this.#templates.deletePrefix(`${showId}|`);
+    this.#fragments.deletePrefix(`${showId}|`);
+  }
+
+  clear(): void {
+    this.#templates.clear();
+    this.#fragments.clear();
+  }
+}
+
+/**
+ * The subscriber's body: template parts joined with their token. The strong ETag is a hash over
+ * the template hash and the token — exactly the inputs of the body — so equal bodies get equal
+ * tags and any change of either gives a new one, without hashing a megabyte per request.
+ */
+export function assembleFeed(template: FeedTemplate, token: string | undefined): { body: Buffer; etag: string } {
+  let body: Buffer;
+  if (template.parts.length === 1) body = template.parts[0]!;
+  else {
+    if (token === undefined) throw new Error('a private feed template needs a token');
+    const tokenBytes = Buffer.from(token, 'utf8');
+    const chunks: Buffer[] = [];
+    template.parts.forEach((part, index) => {
+      if (index > 0) chunks.push(tokenBytes);
+      chunks.push(part);
+    });
+    body = Buffer.concat(chunks);
+  }
+  const etag = `"${createHash('sha256')
+    .update(template.hash)
+    .update('\n')
+    .update(token ?? '')
+    .digest('base64url')
+    .slice(0, 32)}"`;
+  return { body, etag };
+}

@@ -1,0 +1,113 @@
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { errorBodySchema, errors } from '@gatehouse/errors';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { acceptsGzip, gzipEtag, isNotModified } from '../domain/conditional-get.ts';
+import type { FeedService, RenderedFeed } from '../domain/feed-service.ts';
+import { LruCache } from '../domain/lru-cache.ts';
+
+const gzipAsync = promisify(gzip);
+
+const feedResponses = {
+  200: { type: 'string', description: 'RSS 2.0 document' },
+  304: { type: 'null', description: 'Not modified' },
+  400: errorBodySchema,
+  401: errorBodySchema,
+  403: errorBodySchema,
+  404: errorBodySchema,
+  410: errorBodySchema,
+  500: errorBodySchema,
+  503: errorBodySchema,
+} as const;
+
+const SLUG = '^[a-z0-9][a-z0-9-]{0,62}$';
+
+const headerValue = (request: FastifyRequest, name: string): string | undefined => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/**
+ * Public and private feeds. Conditional GET first (a 304 costs no body work beyond the cached
+ * template), then gzip; compressed bodies are memoised by subscriber + ETag, so an app polling
+ * with a stale validator does not make us compress the same megabyte again.
+ */
+export function registerFeedRoutes(app: FastifyInstance, feeds: FeedService) {
+  const gzipped = new LruCache<Buffer>({ maxEntries: 5_000, maxWeight: 128 * 1024 * 1024 });
+
+  async function send(request: FastifyRequest, reply: FastifyReply, feed: RenderedFeed, cacheScope: string, isPrivate: boolean) {
+    const useGzip = acceptsGzip(headerValue(request, 'accept-encoding')) && feed.body.length > 1024;
+    const etag = useGzip ? gzipEtag(feed.etag) : feed.etag;
+    reply
+      .header('content-type', 'application/rss+xml; charset=utf-8')
+      .header('etag', etag)
+      .header('last-modified', new Date(feed.lastModified).toUTCString())
+      .header('vary', 'Accept-Encoding')
+      // Apps must revalidate; private feeds never sit in a shared cache.
+      .header('cache-control', isPrivate ? 'private, no-cache' : 'public, max-age=300, must-revalidate');
+    if (isPrivate) reply.header('x-robots-tag', 'noindex, nofollow').header('referrer-policy', 'no-referrer');
+    const conditional = {
+      ifNoneMatch: headerValue(request, 'if-none-match'),
+      ifModifiedSince: headerValue(request, 'if-modified-since'),
+    };
+    if (isNotModified(conditional, feed.etag, feed.lastModified)) return reply.code(304).send();
+    if (!useGzip) return reply.code(200).send(feed.body);
+    // Keyed by subscriber (cacheScope) and the tag: a compressed private body is per subscriber.
+    const key = `${cacheScope}|${etag}`;
+    let body = gzipped.get(key);
+    if (!body) {
+      body = await gzipAsync(feed.body, { level: 6 });
+      gzipped.set(key, body, body.length);
+    }
+    return reply.code(200).header('content-encoding', 'gzip').send(body);
+  }
+
+  app.route({
+    method: 'GET',
+    url: '/p/:tenantSlug/:feedFile',
+    schema: {
+      params: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['tenantSlug', 'feedFile'],
+        properties: { tenantSlug: { type: 'string', pattern: SLUG }, feedFile: { type: 'string', maxLength: 80 } },
+      },
+      response: feedResponses,
+    },
+    handler: async (request, reply) => {
+      const { tenantSlug, feedFile } = request.params as { tenantSlug: string; feedFile: string };
+      const showSlug = /^([a-z0-9][a-z0-9-]{0,62})\.xml$/.exec(feedFile)?.[1];
+      if (!showSlug) throw errors.notFound('feed');
+      const feed = await feeds.publicFeed(tenantSlug, showSlug);
+      return send(request, reply, feed, 'public', false);
+    },
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/f/:token/:feedFile',
+    schema: {
+      params: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['token', 'feedFile'],
+        properties: {
+          token: { type: 'string', minLength: 1, maxLength: 256 },
+          feedFile: { type: 'string', maxLength: 80 },
+        },
+      },
+      response: feedResponses,
+    },
+    handler: async (request, reply) => {
+      const { token, feedFile } = request.params as { token: string; feedFile: string };
+      const showId = /^(.+)\.xml$/.exec(feedFile)?.[1];
+      if (!showId) throw errors.notFound('feed');
+      const feed = await feeds.privateFeed(token, showId, {
+        tenantId: headerValue(request, 'x-gatehouse-tenant-id'),
+        subscriberId: headerValue(request, 'x-gatehouse-subscriber-id'),
+        generation: headerValue(request, 'x-gatehouse-generation'),
+      });
+      return send(request, reply, feed, headerValue(request, 'x-gatehouse-subscriber-id')!, true);
+    },
+  });
+}

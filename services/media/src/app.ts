@@ -1,0 +1,92 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { PrismaClient } from '@gatehouse/db';
+import type { Logger } from '@gatehouse/logging';
+import {
+  createMetrics,
+  httpErrorHandler,
+  notFoundHandler,
+  operationalRoutes,
+  type ReadinessCheck,
+  requestMetricsHook,
+} from '@gatehouse/observability';
+import type { StorageDriver } from '@gatehouse/storage';
+import addFormatsModule from 'ajv-formats';
+import Fastify from 'fastify';
+import type { EpisodePolicyPublisher } from './adapters/episode-policy.publisher.ts';
+import { createEpisodesRepository } from './adapters/episodes.repository.ts';
+import { createApiKeyRepository } from './adapters/tenants.repository.ts';
+import { createUploadsRepository } from './adapters/uploads.repository.ts';
+import type { OriginUrlKeeper } from './domain/origin-url-keeper.ts';
+import type { UploadLimits } from './domain/upload-plan.ts';
+import { apiKeyAuthenticator } from './routes/api-key-auth.ts';
+import { domainRoutes } from './routes/domains.routes.ts';
+import { episodeRoutes } from './routes/episodes.routes.ts';
+import { originRoutes } from './routes/origins.routes.ts';
+import type { RouteDeps } from './routes/route-deps.ts';
+import { showRoutes } from './routes/shows.routes.ts';
+import { uploadRoutes } from './routes/uploads.routes.ts';
+
+// ajv-formats is CommonJS: its default export arrives wrapped under Node's ESM loader.
+const addFormats =
+  (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+
+/** Everything the media app needs, built by `main.ts` (or a test) and passed in. */
+export interface MediaAppDeps {
+  logger: Logger;
+  readiness: readonly ReadinessCheck[];
+  prisma: PrismaClient;
+  storage: StorageDriver;
+  policies: EpisodePolicyPublisher;
+  originKeeper: OriginUrlKeeper;
+  /** Wakes the outbox relay after a commit that enqueued an event. */
+  notifyOutbox: () => void;
+  limits: UploadLimits & { uploadUrlTtlSeconds: number };
+}
+
+/** Builds the media service's HTTP app. Reads no configuration and opens no connection itself. */
+export function buildApp(deps: MediaAppDeps) {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+    // Reject unknown properties instead of silently dropping them; formats (uuid, date-time, uri, email).
+    ajv: { customOptions: { removeAdditional: false }, plugins: [addFormats as never] },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  const metrics = createMetrics('media');
+
+  app.setErrorHandler(httpErrorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onResponse', requestMetricsHook(metrics));
+  for (const route of operationalRoutes({ checks: deps.readiness, metrics })) app.route(route);
+
+  const episodes = createEpisodesRepository({
+    prisma: deps.prisma,
+    policies: deps.policies,
+    notifyOutbox: deps.notifyOutbox,
+    logger: deps.logger,
+  });
+  const routeDeps: RouteDeps = {
+    prisma: deps.prisma,
+    episodes,
+    uploads: createUploadsRepository(deps.prisma, episodes),
+    storage: deps.storage,
+    originKeeper: deps.originKeeper,
+    limits: deps.limits,
+  };
+  const authenticate = apiKeyAuthenticator(createApiKeyRepository(deps.prisma));
+
+  app.register(
+    async (api) => {
+      api.decorateRequest('tenantId', '');
+      api.addHook('onRequest', authenticate);
+      await api.register(showRoutes, { deps: routeDeps });
+      await api.register(episodeRoutes, { deps: routeDeps });
+      await api.register(uploadRoutes, { deps: routeDeps });
+      await api.register(domainRoutes, { deps: routeDeps });
+    },
+    { prefix: '/api/v1' },
+  );
+  app.register(originRoutes, { deps: routeDeps });
+
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errors } from '@gatehouse/errors';
+import { errorBodySchema } from '@gatehouse/observability';
+import { isObjectKey } from '@gatehouse/storage';
+import Type from 'typebox';
+import type { RouteDeps } from './route-deps.ts';
+
+/**
+ * `POST /internal/v1/origins` — the auth service's cold path when Redis holds no usable origin URL for an
+ * object (docs/edge-protocol.md). Not routed by the edge. Only ready S3 objects known to the database are
+ * signed, so a caller cannot obtain a URL for an arbitrary key in the bucket.
+ */
+export const originRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async (app, { deps }) => {
+  app.post(
+    '/internal/v1/origins',
+    {
+      schema: {
+        body: Type.Object(
+          { objectKey: Type.String({ minLength: 1, maxLength: 1024 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object(
+            { url: Type.String(), expiresAt: Type.Integer() },
+            { additionalProperties: false },
+          ),
+          400: errorBodySchema,
+          404: errorBodySchema,
+        },
+      },
+    },
+    async (request) => {
+      const { objectKey } = request.body;
+      if (!isObjectKey(objectKey)) throw errors.validation('objectKey is not a valid object key');
+      if (deps.storage.kind !== 's3' || !(await deps.uploads.isReadyObject(objectKey, 's3')))
+        throw errors.notFound('object');
+      const record = await deps.originKeeper.ensure(objectKey);
+      return { url: record.url, expiresAt: record.expiresAt };
+    },
+  );
+};

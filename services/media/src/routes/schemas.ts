@@ -1,0 +1,286 @@
+import { errorBodySchema } from '@gatehouse/observability';
+import Type, { type TSchema } from 'typebox';
+
+/** JSON schemas shared by the creators' API routes. */
+export const Uuid = Type.String({ format: 'uuid' });
+export const DateTime = Type.String({ format: 'date-time' });
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+export const ShowIdParams = Type.Object({ showId: Uuid }, { additionalProperties: false });
+export const PageQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+    cursor: Type.Optional(Uuid),
+  },
+  { additionalProperties: false },
+);
+
+/** Error responses by status, all in the one error body shape. */
+export function errorResponses(...statuses: number[]) {
+  return Object.fromEntries(statuses.map((status) => [status, errorBodySchema])) as Record<
+    number,
+    typeof errorBodySchema
+  >;
+}
+/** Every authenticated route can answer these. */
+export const authErrors = [400, 401, 403] as const;
+
+const Slug = Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$' });
+const HttpUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 });
+
+export const ShowFields = {
+  title: Type.String({ minLength: 1, maxLength: 300 }),
+  description: Type.String({ maxLength: 20_000 }),
+  author: Type.String({ maxLength: 300 }),
+  ownerEmail: Nullable(Type.String({ format: 'email', maxLength: 320 })),
+  imageUrl: Nullable(HttpUrl),
+  language: Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' }),
+  itunesCategory: Nullable(Type.String({ maxLength: 100 })),
+  itunesSubcategory: Nullable(Type.String({ maxLength: 100 })),
+  explicit: Type.Boolean(),
+  websiteUrl: Nullable(HttpUrl),
+  listPremiumTeasers: Type.Boolean(),
+};
+
+export const ShowCreate = Type.Object(
+  {
+    slug: Slug,
+    title: ShowFields.title,
+    description: Type.Optional(ShowFields.description),
+    author: Type.Optional(ShowFields.author),
+    ownerEmail: Type.Optional(ShowFields.ownerEmail),
+    imageUrl: Type.Optional(ShowFields.imageUrl),
+    language: Type.Optional(ShowFields.language),
+    itunesCategory: Type.Optional(ShowFields.itunesCategory),
+    itunesSubcategory: Type.Optional(ShowFields.itunesSubcategory),
+    explicit: Type.Optional(ShowFields.explicit),
+    websiteUrl: Type.Optional(ShowFields.websiteUrl),
+    listPremiumTeasers: Type.Optional(ShowFields.listPremiumTeasers),
+  },
+  { additionalProperties: false },
+);
+export const ShowUpdate = Type.Object(
+  {
+    slug: Type.Optional(Slug),
+    title: Type.Optional(ShowFields.title),
+    description: Type.Optional(ShowFields.description),
+    author: Type.Optional(ShowFields.author),
+    ownerEmail: Type.Optional(ShowFields.ownerEmail),
+    imageUrl: Type.Optional(ShowFields.imageUrl),
+    language: Type.Optional(ShowFields.language),
+    itunesCategory: Type.Optional(ShowFields.itunesCategory),
+    itunesSubcategory: Type.Optional(ShowFields.itunesSubcategory),
+    explicit: Type.Optional(ShowFields.explicit),
+    websiteUrl: Type.Optional(ShowFields.websiteUrl),
+    listPremiumTeasers: Type.Optional(ShowFields.listPremiumTeasers),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export const Show = Type.Object(
+  {
+    id: Uuid,
+    slug: Type.String(),
+    ...ShowFields,
+    podcastGuid: Uuid,
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  },
+  { additionalProperties: false },
+);
+
+const Status = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('removed')]);
+const Visibility = Type.Union([Type.Literal('public'), Type.Literal('premium')]);
+const EpisodeType = Type.Union([Type.Literal('full'), Type.Literal('trailer'), Type.Literal('bonus')]);
+const LifecycleKind = Type.Union([
+  Type.Literal('none'),
+  Type.Literal('welcome'),
+  Type.Literal('payment_failed'),
+  Type.Literal('subscription_ended'),
+]);
+
+const EpisodeEditable = {
+  title: Type.String({ minLength: 1, maxLength: 500 }),
+  description: Type.String({ maxLength: 100_000 }),
+  seasonNumber: Nullable(Type.Integer({ minimum: 0, maximum: 100_000 })),
+  episodeNumber: Nullable(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
+  episodeType: EpisodeType,
+  visibility: Visibility,
+  earlyAccessUntil: Nullable(DateTime),
+  lifecycleKind: LifecycleKind,
+  transcriptUrl: Nullable(HttpUrl),
+  transcriptType: Nullable(Type.String({ maxLength: 100 })),
+  chaptersUrl: Nullable(HttpUrl),
+  explicit: Nullable(Type.Boolean()),
+};
+
+export const EpisodeCreate = Type.Object(
+  {
+    title: EpisodeEditable.title,
+    guid: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    description: Type.Optional(EpisodeEditable.description),
+    seasonNumber: Type.Optional(EpisodeEditable.seasonNumber),
+    episodeNumber: Type.Optional(EpisodeEditable.episodeNumber),
+    episodeType: Type.Optional(EpisodeEditable.episodeType),
+    visibility: Type.Optional(EpisodeEditable.visibility),
+    earlyAccessUntil: Type.Optional(EpisodeEditable.earlyAccessUntil),
+    lifecycleKind: Type.Optional(EpisodeEditable.lifecycleKind),
+    transcriptUrl: Type.Optional(EpisodeEditable.transcriptUrl),
+    transcriptType: Type.Optional(EpisodeEditable.transcriptType),
+    chaptersUrl: Type.Optional(EpisodeEditable.chaptersUrl),
+    explicit: Type.Optional(EpisodeEditable.explicit),
+  },
+  { additionalProperties: false },
+);
+export const EpisodeUpdate = Type.Object(
+  {
+    title: Type.Optional(EpisodeEditable.title),
+    description: Type.Optional(EpisodeEditable.description),
+    seasonNumber: Type.Optional(EpisodeEditable.seasonNumber),
+    episodeNumber: Type.Optional(EpisodeEditable.episodeNumber),
+    episodeType: Type.Optional(EpisodeEditable.episodeType),
+    visibility: Type.Optional(EpisodeEditable.visibility),
+    earlyAccessUntil: Type.Optional(EpisodeEditable.earlyAccessUntil),
+    lifecycleKind: Type.Optional(EpisodeEditable.lifecycleKind),
+    transcriptUrl: Type.Optional(EpisodeEditable.transcriptUrl),
+    transcriptType: Type.Optional(EpisodeEditable.transcriptType),
+    chaptersUrl: Type.Optional(EpisodeEditable.chaptersUrl),
+    explicit: Type.Optional(EpisodeEditable.explicit),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export const EpisodePublish = Type.Object(
+  { publishedAt: Type.Optional(DateTime) },
+  { additionalProperties: false },
+);
+
+export const EpisodeMedia = Type.Object(
+  {
+    uploadId: Uuid,
+    fileName: Type.String(),
+    contentType: Type.String(),
+    byteSize: Type.Integer(),
+    durationSeconds: Nullable(Type.Integer()),
+  },
+  { additionalProperties: false },
+);
+export const Episode = Type.Object(
+  {
+    id: Uuid,
+    showId: Uuid,
+    guid: Type.String(),
+    ...EpisodeEditable,
+    status: Status,
+    publishedAt: Nullable(DateTime),
+    version: Type.Integer(),
+    media: Nullable(EpisodeMedia),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  },
+  { additionalProperties: false },
+);
+
+const Sha256 = Type.String({ pattern: '^[a-f0-9]{64}$', description: 'hex sha256 of the whole file' });
+export const UploadCreate = Type.Object(
+  {
+    fileName: Type.String({ minLength: 1, maxLength: 255 }),
+    byteSize: Type.Integer({ minimum: 1 }),
+    sha256: Sha256,
+    contentType: Type.String({ pattern: '^(audio|video)/[A-Za-z0-9.+-]+$', maxLength: 100 }),
+  },
+  { additionalProperties: false },
+);
+const UploadStatus = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('uploading'),
+  Type.Literal('ready'),
+  Type.Literal('failed'),
+]);
+export const Upload = Type.Object(
+  {
+    id: Uuid,
+    episodeId: Uuid,
+    status: UploadStatus,
+    fileName: Type.String(),
+    contentType: Type.String(),
+    byteSize: Type.Integer(),
+    durationSeconds: Nullable(Type.Integer()),
+    sha256: Sha256,
+    createdAt: DateTime,
+  },
+  { additionalProperties: false },
+);
+export const UploadInstructions = Type.Object(
+  {
+    upload: Upload,
+    kind: Type.Union([Type.Literal('single'), Type.Literal('multipart')]),
+    put: Type.Optional(
+      Type.Object(
+        {
+          method: Type.Literal('PUT'),
+          url: Type.String(),
+          headers: Type.Record(Type.String(), Type.String()),
+          expiresAt: DateTime,
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    multipart: Type.Optional(
+      Type.Object(
+        {
+          partSize: Type.Integer(),
+          expiresAt: DateTime,
+          parts: Type.Array(
+            Type.Object(
+              { partNumber: Type.Integer(), url: Type.String(), start: Type.Integer(), end: Type.Integer() },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const UploadComplete = Type.Object(
+  {
+    parts: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            partNumber: Type.Integer({ minimum: 1, maximum: 10_000 }),
+            etag: Type.String({ minLength: 1, maxLength: 200 }),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 10_000 },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const DomainCreate = Type.Object(
+  { hostname: Type.String({ minLength: 1, maxLength: 300 }) },
+  { additionalProperties: false },
+);
+export const Domain = Type.Object(
+  {
+    id: Uuid,
+    hostname: Type.String(),
+    status: Type.Union([
+      Type.Literal('pending'),
+      Type.Literal('active'),
+      Type.Literal('failed'),
+      Type.Literal('removing'),
+    ]),
+    verificationToken: Type.String(),
+    verifiedAt: Nullable(DateTime),
+    createdAt: DateTime,
+  },
+  { additionalProperties: false },
+);
+
+export const list = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Nullable(Uuid) }, { additionalProperties: false });

@@ -42,10 +42,21 @@ const store = createVersionedStore(redis);
 const ttl = (seconds + 60) * 1000;
 await store.putIfNewer(
   redisKeys.subscriber(subscriberId),
-  { tenantId, subscriberId, generation: 1, plans: [{ planId, until: null }], lifecycle: 'active', version: 1 },
+  {
+    tenantId,
+    subscriberId,
+    generation: 1,
+    plans: [{ planId, until: null }],
+    lifecycle: 'active',
+    version: 1,
+  },
   ttl,
 );
-await store.putIfNewer(redisKeys.plan(planId), { tenantId, planId, showIds: [showId], episodeIds: [], version: 1 }, ttl);
+await store.putIfNewer(
+  redisKeys.plan(planId),
+  { tenantId, planId, showIds: [showId], episodeIds: [], version: 1 },
+  ttl,
+);
 await store.putIfNewer(redisKeys.tenant(tenantId), { tenantId, status: 'active', version: 1 }, ttl);
 await store.putIfNewer(
   redisKeys.episode(episodeId),
@@ -57,19 +68,30 @@ await store.putIfNewer(
     visibility: 'premium',
     publicFrom: null,
     publishedAt: Date.now() - 1000,
-    media: { storage: 's3', objectKey, contentType: 'audio/mpeg', byteSize: 1 << 20, fileName: 'episode.mp3' },
+    media: {
+      storage: 's3',
+      objectKey,
+      contentType: 'audio/mpeg',
+      byteSize: 1 << 20,
+      fileName: 'episode.mp3',
+    },
     version: 1,
   },
   ttl,
 );
 await redis.set(
   redisKeys.origin(objectKey),
-  JSON.stringify({ objectKey, url: `http://127.0.0.1:59000/b/${objectKey}?X-Amz-Signature=x`, expiresAt: Date.now() + 6 * 3600_000 }),
+  JSON.stringify({
+    objectKey,
+    url: `http://127.0.0.1:59000/b/${objectKey}?X-Amz-Signature=x`,
+    expiresAt: Date.now() + 6 * 3600_000,
+  }),
   'PX',
   ttl,
 );
 
-const child = spawn('npx', ['node', 'services/auth/src/main.ts'], {
+// The same Node 24 that runs this script, spawned directly so SIGTERM reaches the server itself.
+const child = spawn(process.execPath, ['services/auth/src/main.ts'], {
   cwd: repo,
   env: {
     ...process.env,
@@ -120,7 +142,8 @@ async function run(name: string, path: string, expect: number) {
   };
   await Promise.all(Array.from({ length: connections }, worker));
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(2);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(2);
   return { name, rps: Math.round(latencies.length / seconds), p50: pct(0.5), p99: pct(0.99), errors };
 }
 
@@ -134,8 +157,13 @@ try {
   const quick = Math.max(1, Math.floor(warm / 5));
   await runFor(quick, '/healthz');
   await runFor(quick, mediaPath);
-  const results = [await run('/healthz (baseline)', '/healthz', 200), await run('/edge/media (grant, s3)', mediaPath, 200)];
-  console.log(`auth hop: ${seconds}s per run, ${connections} keep-alive connections, node ${process.version}`);
+  const results = [
+    await run('/healthz (baseline)', '/healthz', 200),
+    await run('/edge/media (grant, s3)', mediaPath, 200),
+  ];
+  console.log(
+    `auth hop: ${seconds}s per run, ${connections} keep-alive connections, node ${process.version}`,
+  );
   console.log('| route | req/s | p50 ms | p99 ms | errors |');
   console.log('|---|---:|---:|---:|---:|');
   for (const r of results) console.log(`| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} |`);

@@ -71,7 +71,11 @@ fi
 step "node --test ${args[*]}"
 node --version
 status=0
-node --test --test-reporter=spec --test-concurrency=1 "${args[@]}" || status=$?
+# --test-force-exit: a file whose tests finished but that left a handle open (a server,
+# a client) must not hang the whole run until CI's time runs out. --test-timeout bounds
+# any single test (override with TEST_TIMEOUT_MS).
+node --test --test-reporter=spec --test-concurrency=1 --test-force-exit \
+  --test-timeout="${TEST_TIMEOUT_MS:-300000}" "${args[@]}" || status=$?
 if ((${#failed_checks[@]} > 0)); then
   echo "test.sh: FAILED ${failed_checks[*]} (see above)" >&2
   ((status != 0)) || status=1

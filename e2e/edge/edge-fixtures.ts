@@ -74,7 +74,8 @@ export async function uploadViaPresignedPut(world: World, key: string, body: Buf
     { expiresIn: 600 },
   );
   const response = await fetch(url, { method: 'PUT', body, headers: { 'content-type': contentType } });
-  if (!response.ok) throw new Error(`presigned PUT of ${key} failed: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`presigned PUT of ${key} failed: ${response.status} ${await response.text()}`);
 }
 
 /** What media's origin presigner keeps in Redis for an object (valid 6 h). */
@@ -144,7 +145,11 @@ export async function createSubscriber(world: World, tenant: Tenant, options: { 
 }
 
 export async function rotateSubscriber(world: World, subscriber: Subscriber) {
-  const next = { ...subscriber.record, generation: subscriber.record.generation + 1, version: subscriber.record.version + 1 };
+  const next = {
+    ...subscriber.record,
+    generation: subscriber.record.generation + 1,
+    version: subscriber.record.version + 1,
+  };
   await world.store.putIfNewer(redisKeys.subscriber(subscriber.subscriberId), next);
   subscriber.record = next;
 }
@@ -181,7 +186,13 @@ export async function publishEpisode(
     visibility: 'premium',
     publicFrom: null,
     publishedAt: Date.now() - 60_000,
-    media: { storage: options.storage, objectKey, contentType: 'audio/mpeg', byteSize: body.length, fileName },
+    media: {
+      storage: options.storage,
+      objectKey,
+      contentType: 'audio/mpeg',
+      byteSize: body.length,
+      fileName,
+    },
     version: 1,
   };
   await world.store.putIfNewer(redisKeys.episode(episodeId), policy);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readMinioAudit, waitFor } from '@gatehouse/testkit';
 import { signSecureLink } from '@gatehouse/tokens';
 import { type Platform, startPlatform } from '../support/platform.ts';
@@ -99,7 +99,11 @@ describe('edge media path, S3 driver (MinIO)', () => {
     assert.ok(second.body.equals(episode.body), 'bytes of the second download');
 
     const gets = await originGets(episode.objectKey, since);
-    assert.equal(gets.length, Math.ceil(episode.body.length / SLICE), `origin GETs: ${JSON.stringify(gets.map((g) => g.range))}`);
+    assert.equal(
+      gets.length,
+      Math.ceil(episode.body.length / SLICE),
+      `origin GETs: ${JSON.stringify(gets.map((g) => g.range))}`,
+    );
     assert.deepEqual(new Set(gets.map((g) => g.range)).size, gets.length, 'each slice fetched once');
   });
 
@@ -198,7 +202,10 @@ describe('edge media path, S3 driver (MinIO)', () => {
     const draft = await publishEpisode(world, tenant, { storage: 's3', size: 1000, status: 'draft' });
     secretsNeverShown.add(draft.objectKey);
     assert.equal((await edge(mediaUrl(world, alice.token, draft))).status, 404);
-    assert.equal((await edge(mediaUrl(world, alice.token, { ...episode, fileName: 'other.mp3' }))).status, 404);
+    assert.equal(
+      (await edge(mediaUrl(world, alice.token, { ...episode, fileName: 'other.mp3' }))).status,
+      404,
+    );
 
     const carol = await createSubscriber(world, tenant);
     assert.equal((await edge(mediaUrl(world, carol.token, episode))).status, 200);
@@ -273,7 +280,10 @@ describe('edge media path, protected-directory driver (seed 002)', () => {
     const other = await createSubscriber(world, await createTenant(world));
     assert.equal((await edge(mediaUrl(world, other.token, episode))).status, 403);
     assert.equal((await edge(mediaUrl(world, alice.token.slice(0, -3), episode))).status, 401);
-    assert.equal((await edge(mediaUrl(world, alice.token, { ...episode, episodeId: randomUUID() }))).status, 404);
+    assert.equal(
+      (await edge(mediaUrl(world, alice.token, { ...episode, episodeId: randomUUID() }))).status,
+      404,
+    );
     const dave = await createSubscriber(world, tenant);
     await rotateSubscriber(world, dave);
     assert.equal((await edge(mediaUrl(world, dave.token, episode))).status, 410);
@@ -287,7 +297,11 @@ describe('secure_link /s/ (seed 003): nginx verifies, the app is not touched', (
     const key = `private/e2e-${randomUUID()}.mp3`;
     const body = Buffer.from('secure link body '.repeat(100));
     writeProtectedFile(world, key, body);
-    const link = signSecureLink({ path: `/s/${key}`, expiresAt: Math.floor(Date.now() / 1000) + 300, secret });
+    const link = signSecureLink({
+      path: `/s/${key}`,
+      expiresAt: Math.floor(Date.now() / 1000) + 300,
+      secret,
+    });
     const ok = await edge(`${world.env.edgeUrl}${link.url}`);
     assert.equal(ok.status, 200);
     assert.ok(ok.body.equals(body));
@@ -295,9 +309,17 @@ describe('secure_link /s/ (seed 003): nginx verifies, the app is not touched', (
     assert.equal(range.status, 206);
     const tampered = link.url.replace(/md5=./, (m) => (m.endsWith('A') ? 'md5=B' : 'md5=A'));
     assert.equal((await edge(`${world.env.edgeUrl}${tampered}`)).status, 403);
-    const expired = signSecureLink({ path: `/s/${key}`, expiresAt: Math.floor(Date.now() / 1000) - 5, secret });
+    const expired = signSecureLink({
+      path: `/s/${key}`,
+      expiresAt: Math.floor(Date.now() / 1000) - 5,
+      secret,
+    });
     assert.equal((await edge(`${world.env.edgeUrl}${expired.url}`)).status, 410);
-    const outside = signSecureLink({ path: '/s/public/x.mp3', expiresAt: Math.floor(Date.now() / 1000) + 300, secret });
+    const outside = signSecureLink({
+      path: '/s/public/x.mp3',
+      expiresAt: Math.floor(Date.now() / 1000) + 300,
+      secret,
+    });
     assert.equal((await edge(`${world.env.edgeUrl}${outside.url}`)).status, 404);
   });
 });
@@ -306,7 +328,10 @@ test('no response ever contained a storage URL, credential or object key', () =>
   assert.ok(seen.length > 50, `responses checked: ${seen.length}`);
   for (const { url, text } of seen) {
     for (const secret of secretsNeverShown) {
-      assert.ok(!text.includes(secret), `response of ${url.replace(/\/m\/[^/]+/, '/m/…')} contains ${secret}`);
+      assert.ok(
+        !text.includes(secret),
+        `response of ${url.replace(/\/m\/[^/]+/, '/m/…')} contains ${secret}`,
+      );
     }
   }
 });

@@ -10,7 +10,12 @@ import { stackEnv, waitFor } from '@gatehouse/testkit';
  */
 export type ServiceName = 'auth' | 'media' | 'feeds' | 'billing';
 
-export const SERVICE_PORTS: Record<ServiceName, number> = { auth: 53001, media: 53002, feeds: 53003, billing: 53004 };
+export const SERVICE_PORTS: Record<ServiceName, number> = {
+  auth: 53001,
+  media: 53002,
+  feeds: 53003,
+  billing: 53004,
+};
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
@@ -52,7 +57,10 @@ export function serviceEnv(name: ServiceName): NodeJS.ProcessEnv {
 }
 
 /** Starts (or reuses) the named services; throws naming the service and its log if one never gets ready. */
-export async function startPlatform(names: ServiceName[], options: { timeoutMs?: number } = {}): Promise<Platform> {
+export async function startPlatform(
+  names: ServiceName[],
+  options: { timeoutMs?: number } = {},
+): Promise<Platform> {
   const stack = stackEnv();
   const logDir = path.join(stack.logDir, 'e2e');
   mkdirSync(logDir, { recursive: true });
@@ -95,7 +103,9 @@ export async function startPlatform(names: ServiceName[], options: { timeoutMs?:
           { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: 200 },
         );
       } catch (error) {
-        throw new Error(`${name} did not become ready on :${port} (${(error as Error).message}); log: ${log}`);
+        throw new Error(
+          `${name} did not become ready on :${port} (${(error as Error).message}); log: ${log}`,
+        );
       }
     }
   } catch (error) {

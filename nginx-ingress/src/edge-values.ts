@@ -69,7 +69,9 @@ export interface EdgeValues {
   clientMaxBodySize: string;
 }
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
 export type ValuesOverride = DeepPartial<EdgeValues>;
 
 export class ValuesError extends Error {
@@ -124,7 +126,8 @@ export function defaultValues(target: Target, env: NodeJS.ProcessEnv = process.e
       },
       cache: { ...CACHE_COMMON, path: path.join(cacheDir, 'media'), maxSize: '4g' },
       authCache: {
-        enabled: true,
+        // Off: see README "Auth decision micro-cache" (nginx 1.22 workers crashed on this path).
+        enabled: false,
         path: path.join(cacheDir, 'auth'),
         valid: '1s',
         socket: path.join(stack, 'nginx', 'auth-cache.sock'),
@@ -155,7 +158,11 @@ export function defaultValues(target: Target, env: NodeJS.ProcessEnv = process.e
       valid: '1s',
       socket: '/var/run/gatehouse/auth-cache.sock',
     },
-    origin: { ...ORIGIN_COMMON, allow: [], resolver: 'kube-dns.kube-system.svc.cluster.local valid=30s ipv6=off' },
+    origin: {
+      ...ORIGIN_COMMON,
+      allow: [],
+      resolver: 'kube-dns.kube-system.svc.cluster.local valid=30s ipv6=off',
+    },
     protectedDir: '/srv/gatehouse/protected',
     secureLink: { secret: '', bindClientIp: false, root: '/srv/gatehouse/protected', prefixes: ['private/'] },
   } satisfies EdgeValues;
@@ -215,7 +222,8 @@ export function validateValues(v: EdgeValues, target: Target): void {
   if (!SAFE.test(v.serverName)) fail('serverName', 'has unsafe characters');
   for (const [name, u] of Object.entries(v.upstreams)) {
     if (u.servers.length === 0) fail(`upstreams.${name}.servers`, 'needs at least one host:port');
-    for (const s of u.servers) if (!HOST_PORT.test(s)) fail(`upstreams.${name}.servers`, `has a bad entry ${s}`);
+    for (const s of u.servers)
+      if (!HOST_PORT.test(s)) fail(`upstreams.${name}.servers`, `has a bad entry ${s}`);
     if (!Number.isInteger(u.keepalive) || u.keepalive < 1) fail(`upstreams.${name}.keepalive`, 'must be ≥ 1');
   }
   for (const key of ['keysZoneSize', 'maxSize', 'slice', 'maxRangeOffset'] as const) {
@@ -239,11 +247,15 @@ export function validateValues(v: EdgeValues, target: Target): void {
     // Revocation must reach every download within a second (DESIGN.md).
     fail('authCache.valid', 'must be at most 1s');
   }
-  if (v.authCache.enabled && target === 'ingress-nginx') fail('authCache.enabled', 'is not supported on ingress-nginx');
-  if (v.origin.allow.length === 0) fail('origin.allow', 'needs at least one scheme://host[:port] (storage endpoint)');
-  for (const o of v.origin.allow) if (!ORIGIN.test(o)) fail('origin.allow', `has a bad origin ${o} (scheme://host[:port])`);
+  if (v.authCache.enabled && target === 'ingress-nginx')
+    fail('authCache.enabled', 'is not supported on ingress-nginx');
+  if (v.origin.allow.length === 0)
+    fail('origin.allow', 'needs at least one scheme://host[:port] (storage endpoint)');
+  for (const o of v.origin.allow)
+    if (!ORIGIN.test(o)) fail('origin.allow', `has a bad origin ${o} (scheme://host[:port])`);
   if (!/^[A-Za-z0-9.:=\s[\]_-]*$/.test(v.origin.resolver)) fail('origin.resolver', 'has unsafe characters');
-  if (target !== 'ingress-nginx' && v.origin.resolver === '') fail('origin.resolver', 'is required for this target');
+  if (target !== 'ingress-nginx' && v.origin.resolver === '')
+    fail('origin.resolver', 'is required for this target');
   if (!Number.isInteger(v.maxRanges) || v.maxRanges < 1) fail('maxRanges', 'must be ≥ 1');
   if (v.secureLink.secret.length < 16 || !/^[^"$\s\\;{}'#]+$/.test(v.secureLink.secret)) {
     fail('secureLink.secret', 'must be ≥ 16 characters without quotes, $, \\, ;, braces or spaces');
@@ -256,7 +268,11 @@ export function validateValues(v: EdgeValues, target: Target): void {
 }
 
 /** Defaults for the target, then the override, then validation. */
-export function resolveValues(target: Target, override?: unknown, env: NodeJS.ProcessEnv = process.env): EdgeValues {
+export function resolveValues(
+  target: Target,
+  override?: unknown,
+  env: NodeJS.ProcessEnv = process.env,
+): EdgeValues {
   let values = defaultValues(target, env);
   if (override !== undefined) values = mergeValues(values, override);
   validateValues(values, target);

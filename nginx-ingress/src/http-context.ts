@@ -66,7 +66,9 @@ export function httpContext(v: EdgeValues): Node[] {
     upstream(n.feeds, v.upstreams.feeds.servers, v.upstreams.feeds.keepalive),
     upstream(n.billing, v.upstreams.billing.servers, v.upstreams.billing.keepalive),
     '',
-    comment('Media cache, keyed by object key (+ slice range): one entry per object however many subscribers.'),
+    comment(
+      'Media cache, keyed by object key (+ slice range): one entry per object however many subscribers.',
+    ),
     `proxy_cache_path ${v.cache.path} levels=1:2 keys_zone=${n.mediaZone}:${v.cache.keysZoneSize} max_size=${v.cache.maxSize} inactive=${v.cache.inactive} use_temp_path=off;`,
   ];
   if (v.authCache.enabled) {

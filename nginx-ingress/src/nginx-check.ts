@@ -15,7 +15,10 @@ export interface CheckResult {
  * Runs `nginx -t` on a full nginx.conf text inside a throw-away prefix, so neither /etc/nginx nor
  * the stack's nginx is touched. `files` are written into the prefix first (e.g. mime.types).
  */
-export function nginxTest(conf: string | ((prefix: string) => string), files: Record<string, string> = {}): CheckResult {
+export function nginxTest(
+  conf: string | ((prefix: string) => string),
+  files: Record<string, string> = {},
+): CheckResult {
   const prefix = mkdtempSync(path.join(tmpdir(), 'gh-nginx-t-'));
   try {
     const text = typeof conf === 'string' ? conf : conf(prefix);
@@ -23,10 +26,17 @@ export function nginxTest(conf: string | ((prefix: string) => string), files: Re
     for (const [name, text] of Object.entries(files)) writeFileSync(path.join(prefix, name), text);
     const confFile = path.join(prefix, 'nginx.conf');
     writeFileSync(confFile, text);
-    const run = spawnSync(NGINX_BIN, ['-t', '-p', `${prefix}/`, '-c', confFile, '-e', path.join(prefix, 'logs', 'error.log')], {
-      encoding: 'utf8',
-    });
-    return { ok: run.status === 0, output: `${run.stdout ?? ''}${run.stderr ?? ''}${run.error?.message ?? ''}` };
+    const run = spawnSync(
+      NGINX_BIN,
+      ['-t', '-p', `${prefix}/`, '-c', confFile, '-e', path.join(prefix, 'logs', 'error.log')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    return {
+      ok: run.status === 0,
+      output: `${run.stdout ?? ''}${run.stderr ?? ''}${run.error?.message ?? ''}`,
+    };
   } finally {
     rmSync(prefix, { recursive: true, force: true });
   }

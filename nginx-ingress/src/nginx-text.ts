@@ -20,7 +20,8 @@ export const comment = (text: string): Comment => ({ kind: 'comment', text });
 
 /** Quotes an nginx string argument (values are validated first; this is the last guard). */
 export function quote(value: string): string {
-  if (/["\n]/.test(value) || /\\$/.test(value)) throw new Error(`cannot quote ${JSON.stringify(value)} for nginx`);
+  if (/["\n]/.test(value) || /\\$/.test(value))
+    throw new Error(`cannot quote ${JSON.stringify(value)} for nginx`);
   return `"${value}"`;
 }
 

@@ -14,7 +14,8 @@ const USAGE =
 const EXAMPLE_VALUES = path.resolve(import.meta.dirname, '..', 'values.example.json');
 
 function parseTarget(value: string | undefined): Target {
-  if (!TARGETS.includes(value as Target)) throw new ValuesError(`unknown target ${value ?? '(none)'}\n${USAGE}`);
+  if (!TARGETS.includes(value as Target))
+    throw new ValuesError(`unknown target ${value ?? '(none)'}\n${USAGE}`);
   return value as Target;
 }
 

@@ -45,6 +45,7 @@ export const STORAGE_HEADERS_HIDDEN = [
   'X-Ratelimit-Limit',
   'X-Ratelimit-Remaining',
   'X-Xss-Protection',
+  'X-Content-Type-Options',
   'Strict-Transport-Security',
   'Content-Security-Policy',
   // The auth response already set these for the client (they survive X-Accel-Redirect).
@@ -75,7 +76,8 @@ function serviceHeaders(): string[] {
 
 /** The auth hop: tiny request, no body, none of the client's range/conditional headers. */
 function authHopHeaders(opts: { hideGrant?: boolean } = {}): string[] {
-  const hide = opts.hideGrant === false ? [] : ['proxy_hide_header X-Media-Origin;', 'proxy_hide_header X-Media-Key;'];
+  const hide =
+    opts.hideGrant === false ? [] : ['proxy_hide_header X-Media-Origin;', 'proxy_hide_header X-Media-Key;'];
   return [
     ...serviceHeaders(),
     'proxy_pass_request_body off;',
@@ -240,7 +242,8 @@ function mediaResponseHeaders(): string[] {
 /** Internal locations the auth service's X-Accel-Redirect points at. */
 function originLocations(v: EdgeValues, target: Target): Node[] {
   const n = names(v);
-  const failures = 'error_page 400 401 403 404 405 409 410 411 412 500 501 502 503 504 =502 @gh_origin_failed;';
+  const failures =
+    'error_page 400 401 403 404 405 409 410 411 412 500 501 502 503 504 =502 @gh_origin_failed;';
   const s3 = block(
     'location = /_gh/origin/s3',
     'internal;',

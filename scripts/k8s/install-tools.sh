@@ -6,13 +6,14 @@
 #   etcd               — `go install` of the etcd server module (Go module proxy)
 #   kube-apiserver     — built from k8s.io/kubernetes through a throwaway module (below)
 # Idempotent: a tool already present at the pinned version is kept, so later runs cost
-# nothing. Usage: install-tools.sh [all|cli|etcd|kube-apiserver]   (default all)
+# nothing. Usage: install-tools.sh [all|cli|etcd|kube-apiserver|gateway-crds]   (default all)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TOOLS_DIR="${GATEHOUSE_TOOLS_DIR:-$HOME/.cache/gatehouse/bin}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.4}"
 K8S_VERSION="${K8S_VERSION:-v1.34.4}"
+GATEWAY_API_VERSION="${GATEWAY_API_VERSION:-v1.3.0}"
 # Staging modules (k8s.io/api, …) are published as v0.<minor>.<patch> of the same release.
 K8S_STAGING_VERSION="v0.${K8S_VERSION#v1.}"
 # Some of the builds below take minutes; keep the machine usable for others.
@@ -23,7 +24,7 @@ log() { printf '[install-tools] %s\n' "$*" >&2; }
 
 install_cli() {
   if [[ -x "$TOOLS_DIR/helm" && -x "$TOOLS_DIR/kubectl" ]] &&
-    "$TOOLS_DIR/helm" version --short 2>/dev/null | grep -q '^v4\.'; then
+    [[ "$("$TOOLS_DIR/helm" version --short 2>/dev/null)" == v4.* ]]; then
     log "helm/kubectl present"
     return
   fi
@@ -48,7 +49,7 @@ install_cli() {
 }
 
 install_etcd() {
-  if [[ -x "$TOOLS_DIR/etcd" ]] && "$TOOLS_DIR/etcd" --version 2>/dev/null | grep -q "etcd Version: ${ETCD_VERSION#v}"; then
+  if [[ -x "$TOOLS_DIR/etcd" ]] && [[ "$("$TOOLS_DIR/etcd" --version 2>/dev/null)" == *"etcd Version: ${ETCD_VERSION#v}"* ]]; then
     log "etcd ${ETCD_VERSION} present"
     return
   fi
@@ -74,7 +75,7 @@ install_etcd() {
 
 install_kube_apiserver() {
   if [[ -x "$TOOLS_DIR/kube-apiserver" ]] &&
-    "$TOOLS_DIR/kube-apiserver" --version 2>/dev/null | grep -q "Kubernetes ${K8S_VERSION}$"; then
+    [[ "$("$TOOLS_DIR/kube-apiserver" --version 2>/dev/null)" == "Kubernetes ${K8S_VERSION}" ]]; then
     log "kube-apiserver ${K8S_VERSION} present"
     return
   fi
@@ -118,18 +119,39 @@ install_kube_apiserver() {
   log "kube-apiserver built in $((SECONDS - start))s"
 }
 
+# Gateway API CRDs (HTTPRoute) for the test API server: the YAML ships inside the Go module
+# sigs.k8s.io/gateway-api, fetched through the Go module proxy like any module.
+install_gateway_crds() {
+  local dest="$TOOLS_DIR/gateway-api-crds"
+  if [[ -f "$dest/${GATEWAY_API_VERSION}" ]]; then
+    log "gateway-api CRDs ${GATEWAY_API_VERSION} present"
+    return
+  fi
+  local dir
+  dir="$(cd "${TMPDIR:-/tmp}" && GOFLAGS=-mod=mod go mod download -json "sigs.k8s.io/gateway-api@${GATEWAY_API_VERSION}" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  cp "$dir"/config/crd/standard/*.yaml "$dest/"
+  chmod 0644 "$dest"/*.yaml
+  touch "$dest/${GATEWAY_API_VERSION}"
+  log "gateway-api CRDs ${GATEWAY_API_VERSION} in $dest"
+}
+
 what="${1:-all}"
 case "$what" in
   cli) install_cli ;;
   etcd) install_etcd ;;
   kube-apiserver) install_kube_apiserver ;;
+  gateway-crds) install_gateway_crds ;;
   all)
     install_cli
     install_etcd
     install_kube_apiserver
+    install_gateway_crds
     ;;
   *)
-    echo "usage: $0 [all|cli|etcd|kube-apiserver]" >&2
+    echo "usage: $0 [all|cli|etcd|kube-apiserver|gateway-crds]" >&2
     exit 2
     ;;
 esac

@@ -240,21 +240,37 @@ describe('migrations and client on a fresh database', { concurrency: false }, ()
     );
   });
 
-  test('dev writes a new migration for a schema change, applies it, then reports nothing to do', async () => {
+  test('dev applies pending migrations, writes a new one for a schema change, then reports nothing to do', async () => {
     const schemaPath = path.join(work, 'schema.prisma');
     const migrationsDir = path.join(work, 'migrations');
     await cp(paths.migrationsDir, migrationsDir, { recursive: true });
+    // a migration someone else added that this database has not seen yet
+    const existing = (await readdir(migrationsDir, { withFileTypes: true })).filter((d) => d.isDirectory());
+    const pending = `${existing
+      .map((d) => d.name)
+      .sort()
+      .at(-1)}_pending`;
+    await mkdir(path.join(migrationsDir, pending));
+    await writeFile(
+      path.join(migrationsDir, pending, 'migration.sql'),
+      'ALTER TABLE "tenants" ADD COLUMN "test_pending" TEXT;\n',
+    );
     const schema = await readFile(paths.schemaPath, 'utf8');
-    const changed = schema.replace(/(model Tenant \{\n)/, '$1  testNote String? @map("test_note")\n');
+    const changed = schema.replace(
+      /(model Tenant \{\n)/,
+      '$1  testPending String? @map("test_pending")\n  testNote String? @map("test_note")\n',
+    );
     assert.notEqual(changed, schema, 'test could patch the schema');
     await writeFile(schemaPath, changed);
 
     const shadowsBefore = await shadowDatabases();
     const target = parseDatabaseUrl(testUrl);
     const result = await createDevMigration({ target, schemaPath, migrationsDir, name: 'Add tenant note' });
+    assert.deepEqual(result.appliedBefore, [pending]);
     assert.match(result.created, /^\d{14}_add_tenant_note$/);
     const sql = await readFile(result.file, 'utf8');
     assert.match(sql, /ALTER TABLE "tenants" ADD COLUMN\s+"test_note" TEXT/);
+    assert.doesNotMatch(sql, /test_pending/, 'what the pending migration does is not repeated');
     assert.doesNotMatch(sql, /CONSTRAINT .*_check/, 'check constraints are not seen as drift');
 
     const columns = await query(

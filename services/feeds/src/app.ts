@@ -25,7 +25,11 @@ export interface FeedsAppDeps {
 
 /** Builds the feeds service's HTTP app. Reads no configuration and opens no connection itself. */
 export function buildApp(deps: FeedsAppDeps) {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, disableRequestLogging: true, return503OnClosing: true });
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+  });
   const metrics = createMetrics('feeds');
 
   app.setErrorHandler(httpErrorHandler);

@@ -15,8 +15,14 @@ export const feedsConfigSchema = Type.Object({
   STRIPE_API_HOST: settings.STRIPE_API_HOST,
   STRIPE_API_PORT: settings.STRIPE_API_PORT,
   STRIPE_API_PROTOCOL: settings.STRIPE_API_PROTOCOL,
-  SMTP_URL: Type.String({ pattern: '^smtps?://', description: 'SMTP server for magic-link mail (smtp://host:port).' }),
-  MAIL_FROM: Type.String({ default: 'Gatehouse <no-reply@gatehouse.invalid>', description: 'From address of portal mail.' }),
+  SMTP_URL: Type.String({
+    pattern: '^smtps?://',
+    description: 'SMTP server for magic-link mail (smtp://host:port).',
+  }),
+  MAIL_FROM: Type.String({
+    default: 'Gatehouse <no-reply@gatehouse.invalid>',
+    description: 'From address of portal mail.',
+  }),
   BILLING_URL: Type.String({
     pattern: '^https?://',
     default: 'http://127.0.0.1:53004',
@@ -30,10 +36,19 @@ export const feedsConfigSchema = Type.Object({
   PUBLIC_MEDIA_TOKEN: Type.String({
     pattern: '^[A-Za-z0-9_-]+$',
     default: 'public',
-    description: 'Path segment in place of a token in public feeds\' enclosure URLs (/m/{this}/{episodeId}/{file}).',
+    description:
+      "Path segment in place of a token in public feeds' enclosure URLs (/m/{this}/{episodeId}/{file}).",
   }),
-  PORTAL_SESSION_TTL_SECONDS: Type.Integer({ minimum: 300, default: 30 * 24 * 3600, description: 'Portal session lifetime.' }),
-  MAGIC_LINK_TTL_SECONDS: Type.Integer({ minimum: 60, default: 15 * 60, description: 'Magic-link lifetime.' }),
+  PORTAL_SESSION_TTL_SECONDS: Type.Integer({
+    minimum: 300,
+    default: 30 * 24 * 3600,
+    description: 'Portal session lifetime.',
+  }),
+  MAGIC_LINK_TTL_SECONDS: Type.Integer({
+    minimum: 60,
+    default: 15 * 60,
+    description: 'Magic-link lifetime.',
+  }),
 });
 
 export type FeedsConfig = Static<typeof feedsConfigSchema>;

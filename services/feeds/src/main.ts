@@ -27,12 +27,16 @@ await runMain('feeds', async () => {
   await prisma.$queryRaw`SELECT 1`.catch((error: Error) => {
     throw new Error(`Postgres unreachable (${error.message.split('\n')[0]})`);
   });
-  const nats = await connect({ servers: config.NATS_URL.split(','), name: 'gatehouse-feeds' }).catch((error: Error) => {
-    throw new Error(`NATS at ${config.NATS_URL} unreachable (${error.message})`);
-  });
+  const nats = await connect({ servers: config.NATS_URL.split(','), name: 'gatehouse-feeds' }).catch(
+    (error: Error) => {
+      throw new Error(`NATS at ${config.NATS_URL} unreachable (${error.message})`);
+    },
+  );
 
   const access = createAccessStore(prisma);
-  const catalogs = new CatalogCache(createCatalogStore(prisma), { revalidateMs: config.CATALOG_REVALIDATE_MS });
+  const catalogs = new CatalogCache(createCatalogStore(prisma), {
+    revalidateMs: config.CATALOG_REVALIDATE_MS,
+  });
   const templates = new FeedTemplateCache();
   catalogs.onChange = (showId) => templates.invalidateShow(showId);
   const listener = listenForMediaEvents(nats, (showId) => catalogs.invalidate(showId), logger);
@@ -45,7 +49,14 @@ await runMain('feeds', async () => {
       { name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` },
       { name: 'nats', check: async () => !nats.isClosed() && (await nats.rtt()) >= 0 },
     ],
-    feeds: createFeedService({ keyring, catalogs, templates, access, baseUrl, publicMediaToken: config.PUBLIC_MEDIA_TOKEN }),
+    feeds: createFeedService({
+      keyring,
+      catalogs,
+      templates,
+      access,
+      baseUrl,
+      publicMediaToken: config.PUBLIC_MEDIA_TOKEN,
+    }),
     portal: createPortalService({
       store: createPortalStore(prisma),
       access,

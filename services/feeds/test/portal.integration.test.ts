@@ -8,7 +8,14 @@ import { stackEnv } from '@gatehouse/testkit';
 import { verifyAccessToken } from '@gatehouse/tokens';
 import { type Browser, chromium } from 'playwright-core';
 import { buildFeedsApp } from './support/feeds-app.ts';
-import { seedEpisode, seedPlan, seedShow, seedSubscriber, seedTenant, testKeyring } from './support/feeds-fixture.ts';
+import {
+  seedEpisode,
+  seedPlan,
+  seedShow,
+  seedSubscriber,
+  seedTenant,
+  testKeyring,
+} from './support/feeds-fixture.ts';
 import { startSmtpCapture } from './support/smtp-capture.ts';
 
 /**
@@ -74,7 +81,7 @@ async function signInByMail(email: string) {
   await page.goto(`${base}/portal/${tenantSlug}/sign-in`);
   await page.fill('input[name=email]', email);
   await Promise.all([page.waitForLoadState('load'), page.click('button[type=submit]')]);
-  assert.match(await page.textContent('h1') ?? '', /Check your e-mail/);
+  assert.match((await page.textContent('h1')) ?? '', /Check your e-mail/);
   const mail = await smtp.waitFor(email);
   const link = /https?:\/\/\S+\/portal\/magic\?token=[A-Za-z0-9_-]{43}/.exec(mail.text ?? '')?.[0];
   assert.ok(link, 'the e-mail carries a magic link');
@@ -84,21 +91,33 @@ async function signInByMail(email: string) {
 }
 
 describe('subscriber portal in headless Chromium', () => {
-  before(async (t) => {
+  let unavailable = '';
+  before(async () => {
     try {
       browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
     } catch (error) {
-      t.skip(`Chromium is not available at ${CHROMIUM}: ${(error as Error).message.split('\n')[0]}`);
+      unavailable = `Chromium is not available at ${CHROMIUM}: ${(error as Error).message.split('\n')[0]}`;
     }
   });
 
   test('an active subscriber signs in by e-mail and sees their private feed link', async (t) => {
-    if (!browser) return t.skip('no Chromium');
+    if (!browser) return t.skip(unavailable);
     const { page, link } = await signInByMail(subs.active!.subscriber.email);
-    const links = await page.$$eval('a.feed-link', (anchors) => anchors.map((a) => (a as HTMLAnchorElement).href));
+    const links = await page.$$eval('a.feed-link', (anchors) =>
+      anchors.map((a) => a.getAttribute('href') ?? ''),
+    );
     assert.equal(links.length, 1);
     const url = new URL(links[0]!);
     const [, f, token, file] = url.pathname.split('/');
@@ -149,7 +168,7 @@ describe('subscriber portal in headless Chromium', () => {
   });
 
   test('a cancelled subscriber signs in and sees no feed link', async (t) => {
-    if (!browser) return t.skip('no Chromium');
+    if (!browser) return t.skip(unavailable);
     const { page } = await signInByMail(subs.cancelled!.subscriber.email);
     assert.equal(await page.locator('a.feed-link').count(), 0);
     assert.ok(await page.isVisible('#no-access'));

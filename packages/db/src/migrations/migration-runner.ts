@@ -127,19 +127,20 @@ export interface DevResult {
 export async function createDevMigration(options: RunnerOptions & { name: string }): Promise<DevResult> {
   const slug = migrationSlug(options.name);
   const migrationsList = await readMigrationsDirectory(options.migrationsDir);
-  const before = await withEngine(options, async (engine) => {
+  return withEngine(options, async (engine) => {
     const diagnostic = await engine.devDiagnostic({ migrationsList, filters: NO_FILTERS });
     if (diagnostic.action.tag === 'reset') {
       throw new MigrationError(
         `database ${options.target.display} needs a reset, refusing to do it: ${oneLineError(diagnostic.action.reason)}`,
       );
     }
-    return engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
-  });
-  // A fresh engine for the rest: after it has applied migrations, the same wasm engine
-  // instance fails every later shadow-database step with "PostgreSQL shadow DB must be
-  // provided through an external factory" (seen with schema-engine-wasm 8.1.0-2).
-  return withEngine(options, async (engine) => {
+    const before = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
+    // Once applyMigrations has applied something, the wasm engine (8.1.0-2) fails every
+    // later shadow-database step with "PostgreSQL shadow DB must be provided through an
+    // external factory" until a diagnostic command has run again; devDiagnostic re-arms it
+    // (and re-checks the now up-to-date database).
+    await engine.devDiagnostic({ migrationsList, filters: NO_FILTERS });
+
     const files = (await readSchemaFiles(options.schemaPath)).map(([path, content]) => ({ path, content }));
     const loss = await engine.evaluateDataLoss({ migrationsList, schema: { files }, filters: NO_FILTERS });
     if (loss.unexecutableSteps.length > 0) {

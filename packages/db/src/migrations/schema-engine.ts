@@ -7,16 +7,17 @@ import { MigrationAdapterFactory } from './migration-adapter-factory.ts';
 
 export type SchemaEngine = glue.SchemaEngine;
 
-let loaded: Promise<typeof glue> | undefined;
-
 // The project's `lib` (es2024, no DOM) carries no WebAssembly typings; this is the part used.
+interface WasmInstance {
+  exports: Record<string, unknown>;
+}
 interface WasmApi {
-  instantiate(
-    bytes: Uint8Array,
-    imports: Record<string, object>,
-  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: Record<string, object>): Promise<WasmInstance>;
 }
 const { WebAssembly: wasmApi } = globalThis as unknown as { WebAssembly: WasmApi };
+
+const GLUE_SPECIFIER = '@prisma/schema-engine-wasm/schema_engine_bg';
 
 /**
  * The engine arms ~10 s timers (timeouts raced against its own work) and leaves them running
@@ -38,11 +39,6 @@ export function unrefTimers<T extends object>(imports: T): T {
   return out as T;
 }
 
-/**
- * Instantiates the wasm schema engine once per process. The package's own entry point
- * imports the `.wasm` file as an ES module, which Node 24 still flags as experimental
- * (and warns about); instantiating the bytes ourselves against the same JS glue avoids that.
- */
 /** Message of the last Rust panic inside the engine (the glue reports it through this global). */
 let lastPanic: string | undefined;
 
@@ -52,6 +48,13 @@ export function takeEnginePanic(): string | undefined {
   return message;
 }
 
+let loaded: Promise<typeof glue> | undefined;
+
+/**
+ * Instantiates the wasm schema engine once per process. The package's own entry point
+ * imports the `.wasm` file as an ES module, which Node 24 still flags as experimental (and
+ * warns about); instantiating the bytes ourselves against the same JS glue avoids that.
+ */
 function loadEngineModule(): Promise<typeof glue> {
   loaded ??= (async () => {
     const g = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: { set_message(message: string): void } };
@@ -60,12 +63,9 @@ function loadEngineModule(): Promise<typeof glue> {
         lastPanic = message;
       },
     };
-    const wasmUrl = new URL(
-      'schema_engine_bg.wasm',
-      import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg'),
-    );
-    const bytes = await readFile(wasmUrl);
-    const { instance } = await wasmApi.instantiate(bytes, { './schema_engine_bg.js': unrefTimers(glue) });
+    const bytes = await readFile(new URL('schema_engine_bg.wasm', import.meta.resolve(GLUE_SPECIFIER)));
+    const wasmModule = await wasmApi.compile(bytes);
+    const instance = await wasmApi.instantiate(wasmModule, { './schema_engine_bg.js': unrefTimers(glue) });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return glue;

@@ -21,7 +21,8 @@ export function createBillingRotationClient(billingUrl: string): TokenRotator {
       } catch (error) {
         throw errors.dependencyUnavailable('billing', error);
       }
-      if (!response.ok) throw errors.dependencyUnavailable('billing', new Error(`rotation answered ${response.status}`));
+      if (!response.ok)
+        throw errors.dependencyUnavailable('billing', new Error(`rotation answered ${response.status}`));
     },
   };
 }

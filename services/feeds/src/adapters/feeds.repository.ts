@@ -22,7 +22,7 @@ export function createCatalogStore(prisma: PrismaClient): CatalogStore {
           },
         },
       });
-      if (!show || show.tenant.status !== 'active') return undefined;
+      if (show?.tenant.status !== 'active') return undefined;
       let lastModified = ms(show.updatedAt);
       const episodes: EpisodeView[] = show.episodes.map((episode) => {
         const asset = episode.currentMediaAsset;
@@ -48,7 +48,7 @@ export function createCatalogStore(prisma: PrismaClient): CatalogStore {
           updatedAt,
           media: ready
             ? {
-                fileName: mediaFileName(asset.originalFileName, asset.contentType),
+                fileName: mediaFileName(asset.objectKey),
                 contentType: asset.contentType,
                 byteSize: Number(asset.byteSize),
                 durationSeconds: asset.durationSeconds,
@@ -123,7 +123,13 @@ interface AccessRow {
     pastDueSince: string | null;
     updatedAt: string;
   }[];
-  grants: { planId: string; tenantId: string; showId: string | null; episodeId: string | null; createdAt: string }[];
+  grants: {
+    planId: string;
+    tenantId: string;
+    showId: string | null;
+    episodeId: string | null;
+    createdAt: string;
+  }[];
 }
 
 /** Subscriber access from Postgres, through the shared access rules (`@gatehouse/access-snapshot`). */
@@ -148,7 +154,7 @@ export function createAccessStore(prisma: PrismaClient): AccessStore {
         LEFT JOIN access_credentials c ON c.subscriber_id = s.id
         WHERE s.id = ${subscriberId}::uuid`;
       const row = rows[0];
-      if (!row || row.tenant_status !== 'active') return undefined;
+      if (row?.tenant_status !== 'active') return undefined;
       const date = (value: string | null) => (value === null ? null : new Date(value));
       const facts = row.subscriptions.map((x) => ({
         planId: x.planId,
@@ -185,7 +191,11 @@ export function createAccessStore(prisma: PrismaClient): AccessStore {
     async loadPlanGrants(planIds): Promise<PlanGrantView[]> {
       const plans = await prisma.plan.findMany({
         where: { id: { in: [...planIds] } },
-        select: { id: true, tenantId: true, grants: { select: { showId: true, episodeId: true, createdAt: true } } },
+        select: {
+          id: true,
+          tenantId: true,
+          grants: { select: { showId: true, episodeId: true, createdAt: true } },
+        },
       });
       return plans.map((plan) => ({
         planId: plan.id,

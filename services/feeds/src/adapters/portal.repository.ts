@@ -4,8 +4,13 @@ import type { PortalStore } from '../domain/portal-service.ts';
 export function createPortalStore(prisma: PrismaClient): PortalStore {
   return {
     async findTenantBySlug(slug) {
-      const tenant = await prisma.tenant.findUnique({ where: { slug }, select: { id: true, slug: true, name: true, status: true } });
-      return tenant && tenant.status === 'active' ? { id: tenant.id, slug: tenant.slug, name: tenant.name } : undefined;
+      const tenant = await prisma.tenant.findUnique({
+        where: { slug },
+        select: { id: true, slug: true, name: true, status: true },
+      });
+      return tenant && tenant.status === 'active'
+        ? { id: tenant.id, slug: tenant.slug, name: tenant.name }
+        : undefined;
     },
     async findSubscriberByEmail(tenantId, email) {
       const subscriber = await prisma.subscriber.findUnique({
@@ -23,7 +28,10 @@ export function createPortalStore(prisma: PrismaClient): PortalStore {
       return rows.map((row) => ({ id: row.id, tenantId: row.tenantId }));
     },
     async tenantStripeAccount(tenantSlug) {
-      const tenant = await prisma.tenant.findUnique({ where: { slug: tenantSlug }, select: { stripeAccountId: true } });
+      const tenant = await prisma.tenant.findUnique({
+        where: { slug: tenantSlug },
+        select: { stripeAccountId: true },
+      });
       return tenant ? tenant.stripeAccountId : undefined;
     },
     async createMagicLink(link) {
@@ -36,7 +44,10 @@ export function createPortalStore(prisma: PrismaClient): PortalStore {
         data: { usedAt: now },
       });
       if (updated.count !== 1) return undefined;
-      const link = await prisma.magicLink.findUnique({ where: { tokenHash }, select: { tenantId: true, subscriberId: true } });
+      const link = await prisma.magicLink.findUnique({
+        where: { tokenHash },
+        select: { tenantId: true, subscriberId: true },
+      });
       return link ?? undefined;
     },
     async createSession(session) {

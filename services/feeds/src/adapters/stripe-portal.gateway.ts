@@ -21,11 +21,15 @@ export function createStripePortalGateway(settings: StripeSettings): StripePorta
   return {
     async retrieveCheckoutSession(sessionId, stripeAccount) {
       const session = await stripe.checkout.sessions.retrieve(sessionId, {}, options(stripeAccount));
-      const customer = typeof session.customer === 'string' ? session.customer : (session.customer?.id ?? null);
+      const customer =
+        typeof session.customer === 'string' ? session.customer : (session.customer?.id ?? null);
       return { customer, status: session.status, created: session.created };
     },
     async createBillingPortalSession(customer, returnUrl, stripeAccount) {
-      const session = await stripe.billingPortal.sessions.create({ customer, return_url: returnUrl }, options(stripeAccount));
+      const session = await stripe.billingPortal.sessions.create(
+        { customer, return_url: returnUrl },
+        options(stripeAccount),
+      );
       return session.url;
     },
   };

@@ -21,7 +21,9 @@ export class CatalogCache {
   readonly #store: CatalogStore;
   readonly #revalidateMs: number;
   readonly #now: () => number;
-  readonly #entries = new LruCache<{ catalog: ShowCatalog; stamp: string; checkedAt: number }>({ maxEntries: 10_000 });
+  readonly #entries = new LruCache<{ catalog: ShowCatalog; stamp: string; checkedAt: number }>({
+    maxEntries: 10_000,
+  });
   readonly #inflight = new Map<string, Promise<ShowCatalog | undefined>>();
   readonly #slugs = new LruCache<string>({ maxEntries: 10_000 });
   /** Called with a show id when its catalog changed (the template cache drops the show). */

@@ -18,14 +18,19 @@ test('public feeds list public episodes, premium only as teasers when the show w
   const pub = episodeView({ visibility: 'public' });
   const prem = episodeView({ visibility: 'premium' });
   const ids = (audience: FeedAudience, teasers: boolean) =>
-    selectEpisodes(catalogOf([pub, prem], showView({ listPremiumTeasers: teasers })), audience, now).items.map(
-      (item) => `${item.episode.id === pub.id ? 'pub' : 'prem'}:${item.mode}`,
-    );
+    selectEpisodes(
+      catalogOf([pub, prem], showView({ listPremiumTeasers: teasers })),
+      audience,
+      now,
+    ).items.map((item) => `${item.episode.id === pub.id ? 'pub' : 'prem'}:${item.mode}`);
   assert.deepEqual(ids({ kind: 'public' }, false), ['pub:full']);
   assert.deepEqual(ids({ kind: 'public' }, true), ['pub:full', 'prem:teaser']);
   assert.deepEqual(ids(priv(), false), ['pub:full', 'prem:full']);
   assert.deepEqual(ids(priv({ showGranted: false }), true), ['pub:full', 'prem:teaser']);
-  assert.deepEqual(ids(priv({ showGranted: false, episodeIds: new Set([prem.id]) }), false), ['pub:full', 'prem:full']);
+  assert.deepEqual(ids(priv({ showGranted: false, episodeIds: new Set([prem.id]) }), false), [
+    'pub:full',
+    'prem:full',
+  ]);
 });
 
 test('early access: premium until earlyAccessUntil, public from then on, at read time', () => {
@@ -34,7 +39,10 @@ test('early access: premium until earlyAccessUntil, public from then on, at read
   assert.equal(before.items.length, 0);
   assert.equal(before.validUntil, now + DAY, 'a cached selection expires exactly when the window closes');
   const after = selectEpisodes(catalogOf([early]), { kind: 'public' }, now + DAY);
-  assert.deepEqual(after.items.map((item) => item.mode), ['full']);
+  assert.deepEqual(
+    after.items.map((item) => item.mode),
+    ['full'],
+  );
   assert.equal(after.changedAt, now + DAY);
 });
 
@@ -49,7 +57,8 @@ test('lifecycle episodes show only in the matching subscriber state, never publi
   const failed = episodeView({ lifecycleKind: 'payment_failed' });
   const ended = episodeView({ lifecycleKind: 'subscription_ended' });
   const catalog = catalogOf([welcome, failed, ended]);
-  const pick = (audience: FeedAudience) => selectEpisodes(catalog, audience, now).items.map((item) => item.episode.id);
+  const pick = (audience: FeedAudience) =>
+    selectEpisodes(catalog, audience, now).items.map((item) => item.episode.id);
   assert.deepEqual(pick({ kind: 'public' }), []);
   assert.deepEqual(pick(priv({ lifecycle: 'active' })), [welcome.id]);
   assert.deepEqual(pick(priv({ lifecycle: 'payment_failed', showGranted: false, planIds: [] })), [failed.id]);

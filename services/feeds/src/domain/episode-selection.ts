@@ -1,4 +1,10 @@
-import type { EpisodeView, FeedAudience, LifecycleKind, ShowCatalog, SubscriberLifecycle } from './feed-model.ts';
+import type {
+  EpisodeView,
+  FeedAudience,
+  LifecycleKind,
+  ShowCatalog,
+  SubscriberLifecycle,
+} from './feed-model.ts';
 
 /**
  * Which episodes a feed lists, and how, decided at read time from the clock: no job flips an
@@ -28,7 +34,9 @@ const LIFECYCLE_MATCH: Record<Exclude<LifecycleKind, 'none'>, SubscriberLifecycl
 };
 
 export function isEffectivelyPublic(episode: EpisodeView, now: number): boolean {
-  return episode.visibility === 'public' || (episode.earlyAccessUntil !== null && episode.earlyAccessUntil <= now);
+  return (
+    episode.visibility === 'public' || (episode.earlyAccessUntil !== null && episode.earlyAccessUntil <= now)
+  );
 }
 
 export function selectEpisodes(catalog: ShowCatalog, audience: FeedAudience, now: number): Selection {
@@ -44,7 +52,11 @@ export function selectEpisodes(catalog: ShowCatalog, audience: FeedAudience, now
     if (episode.publishedAt > now) continue;
     if (episode.lifecycleKind !== 'none') {
       // Lifecycle episodes speak to one subscriber state; never in a public feed.
-      if (audience.kind === 'private' && LIFECYCLE_MATCH[episode.lifecycleKind] === audience.lifecycle && episode.media) {
+      if (
+        audience.kind === 'private' &&
+        LIFECYCLE_MATCH[episode.lifecycleKind] === audience.lifecycle &&
+        episode.media
+      ) {
         items.push({ episode, mode: 'full' });
       }
       continue;

@@ -36,7 +36,9 @@ const yesNo = (value: boolean) => (value ? 'true' : 'false');
 export function feedSelfUrl(ctx: RenderContext, show: ShowView): Slotted {
   return ctx.kind === 'private'
     ? new Slotted([`${ctx.baseUrl}/f/`, `/${show.id}.xml`])
-    : new Slotted([`${ctx.baseUrl}/p/${encodeURIComponent(show.tenantSlug)}/${encodeURIComponent(show.slug)}.xml`]);
+    : new Slotted([
+        `${ctx.baseUrl}/p/${encodeURIComponent(show.tenantSlug)}/${encodeURIComponent(show.slug)}.xml`,
+      ]);
 }
 
 export function enclosureUrl(ctx: RenderContext, episode: EpisodeView, fileName: string): Slotted {
@@ -73,7 +75,14 @@ export function renderHead(ctx: RenderContext, show: ShowView): string {
       ? parent('itunes:owner', element('itunes:name', ownerName) + element('itunes:email', show.ownerEmail))
       : '') +
     (show.imageUrl ? emptyElement('itunes:image', { href: show.imageUrl }) : '') +
-    (show.imageUrl ? parent('image', element('url', show.imageUrl) + element('title', show.title) + element('link', show.websiteUrl ?? ctx.baseUrl)) : '') +
+    (show.imageUrl
+      ? parent(
+          'image',
+          element('url', show.imageUrl) +
+            element('title', show.title) +
+            element('link', show.websiteUrl ?? ctx.baseUrl),
+        )
+      : '') +
     category +
     element('itunes:explicit', yesNo(show.explicit)) +
     element('itunes:type', 'episodic') +
@@ -106,7 +115,10 @@ export function renderItem(ctx: RenderContext, item: SelectedItem): string {
         url: enclosureUrl(ctx, episode, media.fileName),
         length: media.byteSize,
         type: media.contentType,
-      }) + (media.durationSeconds === null ? '' : element('itunes:duration', itunesDuration(media.durationSeconds)));
+      }) +
+      (media.durationSeconds === null
+        ? ''
+        : element('itunes:duration', itunesDuration(media.durationSeconds)));
     if (episode.transcriptUrl) {
       children += emptyElement('podcast:transcript', {
         url: episode.transcriptUrl,
@@ -114,7 +126,10 @@ export function renderItem(ctx: RenderContext, item: SelectedItem): string {
       });
     }
     if (episode.chaptersUrl) {
-      children += emptyElement('podcast:chapters', { url: episode.chaptersUrl, type: 'application/json+chapters' });
+      children += emptyElement('podcast:chapters', {
+        url: episode.chaptersUrl,
+        type: 'application/json+chapters',
+      });
     }
   }
   return parent('item', children);

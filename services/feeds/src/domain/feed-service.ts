@@ -86,7 +86,11 @@ export function createFeedService(deps: FeedServiceDeps) {
     async privateFeed(token: string, showId: string, identity: EdgeIdentity): Promise<RenderedFeed> {
       const verified = verifyAccessToken(deps.keyring, token);
       if (!verified.ok) throw errors.invalidToken();
-      if (identity.tenantId === undefined || identity.subscriberId === undefined || identity.generation === undefined) {
+      if (
+        identity.tenantId === undefined ||
+        identity.subscriberId === undefined ||
+        identity.generation === undefined
+      ) {
         throw errors.unauthenticated('private feeds are served only behind the edge authorization');
       }
       const { claims } = verified;
@@ -104,11 +108,15 @@ export function createFeedService(deps: FeedServiceDeps) {
         deps.catalogs.get(showId),
       ]);
       if (!access || access.tenantId !== claims.tenantId) throw errors.forbidden();
-      if (access.generation !== claims.generation) throw errors.gone('this feed link has been replaced; get the new one from your account page');
+      if (access.generation !== claims.generation)
+        throw errors.gone('this feed link has been replaced; get the new one from your account page');
       if (!catalog || catalog.show.tenantId !== claims.tenantId) throw errors.notFound('show');
 
       const at = now();
-      const live = access.plans.filter((plan) => plan.until === null || plan.until > at).map((plan) => plan.planId).sort();
+      const live = access.plans
+        .filter((plan) => plan.until === null || plan.until > at)
+        .map((plan) => plan.planId)
+        .sort();
       const liveSet = new Set(live);
       const grants =
         live.length === 0
@@ -120,14 +128,21 @@ export function createFeedService(deps: FeedServiceDeps) {
       const episodeIds = new Set<string>();
       // A plan that stopped granting (period end, grace over) changed the feed at that instant.
       let grantsChangedAt = 0;
-      for (const plan of access.plans) if (plan.until !== null && plan.until <= at) grantsChangedAt = Math.max(grantsChangedAt, plan.until);
+      for (const plan of access.plans)
+        if (plan.until !== null && plan.until <= at) grantsChangedAt = Math.max(grantsChangedAt, plan.until);
       for (const grant of grants) {
         if (grant.tenantId !== claims.tenantId) continue;
         if (grant.showIds.includes(showId)) showGranted = true;
         for (const id of grant.episodeIds) episodeIds.add(id);
         grantsChangedAt = Math.max(grantsChangedAt, grant.changedAt);
       }
-      const audience: FeedAudience = { kind: 'private', planIds: live, showGranted, episodeIds, lifecycle: access.lifecycle };
+      const audience: FeedAudience = {
+        kind: 'private',
+        planIds: live,
+        showGranted,
+        episodeIds,
+        lifecycle: access.lifecycle,
+      };
       const template = deps.templates.get(catalog, audience, ctx, at);
       const { body, etag } = assembleFeed(template, token);
       return {

@@ -40,7 +40,12 @@ export class FeedTemplateCache {
     this.#fragments = new LruCache({ maxEntries: options.maxFragments ?? 200_000 });
   }
 
-  get(catalog: ShowCatalog, audience: FeedAudience, ctx: Omit<RenderContext, 'kind' | 'lastModified'>, now: number): FeedTemplate {
+  get(
+    catalog: ShowCatalog,
+    audience: FeedAudience,
+    ctx: Omit<RenderContext, 'kind' | 'lastModified'>,
+    now: number,
+  ): FeedTemplate {
     const showId = catalog.show.id;
     const audienceHash = createHash('sha1').update(audienceKey(audience, showId)).digest('base64url');
     const key = `${showId}|${catalog.version}|${audienceHash}`;
@@ -92,7 +97,10 @@ export class FeedTemplateCache {
  * the template hash and the token — exactly the inputs of the body — so equal bodies get equal
  * tags and any change of either gives a new one, without hashing a megabyte per request.
  */
-export function assembleFeed(template: FeedTemplate, token: string | undefined): { body: Buffer; etag: string } {
+export function assembleFeed(
+  template: FeedTemplate,
+  token: string | undefined,
+): { body: Buffer; etag: string } {
   let body: Buffer;
   if (template.parts.length === 1) body = template.parts[0]!;
   else {

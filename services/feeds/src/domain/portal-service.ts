@@ -12,18 +12,41 @@ export interface PortalStore {
     tenantSlug: string | undefined,
   ): Promise<{ id: string; tenantId: string }[]>;
   tenantStripeAccount(tenantSlug: string): Promise<string | null | undefined>;
-  createMagicLink(link: { tenantId: string; subscriberId: string; tokenHash: string; expiresAt: Date }): Promise<void>;
+  createMagicLink(link: {
+    tenantId: string;
+    subscriberId: string;
+    tokenHash: string;
+    expiresAt: Date;
+  }): Promise<void>;
   /** Marks the link used if it is unused and unexpired; returns its subscriber, else undefined. Atomic. */
-  consumeMagicLink(tokenHash: string, now: Date): Promise<{ tenantId: string; subscriberId: string } | undefined>;
-  createSession(session: { idHash: string; tenantId: string; subscriberId: string; expiresAt: Date }): Promise<void>;
+  consumeMagicLink(
+    tokenHash: string,
+    now: Date,
+  ): Promise<{ tenantId: string; subscriberId: string } | undefined>;
+  createSession(session: {
+    idHash: string;
+    tenantId: string;
+    subscriberId: string;
+    expiresAt: Date;
+  }): Promise<void>;
   findSession(idHash: string, now: Date): Promise<{ tenantId: string; subscriberId: string } | undefined>;
   deleteSession(idHash: string): Promise<void>;
   loadAccount(subscriberId: string): Promise<
-    | { email: string; tenantId: string; tenantName: string; stripeCustomerId: string | null; stripeAccountId: string | null }
+    | {
+        email: string;
+        tenantId: string;
+        tenantName: string;
+        stripeCustomerId: string | null;
+        stripeAccountId: string | null;
+      }
     | undefined
   >;
   /** Shows of the tenant named by ids, plus the shows of the given episodes. */
-  listShows(tenantId: string, showIds: readonly string[], episodeIds: readonly string[]): Promise<{ id: string; title: string }[]>;
+  listShows(
+    tenantId: string,
+    showIds: readonly string[],
+    episodeIds: readonly string[],
+  ): Promise<{ id: string; title: string }[]>;
 }
 
 export interface Mailer {
@@ -35,7 +58,11 @@ export interface StripePortalGateway {
     sessionId: string,
     stripeAccount: string | undefined,
   ): Promise<{ customer: string | null; status: string | null; created: number }>;
-  createBillingPortalSession(customer: string, returnUrl: string, stripeAccount: string | undefined): Promise<string>;
+  createBillingPortalSession(
+    customer: string,
+    returnUrl: string,
+    stripeAccount: string | undefined,
+  ): Promise<string>;
 }
 
 /** Billing's feed-token rotation (bumps the generation, publishes gh.access.token.rotated.v1). */
@@ -77,7 +104,8 @@ export function createPortalService(deps: PortalServiceDeps) {
     /** Sends a magic link if the address belongs to a subscriber; the caller answers the same either way. */
     async requestMagicLink(tenant: { id: string; name: string }, rawEmail: string): Promise<void> {
       const email = rawEmail.trim().toLowerCase();
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) throw errors.validation('enter a valid e-mail address');
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254)
+        throw errors.validation('enter a valid e-mail address');
       const subscriber = await deps.store.findSubscriberByEmail(tenant.id, email);
       if (!subscriber) return;
       const token = secret();
@@ -118,7 +146,9 @@ export function createPortalService(deps: PortalServiceDeps) {
       const subscribers = await deps.store.findSubscriberByCustomer(session.customer, tenantSlug);
       if (subscribers.length !== 1) {
         // Not recorded yet (the webhook may still be on its way) or ambiguous across creators.
-        throw errors.conflict('your subscription is still being set up; sign in with your e-mail address in a minute');
+        throw errors.conflict(
+          'your subscription is still being set up; sign in with your e-mail address in a minute',
+        );
       }
       return startSession(subscribers[0]!.tenantId, subscribers[0]!.id);
     },
@@ -146,12 +176,17 @@ export function createPortalService(deps: PortalServiceDeps) {
         deps.store.loadAccount(session.subscriberId),
         deps.access.loadSubscriberAccess(session.subscriberId),
       ]);
-      if (!account || !access || account.tenantId !== session.tenantId) throw errors.unauthenticated('please sign in again');
+      if (!account || !access || account.tenantId !== session.tenantId)
+        throw errors.unauthenticated('please sign in again');
       const at = now();
-      const live = access.plans.filter((plan) => plan.until === null || plan.until > at).map((plan) => plan.planId);
+      const live = access.plans
+        .filter((plan) => plan.until === null || plan.until > at)
+        .map((plan) => plan.planId);
       let feeds: { title: string; url: string }[] = [];
       if (live.length > 0) {
-        const grants = (await deps.access.loadPlanGrants(live)).filter((grant) => grant.tenantId === access.tenantId);
+        const grants = (await deps.access.loadPlanGrants(live)).filter(
+          (grant) => grant.tenantId === access.tenantId,
+        );
         const shows = await deps.store.listShows(
           access.tenantId,
           grants.flatMap((grant) => grant.showIds),
@@ -162,7 +197,10 @@ export function createPortalService(deps: PortalServiceDeps) {
           subscriberId: access.subscriberId,
           generation: access.generation,
         });
-        feeds = shows.map((show) => ({ title: show.title, url: `${deps.baseUrl}/f/${token}/${show.id}.xml` }));
+        feeds = shows.map((show) => ({
+          title: show.title,
+          url: `${deps.baseUrl}/f/${token}/${show.id}.xml`,
+        }));
       }
       return {
         tenantName: account.tenantName,
@@ -181,7 +219,8 @@ export function createPortalService(deps: PortalServiceDeps) {
 
     async billingPortalUrl(session: { tenantId: string; subscriberId: string }) {
       const account = await deps.store.loadAccount(session.subscriberId);
-      if (!account?.stripeCustomerId) throw errors.conflict('no billing account is linked to this subscription');
+      if (!account?.stripeCustomerId)
+        throw errors.conflict('no billing account is linked to this subscription');
       return deps.stripe.createBillingPortalSession(
         account.stripeCustomerId,
         `${deps.baseUrl}/portal/account`,

@@ -14,9 +14,16 @@ const hostile = [
 
 test('escaped text and attributes round-trip through a real XML parser', () => {
   for (const text of hostile) {
-    const xml = parent('root', element('t', text, { a: text }) + cdataElement('d', text) + emptyElement('e', { b: text }));
+    const xml = parent(
+      'root',
+      element('t', text, { a: text }) + cdataElement('d', text) + emptyElement('e', { b: text }),
+    );
     assert.equal(XMLValidator.validate(xml), true, text);
-    const parsed = new XMLParser({ ignoreAttributes: false, processEntities: true, htmlEntities: false }).parse(xml);
+    const parsed = new XMLParser({
+      ignoreAttributes: false,
+      processEntities: true,
+      htmlEntities: false,
+    }).parse(xml);
     const expected = text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '');
     assert.equal(String(parsed.root.t['#text']), expected);
     assert.equal(parsed.root.t['@_a'], expected);

@@ -1,5 +1,12 @@
 /** HTML escaping for the portal pages: every interpolated value goes through `h`. */
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+const HTML_ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
 
 export function h(value: string | number): string {
   return String(value).replace(/[&<>"'`]/g, (char) => HTML_ENTITIES[char]!);

@@ -56,7 +56,9 @@ ${view.feeds.map((feed) => `<div class="feed"><strong>${h(feed.title)}</strong><
 <form class="inline" method="post" action="/portal/account/reset-feed"><input type="hidden" name="csrf" value="${h(view.csrf)}">
 <button type="submit" id="reset-feed">Reset my feed links</button></form>`
     : `<h2>No active subscription</h2><p id="no-access">Your subscription does not currently include premium feeds${
-        view.lifecycle === 'payment_failed' ? ': the last payment failed. Update your payment method to restore access.' : '.'
+        view.lifecycle === 'payment_failed'
+          ? ': the last payment failed. Update your payment method to restore access.'
+          : '.'
       }</p>`;
   const billing = view.canManageBilling
     ? `<form class="inline" method="post" action="/portal/account/billing"><input type="hidden" name="csrf" value="${h(view.csrf)}">

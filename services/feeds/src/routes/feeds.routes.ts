@@ -35,7 +35,13 @@ const headerValue = (request: FastifyRequest, name: string): string | undefined 
 export function registerFeedRoutes(app: FastifyInstance, feeds: FeedService) {
   const gzipped = new LruCache<Buffer>({ maxEntries: 5_000, maxWeight: 128 * 1024 * 1024 });
 
-  async function send(request: FastifyRequest, reply: FastifyReply, feed: RenderedFeed, cacheScope: string, isPrivate: boolean) {
+  async function send(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    feed: RenderedFeed,
+    cacheScope: string,
+    isPrivate: boolean,
+  ) {
     const useGzip = acceptsGzip(headerValue(request, 'accept-encoding')) && feed.body.length > 1024;
     const etag = useGzip ? gzipEtag(feed.etag) : feed.etag;
     reply
@@ -70,7 +76,10 @@ export function registerFeedRoutes(app: FastifyInstance, feeds: FeedService) {
         type: 'object',
         additionalProperties: false,
         required: ['tenantSlug', 'feedFile'],
-        properties: { tenantSlug: { type: 'string', pattern: SLUG }, feedFile: { type: 'string', maxLength: 80 } },
+        properties: {
+          tenantSlug: { type: 'string', pattern: SLUG },
+          feedFile: { type: 'string', maxLength: 80 },
+        },
       },
       response: feedResponses,
     },

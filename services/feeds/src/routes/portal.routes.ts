@@ -1,13 +1,29 @@
 import { errors, isAppError, toHttpError } from '@gatehouse/errors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PortalService } from '../domain/portal-service.ts';
-import { accountPage, checkEmailPage, confirmMagicLinkPage, messagePage, signInPage } from '../portal/portal-pages.ts';
+import {
+  accountPage,
+  checkEmailPage,
+  confirmMagicLinkPage,
+  messagePage,
+  signInPage,
+} from '../portal/portal-pages.ts';
 
 const COOKIE = 'gh_portal';
 const SLUG = '^[a-z0-9][a-z0-9-]{0,62}$';
 
 const html = { type: 'string', description: 'HTML page' } as const;
-const pageResponses = { 200: html, 400: html, 401: html, 403: html, 404: html, 409: html, 410: html, 500: html, 503: html };
+const pageResponses = {
+  200: html,
+  400: html,
+  401: html,
+  403: html,
+  404: html,
+  409: html,
+  410: html,
+  500: html,
+  503: html,
+};
 const redirectResponses = { 303: { type: 'null' }, ...pageResponses };
 const csrfBody = {
   type: 'object',
@@ -27,25 +43,31 @@ function readCookie(request: FastifyRequest): string | undefined {
 }
 
 function page(reply: FastifyReply, status: number, body: string) {
-  return reply
-    .code(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    // Seed 000: the page with feed links is never cached anywhere.
-    .header('cache-control', 'no-store')
-    .header('x-frame-options', 'DENY')
-    .header('referrer-policy', 'no-referrer')
-    .header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'",
-    )
-    .send(body);
+  return (
+    reply
+      .code(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      // Seed 000: the page with feed links is never cached anywhere.
+      .header('cache-control', 'no-store')
+      .header('x-frame-options', 'DENY')
+      .header('referrer-policy', 'no-referrer')
+      .header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'",
+      )
+      .send(body)
+  );
 }
 
 /**
  * The subscriber portal: server-rendered pages and plain forms, no JavaScript. Errors render as
  * pages (not JSON) with the status of the AppError; 5xx details stay in the log.
  */
-export function registerPortalRoutes(app: FastifyInstance, portal: PortalService, options: { secureCookies: boolean }) {
+export function registerPortalRoutes(
+  app: FastifyInstance,
+  portal: PortalService,
+  options: { secureCookies: boolean },
+) {
   const setCookie = (reply: FastifyReply, value: string, maxAge: number) =>
     reply.header(
       'set-cookie',
@@ -56,7 +78,8 @@ export function registerPortalRoutes(app: FastifyInstance, portal: PortalService
     portalApp.setErrorHandler((error, request, reply) => {
       const { status, body } = toHttpError(error);
       if (status >= 500) request.log.error({ err: error }, 'portal request failed');
-      const message = isAppError(error) || status < 500 ? body.error.message : 'Something went wrong. Please try again.';
+      const message =
+        isAppError(error) || status < 500 ? body.error.message : 'Something went wrong. Please try again.';
       return page(reply, status, messagePage(status >= 500 ? 'Sorry' : 'Cannot continue', message));
     });
 
@@ -71,7 +94,11 @@ export function registerPortalRoutes(app: FastifyInstance, portal: PortalService
       method: 'GET',
       url: '/portal/:tenantSlug/sign-in',
       schema: {
-        params: { type: 'object', required: ['tenantSlug'], properties: { tenantSlug: { type: 'string', pattern: SLUG } } },
+        params: {
+          type: 'object',
+          required: ['tenantSlug'],
+          properties: { tenantSlug: { type: 'string', pattern: SLUG } },
+        },
         response: pageResponses,
       },
       handler: async (request, reply) => {
@@ -85,7 +112,11 @@ export function registerPortalRoutes(app: FastifyInstance, portal: PortalService
       method: 'POST',
       url: '/portal/:tenantSlug/sign-in',
       schema: {
-        params: { type: 'object', required: ['tenantSlug'], properties: { tenantSlug: { type: 'string', pattern: SLUG } } },
+        params: {
+          type: 'object',
+          required: ['tenantSlug'],
+          properties: { tenantSlug: { type: 'string', pattern: SLUG } },
+        },
         body: {
           type: 'object',
           required: ['email'],
@@ -131,7 +162,9 @@ export function registerPortalRoutes(app: FastifyInstance, portal: PortalService
         response: redirectResponses,
       },
       handler: async (request, reply) => {
-        const { cookie, maxAge } = await portal.signInWithMagicLink((request.body as { token: string }).token);
+        const { cookie, maxAge } = await portal.signInWithMagicLink(
+          (request.body as { token: string }).token,
+        );
         setCookie(reply, cookie, maxAge);
         return reply.code(303).header('location', '/portal/account').send();
       },
@@ -169,7 +202,10 @@ export function registerPortalRoutes(app: FastifyInstance, portal: PortalService
       handler: async (request, reply) => {
         const { cookie, session } = await requireSession(request);
         const account = await portal.account(session);
-        const notice = (request.query as { done?: string }).done === 'reset' ? 'Your feed links were reset. Replace the old links in your apps.' : undefined;
+        const notice =
+          (request.query as { done?: string }).done === 'reset'
+            ? 'Your feed links were reset. Replace the old links in your apps.'
+            : undefined;
         return page(
           reply,
           200,
@@ -221,4 +257,3 @@ export function registerPortalRoutes(app: FastifyInstance, portal: PortalService
     });
   });
 }
-

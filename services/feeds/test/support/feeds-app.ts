@@ -25,7 +25,9 @@ export function buildFeedsApp(options: {
 }) {
   const baseUrl = options.baseUrl ?? BASE_URL;
   const access = createAccessStore(options.prisma);
-  const catalogs = new CatalogCache(createCatalogStore(options.prisma), { revalidateMs: options.revalidateMs ?? 0 });
+  const catalogs = new CatalogCache(createCatalogStore(options.prisma), {
+    revalidateMs: options.revalidateMs ?? 0,
+  });
   const templates = new FeedTemplateCache();
   catalogs.onChange = (showId) => templates.invalidateShow(showId);
   const mailer = createSmtpMailer(options.smtpUrl, 'Gatehouse <no-reply@gatehouse.test>');
@@ -33,7 +35,14 @@ export function buildFeedsApp(options: {
     logger: createLogger({ level: 'silent', service: 'feeds-test' }),
     readiness: [],
     secureCookies: false,
-    feeds: createFeedService({ keyring: options.keyring, catalogs, templates, access, baseUrl, publicMediaToken: 'public' }),
+    feeds: createFeedService({
+      keyring: options.keyring,
+      catalogs,
+      templates,
+      access,
+      baseUrl,
+      publicMediaToken: 'public',
+    }),
     portal: createPortalService({
       store: createPortalStore(options.prisma),
       access,

@@ -57,7 +57,12 @@ export interface EpisodeSeed {
   transcript?: boolean;
 }
 
-export async function seedEpisode(prisma: PrismaClient, tenantId: string, showId: string, seed: EpisodeSeed = {}) {
+export async function seedEpisode(
+  prisma: PrismaClient,
+  tenantId: string,
+  showId: string,
+  seed: EpisodeSeed = {},
+) {
   const episode = await prisma.episode.create({
     data: {
       tenantId,
@@ -98,9 +103,13 @@ export async function seedPlan(
   grants: { showIds?: string[]; episodeIds?: string[] },
   name = 'Plan',
 ) {
-  const plan = await prisma.plan.create({ data: { tenantId, name, amount: 500, currency: 'usd', interval: 'month' } });
-  for (const showId of grants.showIds ?? []) await prisma.planGrant.create({ data: { planId: plan.id, showId } });
-  for (const episodeId of grants.episodeIds ?? []) await prisma.planGrant.create({ data: { planId: plan.id, episodeId } });
+  const plan = await prisma.plan.create({
+    data: { tenantId, name, amount: 500, currency: 'usd', interval: 'month' },
+  });
+  for (const showId of grants.showIds ?? [])
+    await prisma.planGrant.create({ data: { planId: plan.id, showId } });
+  for (const episodeId of grants.episodeIds ?? [])
+    await prisma.planGrant.create({ data: { planId: plan.id, episodeId } });
   return plan;
 }
 
@@ -121,7 +130,9 @@ export async function seedSubscriber(
       stripeCustomerId: over.stripeCustomerId ?? `cus_${suffix()}`,
     },
   });
-  const credential = await prisma.accessCredential.create({ data: { tenantId, subscriberId: subscriber.id } });
+  const credential = await prisma.accessCredential.create({
+    data: { tenantId, subscriberId: subscriber.id },
+  });
   if (planId) {
     await prisma.subscription.create({
       data: {
@@ -135,7 +146,11 @@ export async function seedSubscriber(
       },
     });
   }
-  const token = issueAccessToken(keyring, { tenantId, subscriberId: subscriber.id, generation: credential.generation });
+  const token = issueAccessToken(keyring, {
+    tenantId,
+    subscriberId: subscriber.id,
+    generation: credential.generation,
+  });
   return {
     subscriber,
     token,

@@ -1,0 +1,184 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { signSecureLink } from '@gatehouse/tokens';
+import {
+  createSubscriber,
+  createTenant,
+  mediaBytes,
+  mediaUrl,
+  openWorld,
+  publishEpisode,
+  writeProtectedFile,
+} from '../e2e/edge/edge-fixtures.ts';
+import { startPlatform } from '../e2e/support/platform.ts';
+
+/**
+ * The edge benchmark (issue 3): in one run on this machine,
+ *   1. authorized cache-hit downloads of a 1 MiB file through the edge vs the stack's static nginx;
+ *   2. tiny authorized range requests (bytes=0-1) through the edge vs nginx secure_link.
+ * Load generator: wrk (Debian), sharing the machine's cores with nginx and auth.
+ * Writes the edge section of BENCHMARKS.md.
+ */
+const ROOT = path.resolve(import.meta.dirname, '..');
+const DURATION = process.env.BENCH_DURATION ?? '10s';
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const MiB = 1024 * 1024;
+
+interface WrkResult {
+  rps: number;
+  mbPerSec: number;
+  p50: string;
+  p99: string;
+  non2xx: number;
+  errors: string;
+}
+
+function wrk(url: string, headers: Record<string, string> = {}): WrkResult {
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${DURATION}`, '--latency'];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
+  const run = spawnSync('wrk', [...args, url], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr}`);
+  const out = run.stdout;
+  const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? Number.NaN);
+  const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(out);
+  const unit = { B: 1 / MiB, KB: 1 / 1024, MB: 1, GB: 1024 }[transfer?.[2] ?? 'MB'] ?? 1;
+  return {
+    rps: num(/Requests\/sec:\s+([\d.]+)/),
+    mbPerSec: Number(transfer?.[1] ?? Number.NaN) * unit,
+    p50: /^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? '?',
+    p99: /^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? '?',
+    non2xx: num(/Non-2xx or 3xx responses:\s+(\d+)/) || 0,
+    errors: /Socket errors:[^\n]*/.exec(out)?.[0] ?? 'none',
+  };
+}
+
+/** CPU seconds used by a process so far (utime+stime from /proc). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function pidsListening(port: number): number[] {
+  const out = execFileSync('ss', ['-H', '-ltnp', `sport = :${port}`], { encoding: 'utf8' });
+  return [...new Set([...out.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])))];
+}
+
+function measure<T>(pids: number[], fn: () => T): { result: T; cpu: number[] } {
+  const before = pids.map(cpuSeconds);
+  const result = fn();
+  return { result, cpu: pids.map((p, i) => cpuSeconds(p) - before[i]!) };
+}
+
+async function main() {
+  const world = openWorld();
+  const platform = await startPlatform(['auth']);
+  try {
+    const tenant = await createTenant(world);
+    const subscriber = await createSubscriber(world, tenant);
+    const body = mediaBytes(MiB);
+    const episode = await publishEpisode(world, tenant, { storage: 's3', size: MiB, body });
+    writeFileSync(path.join(world.env.wwwDir, 'bench-1mib.bin'), body);
+    writeProtectedFile(world, 'private/bench-1mib.bin', body);
+    const secret = process.env.SECURE_LINK_SECRET || 'local-stack-secure-link-secret-0001';
+    const link = signSecureLink({
+      path: '/s/private/bench-1mib.bin',
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      secret,
+    });
+    const edgeUrl = mediaUrl(world, subscriber.token, episode);
+    const staticUrl = `${world.env.staticUrl}/bench-1mib.bin`;
+    const secureUrl = `${world.env.edgeUrl}${link.url}`;
+
+    // Warm the edge cache and check every URL answers what it should before measuring.
+    for (const [url, headers, status] of [
+      [edgeUrl, {}, 200],
+      [edgeUrl, {}, 200],
+      [staticUrl, {}, 200],
+      [secureUrl, { range: 'bytes=0-1' }, 206],
+      [edgeUrl, { range: 'bytes=0-1' }, 206],
+    ] as const) {
+      const r = await fetch(url, { headers });
+      const b = Buffer.from(await r.arrayBuffer());
+      if (r.status !== status) throw new Error(`${url}: ${r.status} (expected ${status})`);
+      if (status === 200 && !b.equals(body)) throw new Error(`${url}: wrong bytes`);
+    }
+    const hit = await fetch(edgeUrl);
+    await hit.arrayBuffer();
+    if (hit.headers.get('x-cache-status') !== 'HIT')
+      throw new Error('edge did not serve the warm file as HIT');
+
+    const authPids = pidsListening(53001);
+    const nginxPids = execFileSync(
+      'pgrep',
+      ['-P', readFileSync(path.join(world.env.stackDir, 'nginx', 'nginx.pid'), 'utf8').trim()],
+      { encoding: 'utf8' },
+    )
+      .trim()
+      .split('\n')
+      .map(Number);
+    const watch = [...authPids, ...nginxPids];
+    const cpuNote = (cpu: number[]) => {
+      const auth = cpu.slice(0, authPids.length).reduce((a, b) => a + b, 0);
+      const nginx = cpu.slice(authPids.length).reduce((a, b) => a + b, 0);
+      return `auth ${auth.toFixed(1)} s, nginx workers ${nginx.toFixed(1)} s CPU`;
+    };
+
+    const staticRun = measure(watch, () => wrk(staticUrl));
+    const edgeRun = measure(watch, () => wrk(edgeUrl));
+    const secureRun = measure(watch, () => wrk(secureUrl, { Range: 'bytes=0-1' }));
+    const edgeRangeRun = measure(watch, () => wrk(edgeUrl, { Range: 'bytes=0-1' }));
+
+    const ratio1 = edgeRun.result.rps / staticRun.result.rps;
+    const ratio2 = edgeRangeRun.result.rps / secureRun.result.rps;
+    const row = (name: string, r: { result: WrkResult; cpu: number[] }) =>
+      `| ${name} | ${r.result.rps.toFixed(0)} | ${r.result.mbPerSec.toFixed(1)} | ${r.result.p50} | ${r.result.p99} | ${r.result.non2xx} | ${cpuNote(r.cpu)} |`;
+    const section = [
+      '<!-- edge-bench:start -->',
+      '## Edge: auth hop + cache vs plain nginx',
+      '',
+      `Run ${new Date().toISOString()} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), nginx ${nginxVersion()},`,
+      `wrk -t1 -c${CONNECTIONS} -d${DURATION} on the same machine (the load generator shares the cores).`,
+      '',
+      'Command: `bash bench/run-edge-bench.sh` (stack up; starts auth if not running).',
+      '',
+      '| scenario | req/s | MiB/s | p50 | p99 | non-2xx | CPU during run |',
+      '|---|---|---|---|---|---|---|',
+      row('static nginx, 1 MiB file (baseline)', staticRun),
+      row('edge `/m/…`, 1 MiB, auth hop + cache HIT', edgeRun),
+      row('nginx `secure_link` `/s/…`, Range bytes=0-1 (baseline)', secureRun),
+      row('edge `/m/…`, Range bytes=0-1, auth hop + cache HIT', edgeRangeRun),
+      '',
+      `- 1 MiB downloads: edge/static = **${ratio1.toFixed(2)}** (target ≥ 0.7) — ${ratio1 >= 0.7 ? 'met' : 'missed'}.`,
+      `- tiny ranges: edge/secure_link = **${ratio2.toFixed(2)}** (target ≥ 0.5) — ${ratio2 >= 0.5 ? 'met' : 'missed'}.`,
+      '',
+      '<!-- edge-bench:end -->',
+    ].join('\n');
+    writeSection(section);
+    process.stdout.write(`${section}\n`);
+  } finally {
+    await platform.stop();
+    await world.close();
+  }
+}
+
+function nginxVersion(): string {
+  const run = spawnSync(process.env.NGINX_BIN || 'nginx', ['-v'], { encoding: 'utf8' });
+  return /nginx\/(\S+)/.exec(run.stderr)?.[1] ?? '?';
+}
+
+function writeSection(section: string) {
+  const file = path.join(ROOT, 'BENCHMARKS.md');
+  let text = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : '# Benchmarks\n\nMeasured on the local stack; every section names the command that produced it.\n\n';
+  const start = text.indexOf('<!-- edge-bench:start -->');
+  const end = text.indexOf('<!-- edge-bench:end -->');
+  if (start >= 0 && end > start)
+    text = text.slice(0, start) + section + text.slice(end + '<!-- edge-bench:end -->'.length);
+  else text = `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, text);
+}
+
+await main();

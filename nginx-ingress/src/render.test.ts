@@ -1,0 +1,245 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { renderEdge, renderIngressNginx, renderLocal, renderTarget } from './edge-targets.ts';
+import { resolveValues, ValuesError, type ValuesOverride } from './edge-values.ts';
+import { originPattern } from './http-context.ts';
+import { NGINX_BIN, nginxTest, wrapHttp } from './nginx-check.ts';
+
+const env = { STACK_DIR: '/srv/stack' };
+const local = () => renderLocal(resolveValues('local', undefined, env));
+
+/** Cluster values usable by `nginx -t` here (names resolve, paths under the temp prefix). */
+const clusterValues = (dir: string): ValuesOverride => ({
+  upstreams: {
+    auth: { servers: ['127.0.0.1:53001'], keepalive: 64 },
+    media: { servers: ['127.0.0.1:53002'], keepalive: 8 },
+    feeds: { servers: ['127.0.0.1:53003'], keepalive: 8 },
+    billing: { servers: ['127.0.0.1:53004'], keepalive: 8 },
+  },
+  cache: { path: `${dir}/media` },
+  authCache: { path: `${dir}/auth`, socket: `${dir}/auth.sock` },
+  origin: {
+    allow: ['https://s3.eu-west-1.amazonaws.com', 'http://minio.storage:9000'],
+    resolver: '127.0.0.1',
+  },
+  secureLink: { secret: 'a-test-secret-of-24-chars' },
+});
+
+/** One location block of the rendered text, by its head. */
+function location(text: string, head: string): string {
+  const start = text.indexOf(`${head} {`);
+  assert.ok(start >= 0, `no ${head}`);
+  const end = text.indexOf('\n  }\n', start);
+  return text.slice(start, end);
+}
+
+describe('local target', () => {
+  test('media hop: keepalive upstream, no body, client Range/If-* and identity stripped', () => {
+    const text = local();
+    assert.match(text, /upstream gh_auth \{\n\s+server 127\.0\.0\.1:53001 max_fails=0;\n\s+keepalive 64;/);
+    const media = location(text, 'location ^~ /m/');
+    for (const directive of [
+      'proxy_pass http://gh_auth/edge/media/;',
+      'proxy_pass_request_body off;',
+      'proxy_set_header Range "";',
+      'proxy_set_header If-None-Match "";',
+      'proxy_set_header X-Gatehouse-Subscriber-Id "";',
+      'proxy_set_header Connection "";',
+      'proxy_hide_header X-Media-Origin;',
+      'access_log off;',
+    ]) {
+      assert.ok(media.includes(directive), directive);
+    }
+  });
+
+  test('origin location: set before use, allow-list, slice key, lock, stale, redirects, cache status', () => {
+    const s3 = location(local(), 'location = /_gh/origin/s3');
+    const order = [
+      'internal;',
+      'set $gh_origin $upstream_http_x_media_origin;',
+      'set $gh_key $upstream_http_x_media_key;',
+      'if ($gh_origin_allowed = 0) { return 502; }',
+      'slice 1m;',
+      'proxy_cache_key $gh_key$slice_range;',
+      'proxy_pass $gh_origin;',
+    ].map((d) => s3.indexOf(d));
+    assert.ok(
+      order.every((i) => i >= 0),
+      `missing: ${order}`,
+    );
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+      'directives in order',
+    );
+    for (const directive of [
+      'proxy_cache_valid 200 206 30d;',
+      'proxy_cache_lock on;',
+      'proxy_cache_lock_timeout 120s;',
+      'proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;',
+      'proxy_set_header Range $slice_range;',
+      'proxy_pass_request_headers off;',
+      'proxy_set_header Authorization "";',
+      'proxy_set_header Cookie "";',
+      'proxy_set_header Host $proxy_host;',
+      'proxy_ssl_server_name on;',
+      'proxy_ssl_verify on;',
+      'resolver 127.0.0.1 ipv6=off;',
+      'proxy_intercept_errors on;',
+      'error_page 301 302 303 307 308 = @gh_origin_redirect;',
+      'add_header X-Cache-Status $upstream_cache_status always;',
+      'proxy_hide_header X-Amz-Request-Id;',
+      'proxy_hide_header Server;',
+    ]) {
+      assert.ok(s3.includes(directive), directive);
+    }
+    assert.match(
+      local(),
+      /map \$gh_origin \$gh_origin_allowed \{\n\s+default 0;\n\s+"~\^http:\/\/127\\\.0\\\.0\\\.1:59000\/" 1;/,
+    );
+  });
+
+  test('protected directory, secure_link, feeds auth_request, internal /_gh/', () => {
+    const text = local();
+    assert.ok(location(text, 'location ^~ /_gh/origin/local/').includes('alias /srv/stack/protected/;'));
+    const secure = text.slice(text.indexOf('location ~ "^/s/'));
+    assert.ok(secure.includes('secure_link $arg_md5,$arg_expires;'));
+    assert.ok(
+      secure.includes('secure_link_md5 "$secure_link_expires$uri local-stack-secure-link-secret-0001";'),
+    );
+    assert.ok(secure.includes('if ($secure_link = "0") { return 410; }'));
+    const feeds = location(text, 'location ^~ /f/');
+    assert.ok(feeds.includes('auth_request /_gh/auth;'));
+    assert.ok(feeds.includes('auth_request_set $gh_tenant $upstream_http_x_gatehouse_tenant_id;'));
+    assert.ok(
+      feeds.indexOf('X-Gatehouse-Tenant-Id "";') < feeds.indexOf('X-Gatehouse-Tenant-Id $gh_tenant;'),
+    );
+    assert.ok(location(text, 'location ^~ /_gh/').includes('internal;'));
+    assert.match(text, /listen 127\.0\.0\.1:58080;/);
+    assert.match(text, /max_ranges 4;/);
+  });
+
+  test('rendering is deterministic', () => {
+    assert.equal(local(), local());
+  });
+});
+
+describe('edge and ingress-nginx targets', () => {
+  test('edge: full nginx.conf with slice and the configured upstream names', () => {
+    const text = renderEdge(
+      resolveValues('edge', {
+        origin: { allow: ['https://s3.example.com'] },
+        secureLink: { secret: 'x'.repeat(20) },
+      }),
+    );
+    assert.match(text, /^worker_processes auto;/m);
+    assert.match(text, /server gatehouse-auth:80 max_fails=0;/);
+    assert.match(text, /slice 1m;/);
+    assert.match(text, /proxy_cache_path \/var\/cache\/gatehouse\/media /);
+    assert.match(text, /"~\^https:\/\/s3\\\.example\\\.com\(:443\)\?\/" 1;/);
+  });
+
+  test('ingress-nginx: snippets without slice, whole-object cache with max range offset', () => {
+    const s = renderIngressNginx(
+      resolveValues('ingress-nginx', {
+        origin: { allow: ['https://s3.example.com'] },
+        secureLink: { secret: 'x'.repeat(20) },
+      }),
+    );
+    assert.match(s['http-snippet'], /proxy_cache_path /);
+    assert.match(s['http-snippet'], /upstream gh_auth /);
+    assert.doesNotMatch(s['http-snippet'], /^\s*resolver /m, 'the controller has its own resolver');
+    assert.doesNotMatch(s['server-snippet'], /^\s*slice |\$slice_range/m);
+    assert.match(s['server-snippet'], /proxy_cache_key \$gh_key;/);
+    assert.match(s['server-snippet'], /proxy_cache_max_range_offset 8m;/);
+    assert.doesNotMatch(s['server-snippet'], /^\s*server \{/m);
+    const yaml = renderTarget(
+      'ingress-nginx',
+      resolveValues('ingress-nginx', {
+        origin: { allow: ['https://s3.example.com'] },
+        secureLink: { secret: 'x'.repeat(20) },
+      }),
+    );
+    assert.match(yaml, /^data:\n {2}http-snippet: \|\n {4}# Gatehouse edge/);
+  });
+
+  test('bad values are refused with the field named', () => {
+    assert.throws(() => resolveValues('edge', {}), /origin\.allow needs at least one/);
+    assert.throws(
+      () => resolveValues('local', { origin: { allow: ['http://evil.example/path'] } }),
+      ValuesError,
+    );
+    assert.throws(() => resolveValues('local', { cache: { slice: '1m; evil' } }), /cache\.slice/);
+    assert.throws(
+      () => resolveValues('local', { upstreams: { auth: { servers: ['a b'] } } }),
+      /upstreams\.auth\.servers/,
+    );
+    assert.throws(() => resolveValues('local', { secureLink: { secret: 'short' } }), /secureLink\.secret/);
+    assert.throws(() => resolveValues('local', { authCache: { enabled: true, valid: '5s' } }), /at most 1s/);
+    assert.throws(() => resolveValues('local', { nope: 1 } as never), /values\.nope is not a known setting/);
+  });
+
+  test('origin allow-list patterns match scheme, host and port exactly', () => {
+    const re = (o: string) => new RegExp(originPattern(o));
+    assert.ok(re('http://127.0.0.1:59000').test('http://127.0.0.1:59000/b/k?X-Amz-Signature=1'));
+    assert.ok(!re('http://127.0.0.1:59000').test('http://127.0.0.1:590001/b'));
+    assert.ok(!re('http://127.0.0.1:59000').test('http://127.0.0.1:59000@evil.example/b'));
+    assert.ok(!re('http://127.0.0.1:59000').test('https://127.0.0.1:59000/b'));
+    assert.ok(re('https://s3.example.com').test('https://s3.example.com:443/b'));
+    assert.ok(!re('https://s3.example.com').test('https://s3.example.com.evil.example/b'));
+  });
+});
+
+describe('nginx -t accepts the renders', {
+  skip: existsSync(NGINX_BIN) ? false : `no nginx at ${NGINX_BIN}`,
+}, () => {
+  test('local (inside an http block, as conf.d/edge.conf)', () => {
+    const result = nginxTest((dir) =>
+      wrapHttp(renderLocal(resolveValues('local', clusterValues(dir), env)), dir),
+    );
+    assert.ok(result.ok, result.output);
+  });
+
+  test('local with the auth-decision cache enabled', () => {
+    const result = nginxTest((dir) =>
+      wrapHttp(
+        renderLocal(
+          resolveValues(
+            'local',
+            {
+              ...clusterValues(dir),
+              authCache: { enabled: true, path: `${dir}/a`, socket: `${dir}/a.sock` },
+            },
+            env,
+          ),
+        ),
+        dir,
+      ),
+    );
+    assert.ok(result.ok, result.output);
+  });
+
+  test('edge (a complete nginx.conf)', () => {
+    const result = nginxTest((dir) =>
+      renderEdge(resolveValues('edge', clusterValues(dir)))
+        .replace('pid /tmp/nginx.pid;', `pid ${dir}/nginx.pid;`)
+        .replace(/_temp_path \/tmp\//g, `_temp_path ${dir}/`)
+        .replace('include /etc/nginx/mime.types;', '')
+        .replace('error_log /dev/stderr notice;', `error_log ${dir}/error.log notice;`)
+        .replace('access_log /dev/stdout;', `access_log ${dir}/access.log;`),
+    );
+    assert.ok(result.ok, result.output);
+  });
+
+  test('ingress-nginx snippets inside a controller-like http/server block', () => {
+    const result = nginxTest((dir) => {
+      const s = renderIngressNginx(resolveValues('ingress-nginx', clusterValues(dir)));
+      return wrapHttp(
+        `resolver 127.0.0.1;\n${s['http-snippet']}\nserver {\nlisten 127.0.0.1:1;\n${s['server-snippet']}\n}`,
+        dir,
+      );
+    });
+    assert.ok(result.ok, result.output);
+  });
+});

@@ -35,7 +35,11 @@ const port = await new Promise<number>((resolve) => {
 
 const keySpec = `k1:${randomBytes(32).toString('base64url')}`;
 const keyring = parseKeyring(keySpec, 'k1');
-const [tenantId, subscriberId, planId, showId, episodeId] = Array.from({ length: 5 }, () => randomUUID());
+const tenantId = randomUUID();
+const subscriberId = randomUUID();
+const planId = randomUUID();
+const showId = randomUUID();
+const episodeId = randomUUID();
 const objectKey = `bench/${randomUUID()}/episode.mp3`;
 const redis = new Redis(redisUrl);
 const store = createVersionedStore(redis);

@@ -145,3 +145,16 @@ export function ensureGatewayCrds(): void {
 export function uniqueNamespace(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 }
+
+/** Byte equality with a readable message: the first differing line, not two 20 kB strings. */
+export function assertSameText(actual: string, expected: string, what: string): void {
+  if (actual === expected) return;
+  const a = actual.split('\n');
+  const e = expected.split('\n');
+  let i = 0;
+  while (i < Math.max(a.length, e.length) && a[i] === e[i]) i++;
+  throw new Error(
+    `${what}: differs at line ${i + 1}\n  chart:    ${JSON.stringify(a[i])}\n  render.sh: ${JSON.stringify(e[i])}\n` +
+      'If nginx-ingress/ changed, regenerate the chart files: node scripts/k8s/render-chart-nginx.ts',
+  );
+}

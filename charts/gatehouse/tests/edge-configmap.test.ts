@@ -1,7 +1,7 @@
 // templates/edge-configmap.yaml: the edge nginx.conf is exactly `nginx-ingress/render.sh edge`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FULLNAME, find, ofKind, renderChart, renderNginx, rendererValues, scenarioValues, skipWithoutTools } from './chart-harness.ts';
+import { assertSameText, FULLNAME, find, ofKind, renderChart, renderNginx, rendererValues, scenarioValues, skipWithoutTools } from './chart-harness.ts';
 
 test('edge ConfigMap text equals render.sh edge for the same values (after the image envsubst)', (t) => {
   if (skipWithoutTools(t)) return;
@@ -12,7 +12,7 @@ test('edge ConfigMap text equals render.sh edge for the same values (after the i
   assert.ok(!template.includes(values.secrets.secureLinkSecret));
   assert.ok(template.includes('${GATEHOUSE_SECURE_LINK_SECRET}'));
   const started = template.replaceAll('${GATEHOUSE_SECURE_LINK_SECRET}', values.secrets.secureLinkSecret);
-  assert.equal(started, renderNginx('edge', rendererValues(values, 'edge')));
+  assertSameText(started, renderNginx('edge', rendererValues(values, 'edge')), 'edge nginx.conf');
 });
 
 test('other values change the text the same way the renderer does', (t) => {
@@ -23,7 +23,7 @@ test('other values change the text the same way the renderer does', (t) => {
   values.edge.originAllow = ['https://a.example.com:8443', 'http://[fd00::1]:9000'];
   const cm = find(renderChart({ scenario: 'edge', set }), 'ConfigMap', `${FULLNAME}-edge`);
   const text = cm.data['nginx.conf.template'].replaceAll('${GATEHOUSE_SECURE_LINK_SECRET}', values.secrets.secureLinkSecret);
-  assert.equal(text, renderNginx('edge', rendererValues(values, 'edge')));
+  assertSameText(text, renderNginx('edge', rendererValues(values, 'edge')), 'edge nginx.conf (overrides)');
   assert.ok(text.includes('max_size=300g'));
 });
 

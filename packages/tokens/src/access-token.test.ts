@@ -28,7 +28,14 @@ describe('access token', () => {
 
   test('truncated, extended, non-canonical and foreign tokens are rejected', () => {
     const token = issueAccessToken(keyring, claims);
-    for (const bad of [token.slice(0, -1), `${token}A`, '', 'x'.repeat(300), `${token.slice(0, -1)}%`, token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))]) {
+    for (const bad of [
+      token.slice(0, -1),
+      `${token}A`,
+      '',
+      'x'.repeat(300),
+      `${token.slice(0, -1)}%`,
+      token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+    ]) {
       assert.equal(verifyAccessToken(keyring, bad).ok, false, bad);
     }
     const other = parseKeyring(`k1:${k2}`, 'k1');
@@ -41,7 +48,10 @@ describe('access token', () => {
     const fresh = issueAccessToken(rotated, claims);
     assert.equal(verifyAccessToken(rotated, old).ok, true);
     assert.deepEqual(verifyAccessToken(rotated, fresh), { ok: true, kid: 'k2', claims });
-    assert.deepEqual(verifyAccessToken(parseKeyring(`k2:${k2}`, 'k2'), old), { ok: false, reason: 'unknown_key' });
+    assert.deepEqual(verifyAccessToken(parseKeyring(`k2:${k2}`, 'k2'), old), {
+      ok: false,
+      reason: 'unknown_key',
+    });
   });
 
   test('keyring configuration errors are explicit', () => {

@@ -29,9 +29,15 @@ export function issueDownloadToken(keyring: Keyring, claims: DownloadClaims): st
   return sealToken(keyring, TYPE_DOWNLOAD, body);
 }
 
-export type DownloadVerification = { ok: true; claims: DownloadClaims } | { ok: false; reason: VerifyFailure };
+export type DownloadVerification =
+  | { ok: true; claims: DownloadClaims }
+  | { ok: false; reason: VerifyFailure };
 
-export function verifyDownloadToken(keyring: Keyring, token: string, nowSeconds: number): DownloadVerification {
+export function verifyDownloadToken(
+  keyring: Keyring,
+  token: string,
+  nowSeconds: number,
+): DownloadVerification {
   const opened = openToken(keyring, TYPE_DOWNLOAD, BODY_LENGTH, token);
   if (!opened.ok) return opened;
   const { body } = opened;

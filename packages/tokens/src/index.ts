@@ -1,4 +1,9 @@
-export { type AccessClaims, type AccessVerification, issueAccessToken, verifyAccessToken } from './access-token.ts';
+export {
+  type AccessClaims,
+  type AccessVerification,
+  issueAccessToken,
+  verifyAccessToken,
+} from './access-token.ts';
 export {
   type DownloadClaims,
   type DownloadVerification,
@@ -6,7 +11,6 @@ export {
   verifyDownloadToken,
 } from './download-token.ts';
 export { type Keyring, parseKeyring } from './keyring.ts';
-export type { VerifyFailure } from './signed-token.ts';
 export {
   SECURE_LINK_DIRECTIVE,
   SECURE_LINK_MD5_EXPRESSION,
@@ -17,3 +21,4 @@ export {
   secureLinkMd5Directive,
   signSecureLink,
 } from './secure-link.ts';
+export type { VerifyFailure } from './signed-token.ts';

@@ -16,11 +16,15 @@ const KID = /^[A-Za-z0-9]{1,8}$/;
 /** Parses `kid:base64url-secret,kid2:…` (the TOKEN_KEYS setting). Secrets must be ≥ 32 bytes. */
 export function parseKeyring(spec: string, activeKid: string): Keyring {
   const keys = new Map<string, Buffer>();
-  for (const entry of spec.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const separator = entry.indexOf(':');
     const kid = entry.slice(0, separator);
     const secret = Buffer.from(entry.slice(separator + 1), 'base64url');
-    if (separator < 1 || !KID.test(kid)) throw new Error(`token key id "${kid}" must be 1–8 letters or digits`);
+    if (separator < 1 || !KID.test(kid))
+      throw new Error(`token key id "${kid}" must be 1–8 letters or digits`);
     if (secret.length < 32) throw new Error(`token key "${kid}" must be at least 32 bytes of base64url`);
     if (keys.has(kid)) throw new Error(`token key id "${kid}" is listed twice`);
     keys.set(kid, secret);

@@ -22,7 +22,12 @@ describe('nginx secure_link links', () => {
     const plain = signSecureLink({ path: '/s/private/show/episode-1.mp3', expiresAt: 2147483647, secret });
     assert.equal(plain.md5, '8QjQQRP4x1VVTM864XZ2iQ');
     assert.equal(plain.url, '/s/private/show/episode-1.mp3?md5=8QjQQRP4x1VVTM864XZ2iQ&expires=2147483647');
-    const bound = signSecureLink({ path: '/s/private/a b/é.mp3', expiresAt: 1700000000, secret, clientIp: '203.0.113.7' });
+    const bound = signSecureLink({
+      path: '/s/private/a b/é.mp3',
+      expiresAt: 1700000000,
+      secret,
+      clientIp: '203.0.113.7',
+    });
     assert.equal(bound.md5, 'IM_ea23yROQYEk8arIPB2w');
     // $uri is the decoded path; the URL carries it percent-encoded.
     assert.equal(bound.url, '/s/private/a%20b/%C3%A9.mp3?md5=IM_ea23yROQYEk8arIPB2w&expires=1700000000');

@@ -30,7 +30,8 @@ export const authConfigSchema = Type.Object({
     minimum: 0,
     maximum: 1_000,
     default: 1_000,
-    description: 'Max age of cached subscriber/plan records: revocation lands within this even without invalidations.',
+    description:
+      'Max age of cached subscriber/plan records: revocation lands within this even without invalidations.',
   }),
   AUTH_CACHE_POLICY_MAX_AGE_MS: Type.Integer({
     minimum: 0,
@@ -41,7 +42,8 @@ export const authConfigSchema = Type.Object({
   ORIGIN_MIN_REMAINING_S: Type.Integer({
     minimum: 60,
     default: 900,
-    description: 'A presigned origin URL is handed to nginx only while it stays valid this long (slowest download).',
+    description:
+      'A presigned origin URL is handed to nginx only while it stays valid this long (slowest download).',
   }),
   DOWNLOAD_LINK_TTL_S: Type.Integer({
     minimum: 10,

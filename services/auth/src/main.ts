@@ -36,9 +36,11 @@ await runMain('auth', async () => {
   await redis.connect().catch((error: Error) => {
     throw new Error(`Redis at ${config.REDIS_URL} unreachable (${error.message})`);
   });
-  const nats = await connect({ servers: config.NATS_URL.split(','), name: 'gatehouse-auth' }).catch((error: Error) => {
-    throw new Error(`NATS at ${config.NATS_URL} unreachable (${error.message})`);
-  });
+  const nats = await connect({ servers: config.NATS_URL.split(','), name: 'gatehouse-auth' }).catch(
+    (error: Error) => {
+      throw new Error(`NATS at ${config.NATS_URL} unreachable (${error.message})`);
+    },
+  );
 
   const app = buildApp({
     logger,

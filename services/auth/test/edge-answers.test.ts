@@ -20,7 +20,8 @@ import { buildApp } from '../src/app.ts';
 
 // Integration tests against the real Redis of the local stack; isolation by random UUIDs.
 const url = process.env.REDIS_URL;
-if (!url) throw new Error('REDIS_URL is not set: run the tests through `npm test` (it starts the local stack)');
+if (!url)
+  throw new Error('REDIS_URL is not set: run the tests through `npm test` (it starts the local stack)');
 const redis = new Redis(url, { maxRetriesPerRequest: 1 });
 const store = createVersionedStore(redis);
 const logger = createLogger({ level: 'silent', service: 'auth-test' });
@@ -97,7 +98,13 @@ const episode = (over: Partial<EpisodePolicy> = {}): EpisodePolicy => ({
   visibility: 'premium',
   publicFrom: null,
   publishedAt: clock - 60_000,
-  media: { storage: 's3', objectKey: keyS3, contentType: 'audio/mpeg', byteSize: 1000, fileName: 'episode.mp3' },
+  media: {
+    storage: 's3',
+    objectKey: keyS3,
+    contentType: 'audio/mpeg',
+    byteSize: 1000,
+    fileName: 'episode.mp3',
+  },
   version: 1,
   ...over,
 });
@@ -111,7 +118,13 @@ const subs = {
 const eps = {
   s3: episode(),
   local: episode({
-    media: { storage: 'local', objectKey: keyLocal, contentType: 'audio/mpeg', byteSize: 5, fileName: 'local.mp3' },
+    media: {
+      storage: 'local',
+      objectKey: keyLocal,
+      contentType: 'audio/mpeg',
+      byteSize: 5,
+      fileName: 'local.mp3',
+    },
   }),
   miss: episode({
     media: { storage: 's3', objectKey: keyMiss, contentType: 'audio/mp4', byteSize: 9, fileName: 'miss.m4a' },
@@ -127,7 +140,12 @@ const plan: PlanGrants = { tenantId, planId, showIds: [showId], episodeIds: [], 
 const tenant: TenantPolicy = { tenantId, status: 'active', version: 1 };
 
 const tokenFor = (sub: SubscriberAccess, over: Partial<{ tenantId: string; generation: number }> = {}) =>
-  issueAccessToken(keyring, { tenantId: sub.tenantId, subscriberId: sub.subscriberId, generation: 1, ...over });
+  issueAccessToken(keyring, {
+    tenantId: sub.tenantId,
+    subscriberId: sub.subscriberId,
+    generation: 1,
+    ...over,
+  });
 const mediaUrl = (token: string, ep: EpisodePolicy, fileName = ep.media!.fileName) =>
   `/edge/media/${token}/${ep.episodeId}/${encodeURIComponent(fileName)}`;
 
@@ -153,7 +171,8 @@ before(async () => {
   });
   await app.ready();
   const ttl = 600_000;
-  for (const sub of Object.values(subs)) await store.putIfNewer(redisKeys.subscriber(sub.subscriberId), sub, ttl);
+  for (const sub of Object.values(subs))
+    await store.putIfNewer(redisKeys.subscriber(sub.subscriberId), sub, ttl);
   for (const ep of Object.values(eps)) await store.putIfNewer(redisKeys.episode(ep.episodeId), ep, ttl);
   await store.putIfNewer(redisKeys.plan(planId), plan, ttl);
   await store.putIfNewer(redisKeys.tenant(tenantId), tenant, ttl);
@@ -304,7 +323,10 @@ describe('edge media answers', () => {
     const responses = await Promise.all(Array.from({ length: 20 }, () => get(mediaUrl(token, eps.miss))));
     for (const response of responses) {
       assert.equal(response.statusCode, 200);
-      assert.equal(response.headers['x-media-origin'], `http://127.0.0.1:59000/gatehouse-media/${keyMiss}?X-Amz-Signature=issued`);
+      assert.equal(
+        response.headers['x-media-origin'],
+        `http://127.0.0.1:59000/gatehouse-media/${keyMiss}?X-Amz-Signature=issued`,
+      );
       assert.equal(response.headers['x-media-key'], keyMiss);
       assert.equal(response.headers['content-disposition'], 'inline; filename="miss.m4a"');
     }
@@ -392,7 +414,11 @@ describe('download links (seed 004)', () => {
         payload: { episodeId },
       });
     assert.equal((await post('forged', eps.s3.episodeId)).statusCode, 401);
-    const noAuth = await app.inject({ method: 'POST', url: '/v1/download-links', payload: { episodeId: eps.s3.episodeId } });
+    const noAuth = await app.inject({
+      method: 'POST',
+      url: '/v1/download-links',
+      payload: { episodeId: eps.s3.episodeId },
+    });
     assert.equal(noAuth.statusCode, 401);
     const denied = await post(tokenFor(subs.noPlan), eps.s3.episodeId);
     assert.equal(denied.statusCode, 403);
@@ -468,12 +494,14 @@ describe('no leaks', () => {
     assert.ok(seen.length > 40, `checked ${seen.length} responses`);
     const secrets = [keyS3, keyLocal, keyMiss, '127.0.0.1:59000', 'X-Amz-Signature', uniq];
     for (const response of seen) {
-      for (const secret of secrets) assert.equal(response.body.includes(secret), false, `${response.status} body`);
+      for (const secret of secrets)
+        assert.equal(response.body.includes(secret), false, `${response.status} body`);
       for (const [name, value] of Object.entries(response.headers)) {
         if (name === 'x-media-key' || name === 'x-media-origin') continue;
         // X-Accel-Redirect for local storage names the protected path; nginx consumes it and never forwards it.
         if (name === 'x-accel-redirect') continue;
-        for (const secret of secrets) assert.equal(String(value).includes(secret), false, `${response.status} ${name}`);
+        for (const secret of secrets)
+          assert.equal(String(value).includes(secret), false, `${response.status} ${name}`);
       }
     }
   });

@@ -3,7 +3,12 @@ import { after, before, describe, test } from 'node:test';
 import { type Invalidation, invalidationSubject, redisKeys, streams } from '@gatehouse/contracts';
 import { waitFor } from '@gatehouse/testkit';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { type PrivateServer, privateDatabase, privateNats, privateRedis } from '../../../packages/outbox/test/private-stack.ts';
+import {
+  type PrivateServer,
+  privateDatabase,
+  privateNats,
+  privateRedis,
+} from '../../../packages/outbox/test/private-stack.ts';
 import { activeState, type Rig, startRig } from './revocation-rig.ts';
 
 /**
@@ -46,17 +51,22 @@ describe('revocation across replicas', () => {
     t.after(() => rig.stop());
     const catalog = await rig.createCatalog();
     const sub = await payingSubscriber(rig, catalog);
-    await waitFor(async () => (await rig.media(rig.replicas[0]!, sub.token, catalog.episodeId)).statusCode === 200, {
-      timeoutMs: 5000,
-      description: 'replica 0 grants',
-    });
+    await waitFor(
+      async () => (await rig.media(rig.replicas[0]!, sub.token, catalog.episodeId)).statusCode === 200,
+      {
+        timeoutMs: 5000,
+        description: 'replica 0 grants',
+      },
+    );
     for (const replica of rig.replicas) {
       const granted = await rig.media(replica, sub.token, catalog.episodeId);
       assert.equal(granted.statusCode, 200, 'both replicas grant and now hold the record in process');
     }
     const canceled = { ...sub.state, status: 'canceled' as const, canceledAt: sub.created + 30 };
     const acknowledged = Date.now();
-    const webhook = await rig.deliver(rig.subscriptionEvent('customer.subscription.deleted', canceled, sub.created + 30));
+    const webhook = await rig.deliver(
+      rig.subscriptionEvent('customer.subscription.deleted', canceled, sub.created + 30),
+    );
     assert.equal(webhook.statusCode, 200);
     for (const [index, replica] of rig.replicas.entries()) {
       await waitFor(async () => (await rig.media(replica, sub.token, catalog.episodeId)).statusCode === 403, {
@@ -68,7 +78,8 @@ describe('revocation across replicas', () => {
     const elapsed = Date.now() - acknowledged;
     assert.ok(elapsed < 1000, `revoked on both replicas in ${elapsed} ms`);
     for (const replica of rig.replicas) {
-      for (let i = 0; i < 5; i++) assert.equal((await rig.media(replica, sub.token, catalog.episodeId)).statusCode, 403);
+      for (let i = 0; i < 5; i++)
+        assert.equal((await rig.media(replica, sub.token, catalog.episodeId)).statusCode, 403);
     }
   });
 
@@ -77,16 +88,27 @@ describe('revocation across replicas', () => {
     t.after(() => rig.stop());
     const catalog = await rig.createCatalog();
     const sub = await payingSubscriber(rig, catalog);
-    await waitFor(async () => (await rig.media(rig.replicas[1]!, sub.token, catalog.episodeId)).statusCode === 200, {
-      timeoutMs: 5000,
-    });
+    await waitFor(
+      async () => (await rig.media(rig.replicas[1]!, sub.token, catalog.episodeId)).statusCode === 200,
+      {
+        timeoutMs: 5000,
+      },
+    );
     // The domain function behind POST /billing/v1/subscribers/:id/rotate-token (route tested in billing).
     const { rotateAccessToken } = await import('../../billing/src/adapters/token-rotation.repository.ts');
-    const rotated = await rotateAccessToken(rig.prisma, { tenantId: catalog.tenant.id, subscriberId: sub.subscriber.id, rotatedBy: 'subscriber' });
+    const rotated = await rotateAccessToken(rig.prisma, {
+      tenantId: catalog.tenant.id,
+      subscriberId: sub.subscriber.id,
+      rotatedBy: 'subscriber',
+    });
     rig.relay.notify();
     assert.equal(rotated.generation, 2);
     const { issueAccessToken } = await import('@gatehouse/tokens');
-    const fresh = issueAccessToken(rig.keyring, { tenantId: catalog.tenant.id, subscriberId: sub.subscriber.id, generation: 2 });
+    const fresh = issueAccessToken(rig.keyring, {
+      tenantId: catalog.tenant.id,
+      subscriberId: sub.subscriber.id,
+      generation: 2,
+    });
     for (const replica of rig.replicas) {
       await waitFor(async () => (await rig.media(replica, sub.token, catalog.episodeId)).statusCode === 410, {
         timeoutMs: 1000,
@@ -99,11 +121,15 @@ describe('revocation across replicas', () => {
 });
 
 describe('outages', () => {
-  test('NATS killed during a burst of 1,000 webhooks: all answered 2xx, every event reaches Redis once in effect', { timeout: 180_000 }, async (t) => {
+  test('NATS killed during a burst of 1,000 webhooks: all answered 2xx, every event reaches Redis once in effect', {
+    timeout: 180_000,
+  }, async (t) => {
     const rig = await rigFor({ replicas: 2 });
     t.after(() => rig.stop());
     const catalog = await rig.createCatalog();
-    const subscribers = await Promise.all(Array.from({ length: 100 }, () => rig.createSubscriber(catalog.tenant.id)));
+    const subscribers = await Promise.all(
+      Array.from({ length: 100 }, () => rig.createSubscriber(catalog.tenant.id)),
+    );
     const base = Math.floor(Date.now() / 1000) - 3600;
     // 10 events per subscriber: created, then alternating updates, ending canceled for half of them.
     const plan: { index: number; event: object }[] = [];
@@ -111,8 +137,20 @@ describe('outages', () => {
       const state = activeState(sub.customerId, catalog.plan.stripePriceId!);
       for (let step = 0; step < 10; step++) {
         const status = step === 9 && index % 2 === 0 ? 'canceled' : step % 3 === 1 ? 'past_due' : 'active';
-        const type = step === 0 ? 'customer.subscription.created' : status === 'canceled' ? 'customer.subscription.deleted' : 'customer.subscription.updated';
-        plan.push({ index, event: rig.subscriptionEvent(type, { ...state, status, cancelAtPeriodEnd: step % 4 === 3 }, base + step * 10) });
+        const type =
+          step === 0
+            ? 'customer.subscription.created'
+            : status === 'canceled'
+              ? 'customer.subscription.deleted'
+              : 'customer.subscription.updated';
+        plan.push({
+          index,
+          event: rig.subscriptionEvent(
+            type,
+            { ...state, status, cancelAtPeriodEnd: step % 4 === 3 },
+            base + step * 10,
+          ),
+        });
       }
     }
     const statuses: number[] = [];
@@ -124,36 +162,61 @@ describe('outages', () => {
       }
     };
     // Events go out in step order across subscribers (like a real burst).
-    plan.sort((a, b) => (a.event as { created: number }).created - (b.event as { created: number }).created || a.index - b.index);
+    plan.sort(
+      (a, b) =>
+        (a.event as { created: number }).created - (b.event as { created: number }).created ||
+        a.index - b.index,
+    );
     await send(0, 300);
     await nats.stop();
     await send(300, 800);
     await nats.start();
     await send(800, 1000);
     assert.equal(statuses.length, 1000);
-    assert.ok(statuses.every((status) => status === 200), 'every webhook was acknowledged');
-    await waitFor(async () => (await rig.prisma.outboxMessage.count({ where: { publishedAt: null } })) === 0, {
-      timeoutMs: 60_000,
-      description: 'outbox drained',
-    });
+    assert.ok(
+      statuses.every((status) => status === 200),
+      'every webhook was acknowledged',
+    );
+    await waitFor(
+      async () => (await rig.prisma.outboxMessage.count({ where: { publishedAt: null } })) === 0,
+      {
+        timeoutMs: 60_000,
+        description: 'outbox drained',
+      },
+    );
     const ids = subscribers.map((sub) => sub.subscriber.id);
-    await waitFor(() => rig.redisMatchesDatabase(ids), { timeoutMs: 60_000, intervalMs: 250, description: 'Redis == Postgres' }).catch(async (error) => {
+    await waitFor(() => rig.redisMatchesDatabase(ids), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      description: 'Redis == Postgres',
+    }).catch(async (error) => {
       const jsm = await jetstreamManager(rig.replicas[0]!.nats);
-      console.error(JSON.stringify(await jsm.consumers.info(streams.events.name, rig.durableName)), rig.replicas.map((r) => r.projector.counts));
+      console.error(
+        JSON.stringify(await jsm.consumers.info(streams.events.name, rig.durableName)),
+        rig.replicas.map((r) => r.projector.counts),
+      );
       throw error;
     });
     const jsm = await jetstreamManager(rig.replicas[0]!.nats);
     const published = await rig.prisma.outboxMessage.count();
-    assert.equal((await jsm.streams.info(streams.events.name)).state.messages, published, 'one stream message per outbox row');
+    assert.equal(
+      (await jsm.streams.info(streams.events.name)).state.messages,
+      published,
+      'one stream message per outbox row',
+    );
     const dead = rig.replicas.reduce((sum, replica) => sum + replica.projector.counts.deadLettered, 0);
     assert.equal(dead, 0, 'nothing dead-lettered');
   });
 
-  test('Redis killed while the projector runs: nothing lost, nothing dead-lettered', { timeout: 120_000 }, async (t) => {
+  test('Redis killed while the projector runs: nothing lost, nothing dead-lettered', {
+    timeout: 120_000,
+  }, async (t) => {
     const rig = await rigFor({ replicas: 2 });
     t.after(() => rig.stop());
     const catalog = await rig.createCatalog();
-    const subscribers = await Promise.all(Array.from({ length: 50 }, () => rig.createSubscriber(catalog.tenant.id)));
+    const subscribers = await Promise.all(
+      Array.from({ length: 50 }, () => rig.createSubscriber(catalog.tenant.id)),
+    );
     const base = Math.floor(Date.now() / 1000) - 3600;
     const events = subscribers.flatMap((sub, index) => {
       const state = activeState(sub.customerId, catalog.plan.stripePriceId!);
@@ -171,7 +234,11 @@ describe('outages', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await redis.start();
     const ids = subscribers.map((sub) => sub.subscriber.id);
-    await waitFor(() => rig.redisMatchesDatabase(ids), { timeoutMs: 30_000, intervalMs: 250, description: 'Redis == Postgres' });
+    await waitFor(() => rig.redisMatchesDatabase(ids), {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      description: 'Redis == Postgres',
+    });
     const dead = rig.replicas.reduce((sum, replica) => sum + replica.projector.counts.deadLettered, 0);
     assert.equal(dead, 0);
   });
@@ -184,7 +251,9 @@ describe('Redis outage policy', () => {
     const catalog = await rig.createCatalog();
     const sub = await payingSubscriber(rig, catalog);
     const replica = rig.replicas[0]!;
-    await waitFor(async () => (await rig.media(replica, sub.token, catalog.episodeId)).statusCode === 200, { timeoutMs: 5000 });
+    await waitFor(async () => (await rig.media(replica, sub.token, catalog.episodeId)).statusCode === 200, {
+      timeoutMs: 5000,
+    });
     await redis.stop();
     try {
       await waitFor(() => replica.guard.degraded.has('redis'), { timeoutMs: 5000 });
@@ -203,20 +272,35 @@ describe('Redis outage policy', () => {
     const sub = await payingSubscriber(rig, catalog);
     const other = await payingSubscriber(rig, catalog);
     const replica = rig.replicas[0]!;
-    await waitFor(async () => (await rig.media(replica, sub.token, catalog.episodeId)).statusCode === 200, { timeoutMs: 5000 });
-    await waitFor(async () => (await rig.media(replica, other.token, catalog.episodeId)).statusCode === 200, { timeoutMs: 5000 });
+    await waitFor(async () => (await rig.media(replica, sub.token, catalog.episodeId)).statusCode === 200, {
+      timeoutMs: 5000,
+    });
+    await waitFor(async () => (await rig.media(replica, other.token, catalog.episodeId)).statusCode === 200, {
+      timeoutMs: 5000,
+    });
     await redis.stop();
     try {
       await waitFor(() => replica.guard.degraded.has('redis'), { timeoutMs: 5000 });
-      assert.equal((await rig.media(replica, sub.token, catalog.episodeId)).statusCode, 200, 'served within the grace');
+      assert.equal(
+        (await rig.media(replica, sub.token, catalog.episodeId)).statusCode,
+        200,
+        'served within the grace',
+      );
       assert.ok(replica.stale.servedStale > 0);
       // An announced revocation is honoured even while Redis is down.
       const message: Invalidation = { keys: [redisKeys.subscriber(other.subscriber.id)], origin: 'test' };
       replica.nats.publish(invalidationSubject, JSON.stringify(message));
       await replica.nats.flush();
-      await waitFor(async () => (await rig.media(replica, other.token, catalog.episodeId)).statusCode === 503, { timeoutMs: 1000 });
+      await waitFor(
+        async () => (await rig.media(replica, other.token, catalog.episodeId)).statusCode === 503,
+        { timeoutMs: 1000 },
+      );
       await new Promise((resolve) => setTimeout(resolve, 1600));
-      assert.equal((await rig.media(replica, sub.token, catalog.episodeId)).statusCode, 503, 'grace over: fail closed');
+      assert.equal(
+        (await rig.media(replica, sub.token, catalog.episodeId)).statusCode,
+        503,
+        'grace over: fail closed',
+      );
     } finally {
       await redis.start();
     }
@@ -234,7 +318,10 @@ describe('Redis outage policy', () => {
       Array.from({ length: 60 }, (_, i) => rig.media(rig.replicas[i % 2]!, sub.token, catalog.episodeId)),
     );
     const codes = answers.map((answer) => answer.statusCode);
-    assert.ok(codes.every((code) => code === 200), `all granted from the rebuilt entry: ${[...new Set(codes)]}`);
+    assert.ok(
+      codes.every((code) => code === 200),
+      `all granted from the rebuilt entry: ${[...new Set(codes)]}`,
+    );
     const reads = rig.replicas.reduce((sum, replica) => sum + replica.cold.stats.postgresReads, 0);
     assert.equal(reads, 1, 'one Postgres read for 60 concurrent misses on two replicas');
     assert.ok(await rig.store.get(key), 'the entry is back in Redis');

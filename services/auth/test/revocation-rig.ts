@@ -9,7 +9,11 @@ import { issueAccessToken, parseKeyring } from '@gatehouse/tokens';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Redis } from 'ioredis';
-import { createStripeClient, createStripeGateway, type StripeGateway } from '../../billing/src/adapters/stripe-gateway.ts';
+import {
+  createStripeClient,
+  createStripeGateway,
+  type StripeGateway,
+} from '../../billing/src/adapters/stripe-gateway.ts';
 import { createWebhookVerifier } from '../../billing/src/adapters/webhook-verifier.ts';
 import { buildApp as buildBillingApp } from '../../billing/src/app.ts';
 import type { SubscriptionState } from '../../billing/src/domain/stripe-state.ts';
@@ -60,7 +64,12 @@ export interface AuthReplica {
 
 export async function startRig(options: RigOptions) {
   const prisma = createPrismaClient(options.databaseUrl, { poolSize: 8 });
-  const natsOptions = { servers: options.natsUrl, maxReconnectAttempts: -1, reconnectTimeWait: 100, waitOnFirstConnect: true };
+  const natsOptions = {
+    servers: options.natsUrl,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 100,
+    waitOnFirstConnect: true,
+  };
   const billingNats = await connect({ ...natsOptions, name: 'rig-billing' });
   await ensureStreams(await jetstreamManager(billingNats));
   const stripe = createStripeClient({
@@ -99,7 +108,9 @@ export async function startRig(options: RigOptions) {
     });
     // Connection errors are expected while a test has Redis stopped; the guard reacts to 'close'.
     redis.on('error', () => {});
-    await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
+    await new Promise<void>((resolve) =>
+      redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve()),
+    );
     const store = createVersionedStore(redis);
     const stale = new StaleGraceSource(store, { graceMs: options.staleGraceMs ?? 0 });
     const cold = createSubscriberColdLoader({ db: prisma, redis, store });
@@ -171,7 +182,13 @@ export async function startRig(options: RigOptions) {
     });
     const showId = randomUUID();
     const episodeId = randomUUID();
-    const grants: PlanGrants = { tenantId: tenant.id, planId: plan.id, showIds: [showId], episodeIds: [], version: 1 };
+    const grants: PlanGrants = {
+      tenantId: tenant.id,
+      planId: plan.id,
+      showIds: [showId],
+      episodeIds: [],
+      version: 1,
+    };
     const episode: EpisodePolicy = {
       tenantId: tenant.id,
       showId,
@@ -198,7 +215,11 @@ export async function startRig(options: RigOptions) {
   async function createSubscriber(tenantId: string) {
     const customerId = `cus_${randomBytes(8).toString('hex')}`;
     const subscriber = await prisma.subscriber.create({
-      data: { tenantId, email: `${randomBytes(6).toString('hex')}@example.test`, stripeCustomerId: customerId },
+      data: {
+        tenantId,
+        email: `${randomBytes(6).toString('hex')}@example.test`,
+        stripeCustomerId: customerId,
+      },
     });
     await prisma.accessCredential.create({ data: { tenantId, subscriberId: subscriber.id } });
     const token = issueAccessToken(keyring, { tenantId, subscriberId: subscriber.id, generation: 1 });
@@ -285,7 +306,11 @@ export async function startRig(options: RigOptions) {
 
 export type Rig = Awaited<ReturnType<typeof startRig>>;
 
-export function activeState(customerId: string, priceId: string, over: Partial<SubscriptionState> = {}): SubscriptionState {
+export function activeState(
+  customerId: string,
+  priceId: string,
+  over: Partial<SubscriptionState> = {},
+): SubscriptionState {
   const now = Math.floor(Date.now() / 1000);
   return {
     id: `sub_${randomBytes(10).toString('hex')}`,

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -19,7 +19,12 @@ const baseEnv = {
 };
 
 function start(env: Record<string, string>) {
-  const result = spawnSync('npx', ['node', 'services/auth/src/main.ts'], { cwd: repo, env, encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync('npx', ['node', 'services/auth/src/main.ts'], {
+    cwd: repo,
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   // npx itself may warn about the machine's npm config; only the service's own lines count.
   const stderr = result.stderr
     .split('\n')
@@ -47,15 +52,30 @@ test('a missing REDIS_URL ends the process with exit 1 and one line naming it', 
 
 test('an unreachable Redis ends the process with exit 1 and one line naming it', async () => {
   const port = await closedPort();
-  const { code, stderr } = start({ ...baseEnv, REDIS_URL: `redis://127.0.0.1:${port}`, PORT: String(await closedPort()) });
+  const { code, stderr } = start({
+    ...baseEnv,
+    REDIS_URL: `redis://127.0.0.1:${port}`,
+    PORT: String(await closedPort()),
+  });
   assert.equal(code, 1);
   const lines = stderr.trim().split('\n');
   assert.equal(lines.length, 1, stderr);
-  assert.match(lines[0]!, new RegExp(`^auth: cannot start: Redis at redis://127\\.0\\.0\\.1:${port} unreachable`));
+  assert.match(
+    lines[0]!,
+    new RegExp(`^auth: cannot start: Redis at redis://127\\.0\\.0\\.1:${port} unreachable`),
+  );
 });
 
 test('a bad TOKEN_ACTIVE_KID ends the process with exit 1 and one line naming it', async () => {
-  const { code, stderr } = start({ ...baseEnv, REDIS_URL: 'redis://127.0.0.1:1', TOKEN_ACTIVE_KID: 'k9', PORT: String(await closedPort()) });
+  const { code, stderr } = start({
+    ...baseEnv,
+    REDIS_URL: 'redis://127.0.0.1:1',
+    TOKEN_ACTIVE_KID: 'k9',
+    PORT: String(await closedPort()),
+  });
   assert.equal(code, 1);
-  assert.match(stderr.trim(), /^auth: cannot start: TOKEN_KEYS\/TOKEN_ACTIVE_KID: active token key id "k9" is not in the keyring$/);
+  assert.match(
+    stderr.trim(),
+    /^auth: cannot start: TOKEN_KEYS\/TOKEN_ACTIVE_KID: active token key id "k9" is not in the keyring$/,
+  );
 });

@@ -214,6 +214,7 @@ http {
       proxy_hide_header X-Ratelimit-Limit;
       proxy_hide_header X-Ratelimit-Remaining;
       proxy_hide_header X-Xss-Protection;
+      proxy_hide_header X-Content-Type-Options;
       proxy_hide_header Strict-Transport-Security;
       proxy_hide_header Content-Security-Policy;
       proxy_hide_header Content-Disposition;
@@ -300,6 +301,7 @@ http {
       proxy_hide_header X-Ratelimit-Limit;
       proxy_hide_header X-Ratelimit-Remaining;
       proxy_hide_header X-Xss-Protection;
+      proxy_hide_header X-Content-Type-Options;
       proxy_hide_header Strict-Transport-Security;
       proxy_hide_header Content-Security-Policy;
       proxy_hide_header Content-Disposition;

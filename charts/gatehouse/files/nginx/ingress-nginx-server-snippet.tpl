@@ -142,6 +142,7 @@ location = /_gh/origin/s3 {
   proxy_hide_header X-Ratelimit-Limit;
   proxy_hide_header X-Ratelimit-Remaining;
   proxy_hide_header X-Xss-Protection;
+  proxy_hide_header X-Content-Type-Options;
   proxy_hide_header Strict-Transport-Security;
   proxy_hide_header Content-Security-Policy;
   proxy_hide_header Content-Disposition;
@@ -230,6 +231,7 @@ location @gh_origin_redirect {
   proxy_hide_header X-Ratelimit-Limit;
   proxy_hide_header X-Ratelimit-Remaining;
   proxy_hide_header X-Xss-Protection;
+  proxy_hide_header X-Content-Type-Options;
   proxy_hide_header Strict-Transport-Security;
   proxy_hide_header Content-Security-Policy;
   proxy_hide_header Content-Disposition;

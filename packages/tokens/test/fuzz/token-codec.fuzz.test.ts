@@ -18,21 +18,29 @@ describe('token codec under hostile input', () => {
   test(`${CASES} random and mutated tokens: none accepted (seed ${SEED})`, () => {
     const report = runTokenFuzz(CASES, SEED);
     assert.deepEqual(report.accepted, [], `accepted forgeries, seed ${SEED}`);
-    for (const kind of MUTATION_KINDS) assert.ok((report.byKind[kind] ?? 0) > 0, `kind ${kind} was exercised`);
+    for (const kind of MUTATION_KINDS)
+      assert.ok((report.byKind[kind] ?? 0) > 0, `kind ${kind} was exercised`);
   });
 
   test('any string: verify returns a failure value, never throws', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 400 })), (text) => {
-        assert.equal(verifyAccessToken(keyring, text).ok, false);
-        assert.equal(verifyDownloadToken(keyring, text, 0).ok, false);
-      }),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 400 })),
+        (text) => {
+          assert.equal(verifyAccessToken(keyring, text).ok, false);
+          assert.equal(verifyDownloadToken(keyring, text, 0).ok, false);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
   test('a real token with any bytes overwritten, inserted or removed is rejected', () => {
-    const token = issueAccessToken(keyring, { tenantId: randomUUID(), subscriberId: randomUUID(), generation: 3 });
+    const token = issueAccessToken(keyring, {
+      tenantId: randomUUID(),
+      subscriberId: randomUUID(),
+      generation: 3,
+    });
     const bytes = Buffer.from(token, 'base64url');
     fc.assert(
       fc.property(
@@ -40,7 +48,11 @@ describe('token codec under hostile input', () => {
         fc.uint8Array({ minLength: 0, maxLength: 8 }),
         fc.nat({ max: 8 }),
         (at, insert, remove) => {
-          const mutated = Buffer.concat([bytes.subarray(0, at), insert, bytes.subarray(Math.min(bytes.length, at + remove))]);
+          const mutated = Buffer.concat([
+            bytes.subarray(0, at),
+            insert,
+            bytes.subarray(Math.min(bytes.length, at + remove)),
+          ]);
           fc.pre(!mutated.equals(bytes));
           assert.equal(verifyAccessToken(keyring, mutated.toString('base64url')).ok, false);
         },

@@ -138,9 +138,12 @@ export function createTokenFuzzer(seed: number): TokenFuzzer {
       const type = rand.int(2) === 0 ? 1 : 2;
       const kid = rand.int(2) === 0 ? 'k1' : 'k2';
       const body = rand.bytes(type === 1 ? 36 : 56);
-      return Buffer.concat([Buffer.from([type, kid.length]), Buffer.from(kid), body, rand.bytes(16)]).toString(
-        'base64url',
-      );
+      return Buffer.concat([
+        Buffer.from([type, kid.length]),
+        Buffer.from(kid),
+        body,
+        rand.bytes(16),
+      ]).toString('base64url');
     },
     'bit-flip': () => {
       const bytes = seedBytes();

@@ -20,7 +20,11 @@ export function createMediaOriginsClient(options: { baseUrl: string; timeoutMs: 
         throw new Error(`media origins answered ${response.status}`);
       }
       const body = (await response.json()) as Partial<OriginUrl>;
-      if (typeof body.url !== 'string' || typeof body.expiresAt !== 'number' || typeof body.objectKey !== 'string') {
+      if (
+        typeof body.url !== 'string' ||
+        typeof body.expiresAt !== 'number' ||
+        typeof body.objectKey !== 'string'
+      ) {
         throw new Error('media origins answered an unexpected body');
       }
       return { objectKey: body.objectKey, url: body.url, expiresAt: body.expiresAt };

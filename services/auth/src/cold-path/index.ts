@@ -1,2 +1,6 @@
-export { ColdPathBusyError, type ColdLoaderOptions, createSubscriberColdLoader } from './subscriber-cold-loader.ts';
-export { type RecordSourceLike, StaleGraceSource, type StaleGraceOptions } from './stale-grace-source.ts';
+export { type RecordSourceLike, type StaleGraceOptions, StaleGraceSource } from './stale-grace-source.ts';
+export {
+  type ColdLoaderOptions,
+  ColdPathBusyError,
+  createSubscriberColdLoader,
+} from './subscriber-cold-loader.ts';

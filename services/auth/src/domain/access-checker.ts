@@ -22,7 +22,11 @@ export class AccessChecker {
     this.#now = now;
   }
 
-  async media(claims: VerifiedClaims, episodeId: string, fileName: string | undefined): Promise<AccessDecision> {
+  async media(
+    claims: VerifiedClaims,
+    episodeId: string,
+    fileName: string | undefined,
+  ): Promise<AccessDecision> {
     const records = await this.#reader.readCore(claims.tenantId, claims.subscriberId, episodeId);
     const input = { claims, episodeId, fileName, ...records, now: this.#now() };
     const first = decideWithoutPlans(input);

@@ -40,7 +40,14 @@ function memorySource(records: Map<string, unknown>) {
 const tenantId = randomUUID();
 const subscriberId = randomUUID();
 const episodeId = randomUUID();
-const sub: SubscriberAccess = { tenantId, subscriberId, generation: 1, plans: [], lifecycle: 'none', version: 1 };
+const sub: SubscriberAccess = {
+  tenantId,
+  subscriberId,
+  generation: 1,
+  plans: [],
+  lifecycle: 'none',
+  version: 1,
+};
 const ages = { subscriberMaxAgeMs: 1000, policyMaxAgeMs: 5000 };
 
 function setup(records = new Map<string, unknown>([[redisKeys.subscriber(subscriberId), sub]])) {
@@ -63,7 +70,11 @@ describe('access reader', () => {
     assert.equal(memory.calls.length, 1, 'cached, including "missing"');
     advance(1000);
     await reader.readCore(tenantId, subscriberId, episodeId);
-    assert.deepEqual(memory.calls[1], [redisKeys.subscriber(subscriberId)], 'only the subscriber aged out at 1 s');
+    assert.deepEqual(
+      memory.calls[1],
+      [redisKeys.subscriber(subscriberId)],
+      'only the subscriber aged out at 1 s',
+    );
     advance(4000);
     await reader.readCore(tenantId, subscriberId, episodeId);
     assert.equal(memory.calls[2]!.length, 3);
@@ -121,7 +132,9 @@ describe('access reader', () => {
         },
       },
     });
-    const results = await Promise.all(Array.from({ length: 10 }, () => withCold.readCore(tenantId, subscriberId, episodeId)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => withCold.readCore(tenantId, subscriberId, episodeId)),
+    );
     for (const result of results) assert.deepEqual(result.subscriber, sub);
     assert.equal(coldCalls, 1, 'cold path is single-flight');
   });

@@ -45,7 +45,12 @@ export class AccessReader {
   readonly #ages: CacheAges;
   readonly #expiry: (key: string, value: unknown, now: number) => number;
 
-  constructor(options: { source: RecordSource; cache: RecordCache; ages: CacheAges; cold?: SubscriberColdLoader }) {
+  constructor(options: {
+    source: RecordSource;
+    cache: RecordCache;
+    ages: CacheAges;
+    cold?: SubscriberColdLoader;
+  }) {
     this.#source = options.source;
     this.#cache = options.cache;
     this.#cold = options.cold ?? noColdPath;
@@ -56,7 +61,11 @@ export class AccessReader {
   }
 
   /** Subscriber + episode + tenant in one Redis round trip (only the keys not cached). */
-  async readCore(tenantId: string, subscriberId: string, episodeId: string | undefined): Promise<CoreRecords> {
+  async readCore(
+    tenantId: string,
+    subscriberId: string,
+    episodeId: string | undefined,
+  ): Promise<CoreRecords> {
     const keys =
       episodeId === undefined
         ? [redisKeys.subscriber(subscriberId), redisKeys.tenant(tenantId)]
@@ -73,7 +82,11 @@ export class AccessReader {
 
   /** The second round trip, only for premium episodes. */
   async readPlans(planIds: readonly string[]): Promise<(PlanGrants | undefined)[]> {
-    const values = await this.#cache.loadMany<unknown>(planIds.map(redisKeys.plan), this.#fetch, this.#expiry);
+    const values = await this.#cache.loadMany<unknown>(
+      planIds.map(redisKeys.plan),
+      this.#fetch,
+      this.#expiry,
+    );
     return values.map((value) => (value ?? undefined) as PlanGrants | undefined);
   }
 

@@ -22,7 +22,13 @@ const subscriber = (over: Partial<SubscriberAccess> = {}): SubscriberAccess => (
   version: 1,
   ...over,
 });
-const media = { storage: 's3' as const, objectKey: 'o/abc', contentType: 'audio/mpeg', byteSize: 10, fileName: 'ep.mp3' };
+const media = {
+  storage: 's3' as const,
+  objectKey: 'o/abc',
+  contentType: 'audio/mpeg',
+  byteSize: 10,
+  fileName: 'ep.mp3',
+};
 const episode = (over: Partial<EpisodePolicy> = {}): EpisodePolicy => ({
   tenantId,
   showId,
@@ -43,7 +49,12 @@ const plan = (over: Partial<PlanGrants> = {}): PlanGrants => ({
   version: 1,
   ...over,
 });
-const tenant = (over: Partial<TenantPolicy> = {}): TenantPolicy => ({ tenantId, status: 'active', version: 1, ...over });
+const tenant = (over: Partial<TenantPolicy> = {}): TenantPolicy => ({
+  tenantId,
+  status: 'active',
+  version: 1,
+  ...over,
+});
 
 interface Row {
   name: string;
@@ -209,8 +220,18 @@ describe('media access decider', () => {
   test('plans are only needed for premium episodes with live plans', () => {
     const base = { claims, episodeId, fileName: 'ep.mp3', subscriber: subscriber(), tenant: tenant(), now };
     assert.deepEqual(decideWithoutPlans({ ...base, episode: episode() }), { needPlans: [planId] });
-    assert.equal('needPlans' in decideWithoutPlans({ ...base, episode: episode({ visibility: 'public' }) }), false);
-    const expired = subscriber({ plans: [{ planId, until: now - 1 }, { planId: 'p2', until: null }] });
-    assert.deepEqual(decideWithoutPlans({ ...base, subscriber: expired, episode: episode() }), { needPlans: ['p2'] });
+    assert.equal(
+      'needPlans' in decideWithoutPlans({ ...base, episode: episode({ visibility: 'public' }) }),
+      false,
+    );
+    const expired = subscriber({
+      plans: [
+        { planId, until: now - 1 },
+        { planId: 'p2', until: null },
+      ],
+    });
+    assert.deepEqual(decideWithoutPlans({ ...base, subscriber: expired, episode: episode() }), {
+      needPlans: ['p2'],
+    });
   });
 });

@@ -49,7 +49,11 @@ export interface DecisionInput {
   now: number;
 }
 
-const deny = (status: 403 | 404 | 410, reason: DenyReason): AccessDecision => ({ grant: false, status, reason });
+const deny = (status: 403 | 404 | 410, reason: DenyReason): AccessDecision => ({
+  grant: false,
+  status,
+  reason,
+});
 
 /**
  * First stage: everything decidable without plan records. Returns a final decision, or
@@ -107,7 +111,10 @@ export function decideWithPlans(
 }
 
 /** Both stages with plans given up front (tests, and callers that already hold the plans). */
-export function decideMediaAccess(input: DecisionInput, plans: readonly (PlanGrants | undefined)[]): AccessDecision {
+export function decideMediaAccess(
+  input: DecisionInput,
+  plans: readonly (PlanGrants | undefined)[],
+): AccessDecision {
   const first = decideWithoutPlans(input);
   if ('needPlans' in first) {
     const live = new Set(first.needPlans);

@@ -27,7 +27,12 @@ export class OriginResolver {
   readonly #minRemainingMs: number;
   readonly #expiry: (key: string, value: OriginUrl | null, now: number) => number;
 
-  constructor(options: { source: RecordSource; cache: RecordCache; issuer: OriginIssuer; minRemainingMs: number }) {
+  constructor(options: {
+    source: RecordSource;
+    cache: RecordCache;
+    issuer: OriginIssuer;
+    minRemainingMs: number;
+  }) {
     this.#source = options.source;
     this.#cache = options.cache;
     this.#issuer = options.issuer;

@@ -28,7 +28,8 @@ export class RecordCache {
   #epoch = 0;
 
   constructor(options: RecordCacheOptions) {
-    if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1) throw new RangeError('maxEntries must be ≥ 1');
+    if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1)
+      throw new RangeError('maxEntries must be ≥ 1');
     this.#maxEntries = options.maxEntries;
     this.now = options.now ?? Date.now;
   }
@@ -88,7 +89,7 @@ export class RecordCache {
     const now = this.now();
     const out = new Array<V | null | Promise<V | null>>(keys.length);
     let missing: string[] | undefined;
-    let missingAt: number[] | undefined;
+    let missingAt: number[] = [];
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       const entry = this.get<V>(key, now);
@@ -101,10 +102,14 @@ export class RecordCache {
         out[i] = pending;
         continue;
       }
-      (missing ??= []).push(key);
-      (missingAt ??= []).push(i);
+      if (missing === undefined) {
+        missing = [];
+        missingAt = [];
+      }
+      missing.push(key);
+      missingAt.push(i);
     }
-    if (missing !== undefined && missingAt !== undefined) {
+    if (missing !== undefined) {
       const batch = missing;
       const epoch = this.#epoch;
       const fetched = fetch(batch);
@@ -117,18 +122,15 @@ export class RecordCache {
       const forget = () => {
         for (const key of batch) this.#inflight.delete(key);
       };
-      fetched.then(
-        (values) => {
-          forget();
-          if (epoch !== this.#epoch) return;
-          const at = this.now();
-          for (let j = 0; j < batch.length; j++) {
-            const value = values[j] ?? null;
-            this.set(batch[j]!, value, expiryOf(batch[j]!, value, at));
-          }
-        },
-        forget,
-      );
+      fetched.then((values) => {
+        forget();
+        if (epoch !== this.#epoch) return;
+        const at = this.now();
+        for (let j = 0; j < batch.length; j++) {
+          const value = values[j] ?? null;
+          this.set(batch[j]!, value, expiryOf(batch[j]!, value, at));
+        }
+      }, forget);
     }
     // Fast path: everything was cached, no promise to wait for.
     if (missing === undefined && !out.some((value) => value instanceof Promise)) return out as (V | null)[];
@@ -141,7 +143,11 @@ export class RecordCache {
     produce: () => Promise<V | undefined>,
     expiryOf: (value: V | null, now: number) => number,
   ): Promise<V | null> {
-    const [value] = await this.loadMany<V>([key], async () => [await produce()], (_key, v, now) => expiryOf(v, now));
+    const [value] = await this.loadMany<V>(
+      [key],
+      async () => [await produce()],
+      (_key, v, now) => expiryOf(v, now),
+    );
     return value ?? null;
   }
 }

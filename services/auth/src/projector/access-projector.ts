@@ -1,7 +1,7 @@
 import type { VersionedStore } from '@gatehouse/access-cache';
 import {
-  decodeEvent,
   deadLetterSubject,
+  decodeEvent,
   type Invalidation,
   InvalidEventError,
   invalidationSubject,
@@ -10,8 +10,8 @@ import {
 } from '@gatehouse/contracts';
 import {
   AckPolicy,
-  DeliverPolicy,
   type ConsumerConfig,
+  DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,

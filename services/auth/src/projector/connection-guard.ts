@@ -36,7 +36,12 @@ export function guardConnections(options: ConnectionGuardOptions): ConnectionGua
   const degraded = new Set<'nats' | 'redis'>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const targets = () => [...new Set([...(degraded.has('nats') ? options.onNatsLost : []), ...(degraded.has('redis') ? options.onRedisLost : [])])];
+  const targets = () => [
+    ...new Set([
+      ...(degraded.has('nats') ? options.onNatsLost : []),
+      ...(degraded.has('redis') ? options.onRedisLost : []),
+    ]),
+  ];
   const flush = (list: readonly Invalidatable[]) => {
     for (const target of list) target.flush();
   };
@@ -51,7 +56,8 @@ export function guardConnections(options: ConnectionGuardOptions): ConnectionGua
   };
   const lost = (part: 'nats' | 'redis') => {
     if (stopped) return;
-    if (!degraded.has(part)) options.log?.(`${part} connection lost: in-process caches flushed, short-lived until it is back`);
+    if (!degraded.has(part))
+      options.log?.(`${part} connection lost: in-process caches flushed, short-lived until it is back`);
     degraded.add(part);
     flush(part === 'nats' ? options.onNatsLost : options.onRedisLost);
     refreshTimer();

@@ -25,7 +25,9 @@ export function edgeAuthorizeRoutes(deps: RouteDeps) {
           },
         },
         response: {
-          200: emptyBody('Allowed: X-Gatehouse-Tenant-Id, X-Gatehouse-Subscriber-Id, X-Gatehouse-Generation.'),
+          200: emptyBody(
+            'Allowed: X-Gatehouse-Tenant-Id, X-Gatehouse-Subscriber-Id, X-Gatehouse-Generation.',
+          ),
           401: textBody('No private feed URI, or a forged/malformed token.'),
           403: textBody('Unknown subscriber, another tenant, or rotated (X-Gatehouse-Deny-Reason: rotated).'),
           503: textBody('Cannot decide right now; Retry-After: 1.'),

@@ -29,7 +29,9 @@ export function edgeDownloadRoutes(deps: RouteDeps) {
           },
         },
         response: {
-          200: emptyBody('Grant: X-Accel-Redirect, X-Media-Key, X-Media-Origin (s3), Content-Type, Content-Disposition.'),
+          200: emptyBody(
+            'Grant: X-Accel-Redirect, X-Media-Key, X-Media-Origin (s3), Content-Type, Content-Disposition.',
+          ),
           ...edgeDenyResponses,
         },
       },

@@ -36,7 +36,9 @@ export function edgeMediaRoutes(deps: RouteDeps) {
       schema: {
         params: mediaParamsSchema,
         response: {
-          200: emptyBody('Grant: X-Accel-Redirect, X-Media-Key, X-Media-Origin (s3), Content-Type, Content-Disposition.'),
+          200: emptyBody(
+            'Grant: X-Accel-Redirect, X-Media-Key, X-Media-Origin (s3), Content-Type, Content-Disposition.',
+          ),
           ...edgeDenyResponses,
         },
       },

@@ -33,7 +33,10 @@ export function sendDecisionDeny(reply: FastifyReply, status: number, reason: De
 }
 
 export function sendUnavailable(reply: FastifyReply): FastifyReply {
-  return reply.header('retry-after', '1').code(503).header('cache-control', 'no-store')
+  return reply
+    .header('retry-after', '1')
+    .code(503)
+    .header('cache-control', 'no-store')
     .header('content-type', 'text/plain; charset=utf-8')
     .send('temporarily unable to decide; retry');
 }

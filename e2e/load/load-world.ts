@@ -44,6 +44,7 @@ export const LOAD_WEBHOOK_SECRET = 'whsec_gatehouse_load_0123456789abcdef';
 
 export interface LoadWorld {
   fixture: LoadFixture;
+  priceId: string;
   /** Subscriber ids by token (for tests that revoke during a run). */
   subscriberIds: Map<string, string>;
   tenantId: string;
@@ -68,11 +69,7 @@ export async function createLoadWorld(options: LoadWorldOptions): Promise<LoadWo
   const edge = env.edgeUrl;
   const prisma = createPrismaClient(env.databaseUrl, { poolSize: 4 });
   const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 2 });
-  const stripe = new Stripe(env.stripe.secretKey, {
-    host: env.stripe.host,
-    port: env.stripe.port,
-    protocol: env.stripe.protocol,
-  });
+  const stripe = stackStripe();
   const keyring = parseKeyring(E2E_TOKEN_KEYS, E2E_ACTIVE_KID);
 
   async function api(apiKey: string, method: string, url: string, body?: unknown) {
@@ -86,56 +83,10 @@ export async function createLoadWorld(options: LoadWorldOptions): Promise<LoadWo
     return text ? JSON.parse(text) : {};
   }
 
-  async function webhook(type: string, object: unknown, created: number) {
-    const payload = JSON.stringify({
-      id: `evt_${randomBytes(12).toString('hex')}`,
-      object: 'event',
-      api_version: '2026-10-28.endive',
-      created,
-      livemode: false,
-      type,
-      data: { object },
-    });
-    const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: options.webhookSecret });
-    for (let attempt = 0; ; attempt++) {
-      const response = await fetch(`${edge}/billing/webhooks/stripe`, {
-        method: 'POST',
-        headers: { 'stripe-signature': signature, 'content-type': 'application/json' },
-        body: payload,
-      });
-      if (response.ok) return;
-      // Stripe retries 5xx; so do we (billing may be busy), but a 4xx is a setup error.
-      if (response.status < 500 || attempt >= 5) {
-        throw new Error(`webhook ${type} → ${response.status} ${(await response.text()).slice(0, 200)}`);
-      }
-      await sleep(200 * (attempt + 1));
-    }
-  }
+  const webhook = (type: string, object: unknown, created: number) =>
+    sendWebhook(stripe, edge, options.webhookSecret, type, object, created);
 
-  const subscription = (id: string, customer: string, priceId: string, subscriberId: string, status: string) => {
-    const now = Math.floor(Date.now() / 1000);
-    return {
-      id,
-      object: 'subscription',
-      customer,
-      status,
-      cancel_at_period_end: false,
-      canceled_at: status === 'canceled' ? now : null,
-      metadata: { subscriberId },
-      items: {
-        object: 'list',
-        data: [
-          {
-            id: `si_${id.slice(4)}`,
-            object: 'subscription_item',
-            price: { id: priceId, object: 'price' },
-            current_period_start: now - 3600,
-            current_period_end: now + 30 * 86400,
-          },
-        ],
-      },
-    };
-  };
+  const subscription = subscriptionObject;
 
   async function tenantWithShow(label: string) {
     const tenant = await createTenantWithApiKey(prisma, { slug: uniqueId(`load-${label}`), name: `Load ${label}` });
@@ -153,33 +104,27 @@ export async function createLoadWorld(options: LoadWorldOptions): Promise<LoadWo
   }
 
   async function subscribe(tenant: { tenantId: string; priceId: string }, kind: FixtureSubscriber['kind']) {
-    const customer = `cus_${randomBytes(8).toString('hex')}`;
-    const subscriber = await prisma.subscriber.create({
-      data: { tenantId: tenant.tenantId, email: `${randomBytes(6).toString('hex')}@load.example.test`, stripeCustomerId: customer },
-    });
-    const credential = await prisma.accessCredential.create({
-      data: { tenantId: tenant.tenantId, subscriberId: subscriber.id },
-    });
+    const { subscriberId, customer, generation } = await createSubscriberRow(prisma, tenant.tenantId);
     const subId = `sub_${randomBytes(10).toString('hex')}`;
     const created = Math.floor(Date.now() / 1000) - 10;
     await webhook(
       'customer.subscription.created',
-      subscription(subId, customer, tenant.priceId, subscriber.id, 'active'),
+      subscription(subId, customer, tenant.priceId, subscriberId, 'active'),
       created,
     );
     if (kind === 'revoked') {
       await webhook(
         'customer.subscription.deleted',
-        subscription(subId, customer, tenant.priceId, subscriber.id, 'canceled'),
+        subscription(subId, customer, tenant.priceId, subscriberId, 'canceled'),
         created + 5,
       );
     }
     const token = issueAccessToken(keyring, {
       tenantId: tenant.tenantId,
-      subscriberId: subscriber.id,
-      generation: credential.generation,
+      subscriberId,
+      generation,
     });
-    return { subscriberId: subscriber.id, token, kind };
+    return { subscriberId, token, kind };
   }
 
   try {
@@ -274,7 +219,7 @@ export async function createLoadWorld(options: LoadWorldOptions): Promise<LoadWo
       showIds: [main.showId],
       subscribers: made.map((m) => ({ token: m.token, kind: m.kind, expect: m.kind === 'active' ? 'grant' : 'deny' })),
     };
-    return { fixture, subscriberIds, tenantId: main.tenantId, planId: main.planId, apiKey: main.apiKey };
+    return { fixture, subscriberIds, tenantId: main.tenantId, planId: main.planId, priceId: main.priceId, apiKey: main.apiKey };
   } finally {
     await prisma.$disconnect();
     redis.disconnect();
@@ -284,4 +229,90 @@ export async function createLoadWorld(options: LoadWorldOptions): Promise<LoadWo
 export function writeFixture(file: string, fixture: LoadFixture) {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(fixture, null, 2)}\n`);
+}
+
+/** A Stripe SDK client on the stack's stripe-mock; it also signs test webhooks like Stripe does. */
+export function stackStripe(): Stripe {
+  const env = stackEnv();
+  return new Stripe(env.stripe.secretKey, { host: env.stripe.host, port: env.stripe.port, protocol: env.stripe.protocol });
+}
+
+/**
+ * Posts a signed Stripe event to billing through the edge, retrying 5xx/network errors as Stripe
+ * does (until `retryForMs` has passed); a 4xx is a setup error. Returns the event id.
+ */
+export async function sendWebhook(
+  stripe: Stripe,
+  edge: string,
+  secret: string,
+  type: string,
+  object: unknown,
+  created: number,
+  retryForMs = 3000,
+): Promise<string> {
+  const id = `evt_${randomBytes(12).toString('hex')}`;
+  const payload = JSON.stringify({ id, object: 'event', api_version: '2026-10-28.endive', created, livemode: false, type, data: { object } });
+  const deadline = Date.now() + retryForMs;
+  for (let attempt = 0; ; attempt++) {
+    // Signed per attempt: Stripe signs every delivery with a fresh timestamp.
+    const signature = stripe.webhooks.generateTestHeaderString({ payload, secret });
+    let status = 0;
+    let text = '';
+    try {
+      const response = await fetch(`${edge}/billing/webhooks/stripe`, {
+        method: 'POST',
+        headers: { 'stripe-signature': signature, 'content-type': 'application/json' },
+        body: payload,
+        signal: AbortSignal.timeout(10_000),
+      });
+      status = response.status;
+      text = await response.text();
+      if (response.ok) return id;
+    } catch (error) {
+      text = (error as Error).message;
+    }
+    if ((status >= 400 && status < 500) || Date.now() > deadline) {
+      throw new Error(`webhook ${type} → ${status || 'network error'} ${text.slice(0, 200)}`);
+    }
+    await sleep(Math.min(1000, 100 * (attempt + 1)));
+  }
+}
+
+/** A Stripe subscription object as it appears inside an event (periods on the item). */
+export function subscriptionObject(id: string, customer: string, priceId: string, subscriberId: string, status: string) {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    id,
+    object: 'subscription',
+    customer,
+    status,
+    cancel_at_period_end: false,
+    canceled_at: status === 'canceled' ? now : null,
+    metadata: { subscriberId },
+    items: {
+      object: 'list',
+      data: [
+        {
+          id: `si_${id.slice(4)}`,
+          object: 'subscription_item',
+          price: { id: priceId, object: 'price' },
+          current_period_start: now - 3600,
+          current_period_end: now + 30 * 86400,
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * A subscriber row with its Stripe customer and access credential (what checkout creates; the
+ * platform has no public route for it). Returns the token generation.
+ */
+export async function createSubscriberRow(prisma: PrismaClient, tenantId: string) {
+  const customer = `cus_${randomBytes(8).toString('hex')}`;
+  const subscriber = await prisma.subscriber.create({
+    data: { tenantId, email: `${randomBytes(6).toString('hex')}@load.example.test`, stripeCustomerId: customer },
+  });
+  const credential = await prisma.accessCredential.create({ data: { tenantId, subscriberId: subscriber.id } });
+  return { subscriberId: subscriber.id, customer, generation: credential.generation };
 }

@@ -119,7 +119,9 @@ export function defaultValues(target: Target, env: NodeJS.ProcessEnv = process.e
       ...COMMON,
       listen: ['127.0.0.1:58080'],
       upstreams: {
-        auth: upstream(['127.0.0.1:53001'], 64),
+        // GATEHOUSE_LOCAL_AUTH_SERVERS (comma-separated host:port) puts a second auth replica
+        // behind the local edge for the resilience suite (e2e/resilience); validated below.
+        auth: upstream((env.GATEHOUSE_LOCAL_AUTH_SERVERS || '127.0.0.1:53001').split(',').map((s) => s.trim()), 64),
         media: upstream(['127.0.0.1:53002']),
         feeds: upstream(['127.0.0.1:53003']),
         billing: upstream(['127.0.0.1:53004']),

@@ -50,7 +50,8 @@ export function docComments(yamlText: string): Map<string, string> {
   return docs;
 }
 
-const typeOf = (v: unknown) => (Array.isArray(v) ? 'list' : v === null ? 'null' : typeof v === 'object' ? 'object' : typeof v);
+const typeOf = (v: unknown) =>
+  Array.isArray(v) ? 'list' : v === null ? 'null' : typeof v === 'object' ? 'object' : typeof v;
 
 /** Every documented key, in file order; throws naming each leaf value nobody documented. */
 export function valueDocs(yamlText: string): ValueDoc[] {
@@ -69,7 +70,8 @@ export function valueDocs(yamlText: string): ValueDoc[] {
     }
   };
   walk(values, '', false);
-  if (undocumented.length > 0) throw new Error(`values.yaml: undocumented values (add a "# --" comment): ${undocumented.join(', ')}`);
+  if (undocumented.length > 0)
+    throw new Error(`values.yaml: undocumented values (add a "# --" comment): ${undocumented.join(', ')}`);
   return rows;
 }
 
@@ -92,7 +94,10 @@ export function readmeWithTable(readme: string, table: string): string {
 if (import.meta.main) {
   const readmePath = path.join(CHART, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
-  const next = readmeWithTable(readme, valuesTable(valueDocs(readFileSync(path.join(CHART, 'values.yaml'), 'utf8'))));
+  const next = readmeWithTable(
+    readme,
+    valuesTable(valueDocs(readFileSync(path.join(CHART, 'values.yaml'), 'utf8'))),
+  );
   if (process.argv.includes('--check')) {
     if (next !== readme) {
       console.error('charts/gatehouse/README.md values table is stale: run node scripts/k8s/chart-readme.ts');

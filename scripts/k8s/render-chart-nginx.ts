@@ -15,6 +15,9 @@ import path from 'node:path';
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const OUT = path.join(ROOT, 'charts', 'gatehouse', 'files', 'nginx');
 const SERVICES = ['auth', 'media', 'feeds', 'billing'] as const;
+/** The edge pod's nginx image replaces this (envsubst) with the Secret's value at start. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: an envsubst placeholder, not a JS template
+export const SECRET_PLACEHOLDER = '${GATEHOUSE_SECURE_LINK_SECRET}';
 
 const SENTINEL = {
   origin: 'https://ghsentinel-origin.invalid',
@@ -46,9 +49,11 @@ export function render(target: 'edge' | 'ingress-nginx', values: unknown, part?:
 }
 
 function toTemplate(text: string, secretExpr: string): string {
-  if (text.includes('{{') || text.includes('}}')) throw new Error('rendered nginx text contains {{ or }}: cannot embed it in a Helm template');
+  if (text.includes('{{') || text.includes('}}'))
+    throw new Error('rendered nginx text contains {{ or }}: cannot embed it in a Helm template');
   let out = text;
-  for (const svc of SERVICES) out = out.replaceAll(SENTINEL.upstream(svc), `{{ include "gatehouse.fullname" $ }}-${svc}:80`);
+  for (const svc of SERVICES)
+    out = out.replaceAll(SENTINEL.upstream(svc), `{{ include "gatehouse.fullname" $ }}-${svc}:80`);
   out = out.replace(
     SENTINEL.originLine,
     (_line, pad: string) =>
@@ -57,7 +62,8 @@ function toTemplate(text: string, secretExpr: string): string {
   out = out.replaceAll(`max_size=${SENTINEL.maxSize}`, 'max_size={{ $.Values.edge.cacheMaxSize }}');
   out = out.replaceAll(SENTINEL.resolver, '{{ $.Values.edge.resolver }}');
   out = out.replaceAll(SENTINEL.secret, secretExpr);
-  if (out.includes('ghsentinel') || out.includes(SENTINEL.maxSize)) throw new Error('a sentinel was left in the template: the renderer output changed shape');
+  if (out.includes('ghsentinel') || out.includes(SENTINEL.maxSize))
+    throw new Error('a sentinel was left in the template: the renderer output changed shape');
   return out;
 }
 
@@ -65,7 +71,7 @@ export function chartFiles(): Record<string, string> {
   return {
     // The edge pod's nginx image substitutes ${GATEHOUSE_*} from its env at start (envsubst),
     // so the secret stays in the Secret, not in the ConfigMap.
-    'edge.conf.tpl': toTemplate(render('edge', sentinelValues('edge')), '${GATEHOUSE_SECURE_LINK_SECRET}'),
+    'edge.conf.tpl': toTemplate(render('edge', sentinelValues('edge')), SECRET_PLACEHOLDER),
     // ingress-nginx cannot substitute: the controller's snippet must hold the secret itself.
     ...Object.fromEntries(
       (['http-snippet', 'server-snippet'] as const).map((part) => [

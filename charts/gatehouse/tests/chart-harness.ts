@@ -13,10 +13,14 @@ import { render } from '../../../scripts/k8s/render-chart-nginx.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 export const CHART = path.join(ROOT, 'charts', 'gatehouse');
-export const TOOLS_DIR = process.env.GATEHOUSE_TOOLS_DIR || path.join(homedir(), '.cache', 'gatehouse', 'bin');
+export const TOOLS_DIR =
+  process.env.GATEHOUSE_TOOLS_DIR || path.join(homedir(), '.cache', 'gatehouse', 'bin');
 export const HELM = path.join(TOOLS_DIR, 'helm');
 export const KUBECTL = path.join(TOOLS_DIR, 'kubectl');
-export const KUBECONFIG = path.join(process.env.GATEHOUSE_K8S_DIR || path.join(ROOT, '.stack', 'k8s'), 'kubeconfig');
+export const KUBECONFIG = path.join(
+  process.env.GATEHOUSE_K8S_DIR || path.join(ROOT, '.stack', 'k8s'),
+  'kubeconfig',
+);
 export const RELEASE = 'gh';
 export const FULLNAME = 'gh-gatehouse';
 
@@ -27,7 +31,12 @@ export const scenarioFile = (s: Scenario) => path.join(CHART, 'ci', `${s}-values
 export interface Manifest {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   // biome-ignore lint/suspicious/noExplicitAny: manifests are free-form; tests assert on shape
   spec?: any;
   // biome-ignore lint/suspicious/noExplicitAny: as above
@@ -50,7 +59,9 @@ export function run(bin: string, args: string[], input?: string) {
 }
 
 /** `helm template` of the chart; throws with helm's message on failure. */
-export function helmTemplate(opts: { scenario?: Scenario; values?: string[]; set?: string[]; showOnly?: string } = {}) {
+export function helmTemplate(
+  opts: { scenario?: Scenario; values?: string[]; set?: string[]; showOnly?: string } = {},
+) {
   const args = ['template', RELEASE, CHART, '--namespace', 'gatehouse'];
   if (opts.scenario) args.push('-f', scenarioFile(opts.scenario));
   for (const v of opts.values ?? []) args.push('-f', v);
@@ -76,7 +87,8 @@ export function renderChart(opts: Parameters<typeof helmTemplate>[0] = {}): Mani
 
 export function find(docs: Manifest[], kind: string, name: string): Manifest {
   const doc = docs.find((d) => d.kind === kind && d.metadata.name === name);
-  if (!doc) throw new Error(`no ${kind} ${name} in: ${docs.map((d) => `${d.kind}/${d.metadata.name}`).join(', ')}`);
+  if (!doc)
+    throw new Error(`no ${kind} ${name} in: ${docs.map((d) => `${d.kind}/${d.metadata.name}`).join(', ')}`);
   return doc;
 }
 
@@ -88,7 +100,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? merge(out[k] as Record<string, unknown>, v) : v;
+  for (const [k, v] of Object.entries(over))
+    out[k] = isObject(v) && isObject(out[k]) ? merge(out[k] as Record<string, unknown>, v) : v;
   return out;
 }
 
@@ -125,7 +138,9 @@ export { render as renderNginx };
 
 /** Starts (or reuses) the real API server; returns the kubeconfig path. */
 export function ensureApiServer(): string {
-  execFileSync('bash', [path.join(ROOT, 'scripts', 'k8s', 'apiserver.sh'), 'up'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync('bash', [path.join(ROOT, 'scripts', 'k8s', 'apiserver.sh'), 'up'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   return KUBECONFIG;
 }
 
@@ -138,7 +153,12 @@ export function ensureGatewayCrds(): void {
   const dir = path.join(TOOLS_DIR, 'gateway-api-crds');
   const r = kubectl(['apply', '--server-side', '-f', dir]);
   if (r.status !== 0) throw new Error(`cannot install Gateway API CRDs: ${r.stderr}`);
-  const w = kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd/httproutes.gateway.networking.k8s.io']);
+  const w = kubectl([
+    'wait',
+    '--for=condition=Established',
+    '--timeout=60s',
+    'crd/httproutes.gateway.networking.k8s.io',
+  ]);
   if (w.status !== 0) throw new Error(`HTTPRoute CRD not established: ${w.stderr}`);
 }
 

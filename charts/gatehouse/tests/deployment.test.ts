@@ -42,11 +42,18 @@ test('secrets reach only the services that need them, from the chart Secret or t
     Object.fromEntries(
       find(docs, 'Deployment', `${FULLNAME}-${svc}`)
         .spec.template.spec.containers[0].env.filter((e: { valueFrom?: unknown }) => e.valueFrom)
-        .map((e: { name: string; valueFrom: { secretKeyRef: { name: string } } }) => [e.name, e.valueFrom.secretKeyRef.name]),
+        .map((e: { name: string; valueFrom: { secretKeyRef: { name: string } } }) => [
+          e.name,
+          e.valueFrom.secretKeyRef.name,
+        ]),
     );
   const own = renderChart({ scenario: 'edge' });
   assert.equal(secretEnv(own, 'auth').TOKEN_KEYS, `${FULLNAME}-secrets`);
-  assert.equal(secretEnv(own, 'auth').S3_SECRET_ACCESS_KEY, undefined, 'auth never holds storage credentials');
+  assert.equal(
+    secretEnv(own, 'auth').S3_SECRET_ACCESS_KEY,
+    undefined,
+    'auth never holds storage credentials',
+  );
   assert.equal(secretEnv(own, 'media').S3_SECRET_ACCESS_KEY, `${FULLNAME}-secrets`);
   assert.equal(secretEnv(own, 'billing').STRIPE_WEBHOOK_SECRETS, `${FULLNAME}-secrets`);
   assert.equal(secretEnv(own, 'feeds').STRIPE_WEBHOOK_SECRETS, undefined);
@@ -59,5 +66,8 @@ test('secrets reach only the services that need them, from the chart Secret or t
 test('replicas are left to the HPA when autoscaling is on', (t) => {
   if (skipWithoutTools(t)) return;
   assert.equal(find(renderChart({ scenario: 'edge' }), 'Deployment', `${FULLNAME}-auth`).spec.replicas, 2);
-  assert.equal(find(renderChart({ scenario: 'hpa' }), 'Deployment', `${FULLNAME}-auth`).spec.replicas, undefined);
+  assert.equal(
+    find(renderChart({ scenario: 'hpa' }), 'Deployment', `${FULLNAME}-auth`).spec.replicas,
+    undefined,
+  );
 });

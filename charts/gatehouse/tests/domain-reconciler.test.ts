@@ -14,12 +14,14 @@ test('reconciler: config the library accepts, least-privilege Role, token mounte
   assert.equal(cfg.ingressClassName, 'traefik');
   assert.equal(cfg.ownerConfigMap, cm.metadata.name);
   const role = find(docs, 'Role', `${FULLNAME}-domain-reconciler`);
-  const rules = role.rules.map((r: { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }) => [
-    r.apiGroups[0],
-    r.resources[0],
-    r.verbs.join(','),
-    r.resourceNames?.join(',') ?? '*',
-  ]);
+  const rules = role.rules.map(
+    (r: { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }) => [
+      r.apiGroups[0],
+      r.resources[0],
+      r.verbs.join(','),
+      r.resourceNames?.join(',') ?? '*',
+    ],
+  );
   assert.deepEqual(rules, [
     ['networking.k8s.io', 'ingresses', 'get,list,watch,create,update,patch,delete', '*'],
     ['coordination.k8s.io', 'leases', 'create', '*'],
@@ -30,17 +32,26 @@ test('reconciler: config the library accepts, least-privilege Role, token mounte
   assert.equal(ofKind(docs, 'Role').length, 1);
   assert.equal(ofKind(docs, 'ClusterRole').length, 0);
   const binding = find(docs, 'RoleBinding', `${FULLNAME}-domain-reconciler`);
-  assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: `${FULLNAME}-domain-reconciler`, namespace: 'gatehouse' }]);
+  assert.deepEqual(binding.subjects, [
+    { kind: 'ServiceAccount', name: `${FULLNAME}-domain-reconciler`, namespace: 'gatehouse' },
+  ]);
   const pod = find(docs, 'Deployment', `${FULLNAME}-domain-reconciler`).spec.template.spec;
   assert.equal(pod.automountServiceAccountToken, true);
   assert.deepEqual(pod.containers[0].command, ['node', 'src/domain-reconciler/domain-reconciler.main.ts']);
   assert.equal(pod.containers[0].securityContext.readOnlyRootFilesystem, true);
   // ingress-nginx mode routes domains to the host catch-all with the controller's class
-  const nginxCfg = JSON.parse(find(renderChart({ scenario: 'ingress-nginx' }), 'ConfigMap', `${FULLNAME}-domain-reconciler`).data['config.json']);
+  const nginxCfg = JSON.parse(
+    find(renderChart({ scenario: 'ingress-nginx' }), 'ConfigMap', `${FULLNAME}-domain-reconciler`).data[
+      'config.json'
+    ],
+  );
   assert.equal(nginxCfg.ingressClassName, 'nginx');
   assert.equal(nginxCfg.backend.service, `${FULLNAME}-media`);
   // httproute kind swaps the Ingress verbs for HTTPRoute verbs
-  const routeDocs = renderChart({ scenario: 'edge', set: ['customDomains.kind=httproute', 'customDomains.gatewayRef.name=public'] });
+  const routeDocs = renderChart({
+    scenario: 'edge',
+    set: ['customDomains.kind=httproute', 'customDomains.gatewayRef.name=public'],
+  });
   const routeRole = find(routeDocs, 'Role', `${FULLNAME}-domain-reconciler`);
   assert.deepEqual(routeRole.rules[0].resources, ['httproutes']);
   assert.equal(ofKind(renderChart({ scenario: 'hpa' }), 'Role').length, 0);

@@ -1,7 +1,18 @@
 // templates/edge-configmap.yaml: the edge nginx.conf is exactly `nginx-ingress/render.sh edge`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertSameText, FULLNAME, find, ofKind, renderChart, renderNginx, rendererValues, scenarioValues, skipWithoutTools } from './chart-harness.ts';
+import { SECRET_PLACEHOLDER } from '../../../scripts/k8s/render-chart-nginx.ts';
+import {
+  assertSameText,
+  FULLNAME,
+  find,
+  ofKind,
+  renderChart,
+  rendererValues,
+  renderNginx,
+  scenarioValues,
+  skipWithoutTools,
+} from './chart-harness.ts';
 
 test('edge ConfigMap text equals render.sh edge for the same values (after the image envsubst)', (t) => {
   if (skipWithoutTools(t)) return;
@@ -10,24 +21,32 @@ test('edge ConfigMap text equals render.sh edge for the same values (after the i
   const template: string = cm.data['nginx.conf.template'];
   // The secret is not in the ConfigMap: the nginx image substitutes it from the Secret at start.
   assert.ok(!template.includes(values.secrets.secureLinkSecret));
-  assert.ok(template.includes('${GATEHOUSE_SECURE_LINK_SECRET}'));
-  const started = template.replaceAll('${GATEHOUSE_SECURE_LINK_SECRET}', values.secrets.secureLinkSecret);
+  assert.ok(template.includes(SECRET_PLACEHOLDER));
+  const started = template.replaceAll(SECRET_PLACEHOLDER, values.secrets.secureLinkSecret);
   assertSameText(started, renderNginx('edge', rendererValues(values, 'edge')), 'edge nginx.conf');
 });
 
 test('other values change the text the same way the renderer does', (t) => {
   if (skipWithoutTools(t)) return;
-  const set = ['edge.cacheMaxSize=300g', 'edge.originAllow={https://a.example.com:8443,http://[fd00::1]:9000}'];
+  const set = [
+    'edge.cacheMaxSize=300g',
+    'edge.originAllow={https://a.example.com:8443,http://[fd00::1]:9000}',
+  ];
   const values = scenarioValues('edge');
   values.edge.cacheMaxSize = '300g';
   values.edge.originAllow = ['https://a.example.com:8443', 'http://[fd00::1]:9000'];
   const cm = find(renderChart({ scenario: 'edge', set }), 'ConfigMap', `${FULLNAME}-edge`);
-  const text = cm.data['nginx.conf.template'].replaceAll('${GATEHOUSE_SECURE_LINK_SECRET}', values.secrets.secureLinkSecret);
+  const text = cm.data['nginx.conf.template'].replaceAll(SECRET_PLACEHOLDER, values.secrets.secureLinkSecret);
   assertSameText(text, renderNginx('edge', rendererValues(values, 'edge')), 'edge nginx.conf (overrides)');
   assert.ok(text.includes('max_size=300g'));
 });
 
 test('no edge ConfigMap in ingress-nginx mode', (t) => {
   if (skipWithoutTools(t)) return;
-  assert.equal(ofKind(renderChart({ scenario: 'ingress-nginx' }), 'ConfigMap').filter((c) => c.metadata.name === `${FULLNAME}-edge`).length, 0);
+  assert.equal(
+    ofKind(renderChart({ scenario: 'ingress-nginx' }), 'ConfigMap').filter(
+      (c) => c.metadata.name === `${FULLNAME}-edge`,
+    ).length,
+    0,
+  );
 });

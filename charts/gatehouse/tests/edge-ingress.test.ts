@@ -10,7 +10,15 @@ test('edge mode Ingress sends the whole host to the edge Service', (t) => {
   assert.deepEqual(ing.spec.rules, [
     {
       host: 'media.ci.example.com',
-      http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: `${FULLNAME}-edge`, port: { name: 'http' } } } }] },
+      http: {
+        paths: [
+          {
+            path: '/',
+            pathType: 'Prefix',
+            backend: { service: { name: `${FULLNAME}-edge`, port: { name: 'http' } } },
+          },
+        ],
+      },
     },
   ]);
   assert.deepEqual(ing.spec.tls, [{ hosts: ['media.ci.example.com'], secretName: 'gatehouse-tls' }]);

@@ -9,7 +9,11 @@ test('HPAs only when enabled, targeting their Deployment with the configured bou
   const docs = renderChart({ scenario: 'hpa' });
   assert.equal(ofKind(docs, 'HorizontalPodAutoscaler').length, 5);
   const auth = find(docs, 'HorizontalPodAutoscaler', `${FULLNAME}-auth`);
-  assert.deepEqual(auth.spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: `${FULLNAME}-auth` });
+  assert.deepEqual(auth.spec.scaleTargetRef, {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    name: `${FULLNAME}-auth`,
+  });
   assert.equal(auth.spec.minReplicas, 3);
   assert.equal(auth.spec.maxReplicas, 12);
   assert.equal(auth.spec.metrics[0].resource.target.averageUtilization, 70);

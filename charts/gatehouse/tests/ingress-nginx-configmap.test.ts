@@ -1,25 +1,52 @@
 // templates/ingress-nginx-configmap.yaml: the controller snippets are exactly render.sh ingress-nginx.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertSameText, FULLNAME, find, renderChart, renderNginx, rendererValues, scenarioValues, skipWithoutTools } from './chart-harness.ts';
+import {
+  assertSameText,
+  FULLNAME,
+  find,
+  renderChart,
+  rendererValues,
+  renderNginx,
+  scenarioValues,
+  skipWithoutTools,
+} from './chart-harness.ts';
 
 test('http-snippet and server-snippet equal render.sh ingress-nginx --part … for the same values', (t) => {
   if (skipWithoutTools(t)) return;
   const values = scenarioValues('ingress-nginx');
-  const cm = find(renderChart({ scenario: 'ingress-nginx' }), 'ConfigMap', `${FULLNAME}-ingress-nginx-snippets`);
+  const cm = find(
+    renderChart({ scenario: 'ingress-nginx' }),
+    'ConfigMap',
+    `${FULLNAME}-ingress-nginx-snippets`,
+  );
   const expected = rendererValues(values, 'ingress-nginx');
-  assertSameText(cm.data['http-snippet'], renderNginx('ingress-nginx', expected, 'http-snippet'), 'http-snippet');
-  assertSameText(cm.data['server-snippet'], renderNginx('ingress-nginx', expected, 'server-snippet'), 'server-snippet');
+  assertSameText(
+    cm.data['http-snippet'],
+    renderNginx('ingress-nginx', expected, 'http-snippet'),
+    'http-snippet',
+  );
+  assertSameText(
+    cm.data['server-snippet'],
+    renderNginx('ingress-nginx', expected, 'server-snippet'),
+    'server-snippet',
+  );
   // ingress-nginx has no slice module and brings its own resolver.
   assert.doesNotMatch(cm.data['server-snippet'], /^\s*slice \d/m);
-  assert.ok(cm.data['http-snippet'].includes('"~^https://ci-account\\.r2\\.cloudflarestorage\\.com(:443)?/" 1;'));
+  assert.ok(
+    cm.data['http-snippet'].includes('"~^https://ci-account\\.r2\\.cloudflarestorage\\.com(:443)?/" 1;'),
+  );
   assert.ok(cm.data['http-snippet'].includes('"~^http://minio\\.storage\\.svc:9000/" 1;'));
 });
 
 test('ingress-nginx mode needs the secure-link secret inline and says so', (t) => {
   if (skipWithoutTools(t)) return;
   assert.throws(
-    () => renderChart({ scenario: 'ingress-nginx', set: ['secrets.existingSecret=prod', 'secrets.secureLinkSecret='] }),
+    () =>
+      renderChart({
+        scenario: 'ingress-nginx',
+        set: ['secrets.existingSecret=prod', 'secrets.secureLinkSecret='],
+      }),
     /set secrets\.secureLinkSecret/,
   );
 });

@@ -13,7 +13,11 @@ test('the migration Job is a pre-install/pre-upgrade hook; what it needs is hook
   const secret = find(docs, 'Secret', `${FULLNAME}-migration`);
   assert.ok(Number(hook(sa)['helm.sh/hook-weight']) < Number(hook(secret)['helm.sh/hook-weight']));
   assert.ok(Number(hook(secret)['helm.sh/hook-weight']) < Number(hook(job)['helm.sh/hook-weight']));
-  assert.deepEqual(Object.keys(secret.stringData), ['DATABASE_URL'], 'the hook Secret holds only the database URL');
+  assert.deepEqual(
+    Object.keys(secret.stringData),
+    ['DATABASE_URL'],
+    'the hook Secret holds only the database URL',
+  );
   const pod = job.spec.template.spec;
   assert.equal(pod.restartPolicy, 'Never');
   assert.deepEqual(pod.containers[0].command, ['node', 'packages/db/scripts/migrate.ts', 'deploy']);
@@ -22,7 +26,11 @@ test('the migration Job is a pre-install/pre-upgrade hook; what it needs is hook
   assert.equal(pod.securityContext.runAsNonRoot, true);
   // With an existing Secret the Job reads it directly and no hook Secret is rendered.
   const existing = renderChart({ scenario: 'existing-secrets' });
-  assert.equal(find(existing, 'Job', `${FULLNAME}-migration`).spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name, 'gatehouse-prod-secrets');
+  assert.equal(
+    find(existing, 'Job', `${FULLNAME}-migration`).spec.template.spec.containers[0].env[0].valueFrom
+      .secretKeyRef.name,
+    'gatehouse-prod-secrets',
+  );
   assert.equal(ofKind(existing, 'Secret').length, 0);
   assert.equal(ofKind(renderChart({ scenario: 'edge', set: ['migration.enabled=false'] }), 'Job').length, 0);
 });

@@ -4,10 +4,15 @@ import { test } from 'node:test';
 import { FULLNAME, find, type Manifest, ofKind, renderChart, skipWithoutTools } from './chart-harness.ts';
 
 const components = (np: Manifest) =>
-  np.spec.ingress.flatMap((rule: { from?: Array<{ podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: unknown }> }) =>
-    (rule.from ?? []).map((peer) =>
-      peer.namespaceSelector ? 'ingress-nginx-controller' : peer.podSelector?.matchLabels?.['app.kubernetes.io/component'],
-    ),
+  np.spec.ingress.flatMap(
+    (rule: {
+      from?: Array<{ podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: unknown }>;
+    }) =>
+      (rule.from ?? []).map((peer) =>
+        peer.namespaceSelector
+          ? 'ingress-nginx-controller'
+          : peer.podSelector?.matchLabels?.['app.kubernetes.io/component'],
+      ),
   );
 
 test('edge mode: auth and feeds only from the edge, media from edge + auth, billing from edge + feeds', (t) => {
@@ -45,7 +50,10 @@ test('ingress-nginx mode: the controller namespace/pods are the entry peer', (t)
     namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
     podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
   });
-  assert.equal(docs.some((d) => d.kind === 'NetworkPolicy' && d.metadata.name === `${FULLNAME}-edge`), false);
+  assert.equal(
+    docs.some((d) => d.kind === 'NetworkPolicy' && d.metadata.name === `${FULLNAME}-edge`),
+    false,
+  );
 });
 
 test('networkPolicy.enabled=false renders none', (t) => {

@@ -8,8 +8,16 @@ import { assertSameText, CHART } from './chart-harness.ts';
 
 test('the chart nginx templates are current with nginx-ingress/ (regenerate on change)', () => {
   const files = chartFiles();
-  assert.deepEqual(Object.keys(files).sort(), ['edge.conf.tpl', 'ingress-nginx-http-snippet.tpl', 'ingress-nginx-server-snippet.tpl']);
+  assert.deepEqual(Object.keys(files).sort(), [
+    'edge.conf.tpl',
+    'ingress-nginx-http-snippet.tpl',
+    'ingress-nginx-server-snippet.tpl',
+  ]);
   for (const [name, text] of Object.entries(files)) {
-    assertSameText(readFileSync(path.join(CHART, 'files', 'nginx', name), 'utf8'), text, `files/nginx/${name}`);
+    assertSameText(
+      readFileSync(path.join(CHART, 'files', 'nginx', name), 'utf8'),
+      text,
+      `files/nginx/${name}`,
+    );
   }
 });

@@ -5,7 +5,16 @@ import { CHART, HELM, run, scenarioFile, skipWithoutTools } from './chart-harnes
 
 function notes(scenario: 'edge' | 'ingress-nginx') {
   // `helm install --dry-run=client` renders NOTES.txt without a cluster.
-  const r = run(HELM, ['install', 'gh', CHART, '--dry-run=client', '-n', 'gatehouse', '-f', scenarioFile(scenario)]);
+  const r = run(HELM, [
+    'install',
+    'gh',
+    CHART,
+    '--dry-run=client',
+    '-n',
+    'gatehouse',
+    '-f',
+    scenarioFile(scenario),
+  ]);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.slice(r.stdout.indexOf('NOTES:'));
 }

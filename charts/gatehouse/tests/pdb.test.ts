@@ -6,10 +6,18 @@ import { FULLNAME, find, ofKind, renderChart, skipWithoutTools } from './chart-h
 test('a PodDisruptionBudget per Deployment (edge only in edge mode), minAvailable 1', (t) => {
   if (skipWithoutTools(t)) return;
   const edge = renderChart({ scenario: 'edge' });
-  assert.deepEqual(ofKind(edge, 'PodDisruptionBudget').map((p) => p.metadata.name).sort(), ['auth', 'billing', 'edge', 'feeds', 'media'].map((s) => `${FULLNAME}-${s}`));
+  assert.deepEqual(
+    ofKind(edge, 'PodDisruptionBudget')
+      .map((p) => p.metadata.name)
+      .sort(),
+    ['auth', 'billing', 'edge', 'feeds', 'media'].map((s) => `${FULLNAME}-${s}`),
+  );
   const p = find(edge, 'PodDisruptionBudget', `${FULLNAME}-auth`);
   assert.equal(p.spec.minAvailable, 1);
   assert.equal(p.spec.selector.matchLabels['app.kubernetes.io/component'], 'auth');
   assert.equal(ofKind(renderChart({ scenario: 'ingress-nginx' }), 'PodDisruptionBudget').length, 4);
-  assert.equal(ofKind(renderChart({ scenario: 'edge', set: ['auth.pdb.enabled=false'] }), 'PodDisruptionBudget').length, 4);
+  assert.equal(
+    ofKind(renderChart({ scenario: 'edge', set: ['auth.pdb.enabled=false'] }), 'PodDisruptionBudget').length,
+    4,
+  );
 });

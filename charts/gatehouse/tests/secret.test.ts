@@ -21,5 +21,8 @@ test('the chart Secret holds every key; none with existingSecret; missing values
   ]);
   assert.equal(s.stringData.STRIPE_WEBHOOK_SECRETS, 'whsec_ci_1,whsec_ci_2');
   assert.equal(ofKind(renderChart({ scenario: 'existing-secrets' }), 'Secret').length, 0);
-  assert.throws(() => helmTemplate({ set: ['edge.host=a.example.com'] }), /secrets\.databaseUrl \(or secrets\.existingSecret\) is required/);
+  assert.throws(
+    () => helmTemplate({ set: ['edge.host=a.example.com'] }),
+    /secrets\.databaseUrl \(or secrets\.existingSecret\) is required/,
+  );
 });

@@ -1,7 +1,14 @@
 import { type CustomDomainSource, isRouted } from './domain-source.ts';
-import { type KubeObjects, KubeConflictError } from './kube-objects.ts';
+import { KubeConflictError, type KubeObjects } from './kube-objects.ts';
 import type { ReconcilerConfig } from './reconciler-config.ts';
-import { apiVersionKind, desiredRoute, isUpToDate, objectName, type OwnerRef, selectorFor } from './route-manifests.ts';
+import {
+  apiVersionKind,
+  desiredRoute,
+  isUpToDate,
+  type OwnerRef,
+  objectName,
+  selectorFor,
+} from './route-manifests.ts';
 
 export interface ReconcileResult {
   created: string[];

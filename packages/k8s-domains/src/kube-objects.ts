@@ -1,9 +1,24 @@
-import { ApiException, KubeConfig, type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import {
+  ApiException,
+  KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
 
 /** The few API calls the reconciler and the elector make; one adapter over @kubernetes/client-node. */
 export interface KubeObjects {
-  read(apiVersion: string, kind: string, namespace: string, name: string): Promise<Record<string, unknown> | undefined>;
-  list(apiVersion: string, kind: string, namespace: string, labelSelector: string): Promise<Record<string, unknown>[]>;
+  read(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    name: string,
+  ): Promise<Record<string, unknown> | undefined>;
+  list(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    labelSelector: string,
+  ): Promise<Record<string, unknown>[]>;
   create(obj: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Replaces with optimistic concurrency (metadata.resourceVersion); a conflict throws KubeConflictError. */
   replace(obj: Record<string, unknown>): Promise<Record<string, unknown>>;
@@ -39,7 +54,18 @@ export function createKubeObjects(kc: KubeConfig): KubeObjects {
       const out: Record<string, unknown>[] = [];
       let token: string | undefined;
       do {
-        const page = await api.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector, 500, token);
+        const page = await api.list(
+          apiVersion,
+          kind,
+          namespace,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          labelSelector,
+          500,
+          token,
+        );
         // List items come without apiVersion/kind; put them back so they can be written again.
         for (const item of page.items) out.push({ ...asPlain(item), apiVersion, kind });
         token = page.metadata?._continue || undefined;

@@ -1,4 +1,4 @@
-import { type KubeObjects, KubeConflictError } from './kube-objects.ts';
+import { KubeConflictError, type KubeObjects } from './kube-objects.ts';
 
 export interface LeaseElectorOptions {
   namespace: string;

@@ -61,21 +61,28 @@ export function parseReconcilerConfig(raw: unknown, namespace: string): Reconcil
   const backend = r.backend as Record<string, unknown> | undefined;
   if (typeof backend !== 'object' || backend === null) fail('backend', 'must be {service, port}');
   const b = backend as Record<string, unknown>;
-  if (typeof b.service !== 'string' || !DNS_LABELISH.test(b.service)) fail('backend.service', 'must be a Service name');
-  if (!Number.isInteger(b.port) || (b.port as number) < 1 || (b.port as number) > 65535) fail('backend.port', 'must be a port');
+  if (typeof b.service !== 'string' || !DNS_LABELISH.test(b.service))
+    fail('backend.service', 'must be a Service name');
+  if (!Number.isInteger(b.port) || (b.port as number) < 1 || (b.port as number) > 65535)
+    fail('backend.port', 'must be a port');
   let gatewayRef: GatewayRef | undefined;
   const g = r.gatewayRef as Record<string, unknown> | undefined;
   if (g !== undefined && g !== null && Object.keys(g).length > 0) {
-    if (typeof g.name !== 'string' || !DNS_LABELISH.test(g.name)) fail('gatewayRef.name', 'must be a Gateway name');
+    if (typeof g.name !== 'string' || !DNS_LABELISH.test(g.name))
+      fail('gatewayRef.name', 'must be a Gateway name');
     gatewayRef = { name: g.name as string };
     if (g.namespace !== undefined) gatewayRef.namespace = String(g.namespace);
     if (g.sectionName !== undefined) gatewayRef.sectionName = String(g.sectionName);
   }
   if (kind === 'httproute' && !gatewayRef) fail('gatewayRef', 'is required for kind httproute');
   const interval = r.intervalSeconds;
-  if (!Number.isInteger(interval) || (interval as number) < 1) fail('intervalSeconds', 'must be a positive integer');
+  if (!Number.isInteger(interval) || (interval as number) < 1)
+    fail('intervalSeconds', 'must be a positive integer');
   const ingressClassName = r.ingressClassName ?? '';
-  if (typeof ingressClassName !== 'string' || (ingressClassName !== '' && !DNS_LABELISH.test(ingressClassName))) {
+  if (
+    typeof ingressClassName !== 'string' ||
+    (ingressClassName !== '' && !DNS_LABELISH.test(ingressClassName))
+  ) {
     fail('ingressClassName', 'must be an IngressClass name or empty');
   }
   const namePrefix = str('namePrefix', /^[a-z0-9]([-a-z0-9]*-)?$/);

@@ -20,17 +20,29 @@ const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 /** Renews leadership every few seconds and reconciles on the interval while leading; stops on abort. */
-export async function runReconcilerLoop(elector: LeaseElector, reconciler: DomainReconciler, o: LoopOptions): Promise<void> {
+export async function runReconcilerLoop(
+  elector: LeaseElector,
+  reconciler: DomainReconciler,
+  o: LoopOptions,
+): Promise<void> {
   let leading = false;
   let lastPass = 0;
   while (!o.signal.aborted) {
     try {
       const nowLeading = await elector.tryAcquireOrRenew();
-      if (nowLeading !== leading) o.log.info({ leading: nowLeading }, nowLeading ? 'acquired leadership' : 'lost leadership');
+      if (nowLeading !== leading)
+        o.log.info({ leading: nowLeading }, nowLeading ? 'acquired leadership' : 'lost leadership');
       leading = nowLeading;
       if (leading && Date.now() - lastPass >= o.intervalSeconds * 1000) {
         const result = await reconciler.reconcileOnce();

@@ -48,7 +48,11 @@ export function objectName(cfg: ReconcilerConfig, domain: CustomDomainRecord): s
 }
 
 /** The object a routed domain should have, exactly as the reconciler writes it. */
-export function desiredRoute(cfg: ReconcilerConfig, domain: CustomDomainRecord, owner: OwnerRef): RouteObject {
+export function desiredRoute(
+  cfg: ReconcilerConfig,
+  domain: CustomDomainRecord,
+  owner: OwnerRef,
+): RouteObject {
   const name = objectName(cfg, domain);
   const { apiVersion, kind } = apiVersionKind(cfg);
   const metadata: RouteObject['metadata'] = {
@@ -122,7 +126,11 @@ export function desiredRoute(cfg: ReconcilerConfig, domain: CustomDomainRecord, 
  */
 export function isSubset(wanted: unknown, actual: unknown): boolean {
   if (Array.isArray(wanted)) {
-    return Array.isArray(actual) && wanted.length === actual.length && wanted.every((w, i) => isSubset(w, actual[i]));
+    return (
+      Array.isArray(actual) &&
+      wanted.length === actual.length &&
+      wanted.every((w, i) => isSubset(w, actual[i]))
+    );
   }
   if (typeof wanted === 'object' && wanted !== null) {
     if (typeof actual !== 'object' || actual === null || Array.isArray(actual)) return false;

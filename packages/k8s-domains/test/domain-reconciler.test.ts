@@ -77,7 +77,12 @@ describe('domain reconciler on a real API server', { concurrency: false }, () =>
   };
 
   const ingresses = async () =>
-    (await kube.list('networking.k8s.io/v1', 'Ingress', namespace, 'app.kubernetes.io/managed-by=gatehouse')) as Array<{
+    (await kube.list(
+      'networking.k8s.io/v1',
+      'Ingress',
+      namespace,
+      'app.kubernetes.io/managed-by=gatehouse',
+    )) as Array<{
       // biome-ignore lint/suspicious/noExplicitAny: live objects are free-form
       metadata: any;
       // biome-ignore lint/suspicious/noExplicitAny: as above
@@ -87,8 +92,18 @@ describe('domain reconciler on a real API server', { concurrency: false }, () =>
   test('create → update → run twice → delete, with the tenant labels, issuer and owner', async (t) => {
     if (skipIfMissing(t)) return;
     const tenantId = randomUUID();
-    const domain: CustomDomainRecord = { id: randomUUID(), tenantId, hostname: 'podcast.creator-one.example', status: 'active' };
-    const pending: CustomDomainRecord = { id: randomUUID(), tenantId, hostname: 'pending.creator-one.example', status: 'pending' };
+    const domain: CustomDomainRecord = {
+      id: randomUUID(),
+      tenantId,
+      hostname: 'podcast.creator-one.example',
+      status: 'active',
+    };
+    const pending: CustomDomainRecord = {
+      id: randomUUID(),
+      tenantId,
+      hostname: 'pending.creator-one.example',
+      status: 'pending',
+    };
     const source = memorySource([domain, pending]);
     const reconciler = new DomainReconciler(kube, source, cfg);
 
@@ -105,11 +120,16 @@ describe('domain reconciler on a real API server', { concurrency: false }, () =>
     assert.equal(ing.metadata.labels['gatehouse.dev/custom-domain-id'], domain.id);
     assert.equal(ing.metadata.labels['app.kubernetes.io/managed-by'], 'gatehouse');
     assert.equal(ing.metadata.annotations['cert-manager.io/cluster-issuer'], 'letsencrypt-prod');
-    assert.deepEqual(ing.metadata.ownerReferences.map((o: { kind: string; uid: string }) => [o.kind, o.uid]), [['ConfigMap', ownerUid]]);
+    assert.deepEqual(
+      ing.metadata.ownerReferences.map((o: { kind: string; uid: string }) => [o.kind, o.uid]),
+      [['ConfigMap', ownerUid]],
+    );
     assert.equal(ing.spec.ingressClassName, 'nginx');
     assert.equal(ing.spec.rules[0].host, 'podcast.creator-one.example');
     assert.deepEqual(ing.spec.tls, [{ hosts: ['podcast.creator-one.example'], secretName: `${name}-tls` }]);
-    assert.deepEqual(ing.spec.rules[0].http.paths[0].backend, { service: { name: 'gh-gatehouse-edge', port: { number: 80 } } });
+    assert.deepEqual(ing.spec.rules[0].http.paths[0].backend, {
+      service: { name: 'gh-gatehouse-edge', port: { number: 80 } },
+    });
 
     // run twice: nothing written (resourceVersion unchanged)
     const rv = ing.metadata.resourceVersion;
@@ -119,8 +139,14 @@ describe('domain reconciler on a real API server', { concurrency: false }, () =>
     assert.equal(live[0]?.metadata.resourceVersion, rv);
 
     // change: the host name moves; the same object is updated in place, others' annotations kept
-    const withForeign = { ...(live[0] as object), apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' } as Record<string, unknown>;
-    (withForeign.metadata as { annotations: Record<string, string> }).annotations['example.com/added-by-someone'] = 'yes';
+    const withForeign = {
+      ...(live[0] as object),
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+    } as Record<string, unknown>;
+    (withForeign.metadata as { annotations: Record<string, string> }).annotations[
+      'example.com/added-by-someone'
+    ] = 'yes';
     await kube.replace(withForeign);
     domain.hostname = 'feeds.creator-one.example';
     source.rows[0] = { ...domain };
@@ -158,8 +184,20 @@ describe('domain reconciler on a real API server', { concurrency: false }, () =>
     const leaseName = `lease-${Date.now().toString(36)}`;
     let clock = new Date();
     const now = () => clock;
-    const a = new LeaseElector(kube, { namespace, leaseName, identity: 'replica-a', leaseDurationSeconds: 15, now });
-    const b = new LeaseElector(kube, { namespace, leaseName, identity: 'replica-b', leaseDurationSeconds: 15, now });
+    const a = new LeaseElector(kube, {
+      namespace,
+      leaseName,
+      identity: 'replica-a',
+      leaseDurationSeconds: 15,
+      now,
+    });
+    const b = new LeaseElector(kube, {
+      namespace,
+      leaseName,
+      identity: 'replica-b',
+      leaseDurationSeconds: 15,
+      now,
+    });
     const source = memorySource([
       { id: randomUUID(), tenantId: randomUUID(), hostname: 'leader.creator-two.example', status: 'active' },
     ]);
@@ -179,7 +217,7 @@ describe('domain reconciler on a real API server', { concurrency: false }, () =>
     await tick(leaderName, leader);
     assert.deepEqual(acted, [leaderName, leaderName]);
     const lease = await kube.read('coordination.k8s.io/v1', 'Lease', namespace, leaseName);
-    assert.equal((lease?.spec as { holderIdentity: string }).holderIdentity, `replica-${leaderName}`);
+    assert.equal((lease!.spec as { holderIdentity: string }).holderIdentity, `replica-${leaderName}`);
     assert.equal((await ingresses()).length, 1);
 
     // The leader stops renewing: after the lease duration the follower takes over.
@@ -188,8 +226,8 @@ describe('domain reconciler on a real API server', { concurrency: false }, () =>
     assert.deepEqual(acted, [leaderName, leaderName, followerName]);
     assert.equal(await leader.tryAcquireOrRenew(), false);
     const taken = await kube.read('coordination.k8s.io/v1', 'Lease', namespace, leaseName);
-    assert.equal((taken?.spec as { holderIdentity: string }).holderIdentity, `replica-${followerName}`);
-    assert.equal((taken?.spec as { leaseTransitions: number }).leaseTransitions, 1);
+    assert.equal((taken!.spec as { holderIdentity: string }).holderIdentity, `replica-${followerName}`);
+    assert.equal((taken!.spec as { leaseTransitions: number }).leaseTransitions, 1);
 
     // A released lease is free at once.
     await follower.release();
@@ -199,14 +237,37 @@ describe('domain reconciler on a real API server', { concurrency: false }, () =>
   test('httproute kind: one HTTPRoute per active domain, attached to the configured Gateway', async (t) => {
     if (skipIfMissing(t)) return;
     const crds = path.join(TOOLS_DIR, 'gateway-api-crds');
-    if (!existsSync(crds)) return t.skip('Gateway API CRDs not installed (scripts/k8s/install-tools.sh gateway-crds)');
+    if (!existsSync(crds))
+      return t.skip('Gateway API CRDs not installed (scripts/k8s/install-tools.sh gateway-crds)');
     const kubectl = path.join(TOOLS_DIR, 'kubectl');
-    execFileSync(kubectl, ['--kubeconfig', KUBECONFIG, 'apply', '--server-side', '-f', crds], { stdio: 'ignore' });
-    execFileSync(kubectl, ['--kubeconfig', KUBECONFIG, 'wait', '--for=condition=Established', '--timeout=60s', 'crd/httproutes.gateway.networking.k8s.io'], {
+    execFileSync(kubectl, ['--kubeconfig', KUBECONFIG, 'apply', '--server-side', '-f', crds], {
       stdio: 'ignore',
     });
-    const routeCfg = { ...cfg, kind: 'httproute' as const, gatewayRef: { name: 'public', namespace: 'gateway-system' } };
-    const domain: CustomDomainRecord = { id: randomUUID(), tenantId: randomUUID(), hostname: 'route.creator-three.example', status: 'active' };
+    execFileSync(
+      kubectl,
+      [
+        '--kubeconfig',
+        KUBECONFIG,
+        'wait',
+        '--for=condition=Established',
+        '--timeout=60s',
+        'crd/httproutes.gateway.networking.k8s.io',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const routeCfg = {
+      ...cfg,
+      kind: 'httproute' as const,
+      gatewayRef: { name: 'public', namespace: 'gateway-system' },
+    };
+    const domain: CustomDomainRecord = {
+      id: randomUUID(),
+      tenantId: randomUUID(),
+      hostname: 'route.creator-three.example',
+      status: 'active',
+    };
     const source = memorySource([domain]);
     const reconciler = new DomainReconciler(kube, source, routeCfg);
     const name = `gh-gatehouse-domain-${domain.id}`;
@@ -215,7 +276,10 @@ describe('domain reconciler on a real API server', { concurrency: false }, () =>
     // biome-ignore lint/suspicious/noExplicitAny: live object
     const r = route as any;
     assert.deepEqual(r.spec.hostnames, ['route.creator-three.example']);
-    assert.deepEqual(r.spec.parentRefs.map((p: { name: string; namespace: string }) => [p.name, p.namespace]), [['public', 'gateway-system']]);
+    assert.deepEqual(
+      r.spec.parentRefs.map((p: { name: string; namespace: string }) => [p.name, p.namespace]),
+      [['public', 'gateway-system']],
+    );
     assert.equal(r.metadata.labels['gatehouse.dev/tenant-id'], domain.tenantId);
     // The API server defaults fields (weights, group, kind): they must not read as drift.
     assert.deepEqual((await reconciler.reconcileOnce()).unchanged, [name]);

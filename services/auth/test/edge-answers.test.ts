@@ -55,8 +55,8 @@ const stubMedia: Server = createServer((request, response) => {
         response.writeHead(500).end();
         return;
       }
-      const origin: OriginUrl = {
-        objectKey,
+      // The shape media's origins route answers: { url, expiresAt }.
+      const origin: Omit<OriginUrl, 'objectKey'> = {
         url: `http://127.0.0.1:59000/gatehouse-media/${objectKey}?X-Amz-Signature=issued`,
         expiresAt: clock + 6 * 3600_000,
       };

@@ -191,11 +191,12 @@ describe('outages', () => {
       description: 'Redis == Postgres',
     }).catch(async (error) => {
       const jsm = await jetstreamManager(rig.replicas[0]!.nats);
-      console.error(
-        JSON.stringify(await jsm.consumers.info(streams.events.name, rig.durableName)),
-        rig.replicas.map((r) => r.projector.counts),
+      const consumer = await jsm.consumers.info(streams.events.name, rig.durableName);
+      const stream = await jsm.streams.info(streams.events.name);
+      throw new Error(
+        `${error.message}; stream ${stream.state.messages} messages, outbox ${await rig.prisma.outboxMessage.count()} rows, ` +
+          `consumer pending ${consumer.num_pending}/${consumer.num_ack_pending}; ${await rig.describeMismatch(ids)}`,
       );
-      throw error;
     });
     const jsm = await jetstreamManager(rig.replicas[0]!.nats);
     const published = await rig.prisma.outboxMessage.count();

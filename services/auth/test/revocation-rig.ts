@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { createVersionedStore, type VersionedStore } from '@gatehouse/access-cache';
 import { computeSubscriberAccess } from '@gatehouse/access-snapshot';
 import { type EpisodePolicy, type PlanGrants, redisKeys, type SubscriberAccess } from '@gatehouse/contracts';
@@ -266,9 +267,25 @@ export async function startRig(options: RigOptions) {
     const records = await store.getMany<SubscriberAccess>(subscriberIds.map(redisKeys.subscriber));
     for (let i = 0; i < subscriberIds.length; i++) {
       const expected = await computeSubscriberAccess(prisma, subscriberIds[i]!);
-      if (JSON.stringify(records[i]) !== JSON.stringify(expected)) return false;
+      if (!isDeepStrictEqual(records[i], expected)) return false;
     }
     return true;
+  }
+
+  /** For a failing test: the first subscriber whose Redis record differs, with its outbox rows. */
+  async function describeMismatch(subscriberIds: readonly string[]): Promise<string> {
+    for (const id of subscriberIds) {
+      const inRedis = await store.get<SubscriberAccess>(redisKeys.subscriber(id));
+      const inDb = await computeSubscriberAccess(prisma, id);
+      if (isDeepStrictEqual(inRedis, inDb)) continue;
+      const rows = await prisma.outboxMessage.findMany({
+        where: { msgId: { startsWith: `access:${id}:` } },
+        select: { msgId: true, publishedAt: true, attempts: true },
+        orderBy: { createdAt: 'asc' },
+      });
+      return JSON.stringify({ inRedis, inDb, rows });
+    }
+    return 'no mismatch';
   }
 
   async function stop() {
@@ -300,6 +317,7 @@ export async function startRig(options: RigOptions) {
     subscriptionEvent,
     media,
     redisMatchesDatabase,
+    describeMismatch,
     stop,
   };
 }

@@ -20,14 +20,15 @@ export function createMediaOriginsClient(options: { baseUrl: string; timeoutMs: 
         throw new Error(`media origins answered ${response.status}`);
       }
       const body = (await response.json()) as Partial<OriginUrl>;
+      // Media answers `{ url, expiresAt }`; an objectKey, if present, must be the one asked for.
       if (
         typeof body.url !== 'string' ||
         typeof body.expiresAt !== 'number' ||
-        typeof body.objectKey !== 'string'
+        (body.objectKey !== undefined && body.objectKey !== objectKey)
       ) {
         throw new Error('media origins answered an unexpected body');
       }
-      return { objectKey: body.objectKey, url: body.url, expiresAt: body.expiresAt };
+      return { objectKey, url: body.url, expiresAt: body.expiresAt };
     },
   };
 }

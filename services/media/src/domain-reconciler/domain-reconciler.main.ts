@@ -37,7 +37,10 @@ await runMain('domain-reconciler', async () => {
     throw new Error(`RECONCILER_CONFIG: cannot read ${configFile}: ${(error as Error).message}`);
   }
   const cfg = parseReconcilerConfig(raw, namespace);
-  const prisma = createPrismaClient(required('DATABASE_URL'), { poolSize: 2, applicationName: 'domain-reconciler' });
+  const prisma = createPrismaClient(required('DATABASE_URL'), {
+    poolSize: 2,
+    applicationName: 'domain-reconciler',
+  });
   const kube = createKubeObjects(loadKubeConfig());
   const leaseDurationSeconds = 15;
   const elector = new LeaseElector(kube, {

@@ -8,3 +8,4 @@ export {
 export { type ConnectionGuard, guardConnections, type RedisLike } from './connection-guard.ts';
 export { recordOf, type TargetRecord } from './event-records.ts';
 export { type Invalidatable, listenForInvalidations } from './invalidation-listener.ts';
+export { prepareProjectorSide, type ProjectorSideConfig, projectorConfigProperties } from './projector-wiring.ts';

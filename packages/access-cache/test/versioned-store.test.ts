@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
 import { createVersionedStore } from '../src/index.ts';
 
 const url = process.env.REDIS_URL;
-if (!url) throw new Error('REDIS_URL is not set: run the tests through `npm test` (it starts the local stack)');
+if (!url)
+  throw new Error('REDIS_URL is not set: run the tests through `npm test` (it starts the local stack)');
 const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1 });
 after(() => redis.quit());
 
@@ -17,7 +18,9 @@ test('a record only moves forward by version, even under concurrent writers', as
   assert.equal(await store.putIfNewer(key, { version: 2, state: 'replay' }), false);
   assert.deepEqual(await store.get(key), { version: 2, state: 'b' });
 
-  const writes = Array.from({ length: 50 }, (_, index) => store.putIfNewer(key, { version: 3 + index, state: index }));
+  const writes = Array.from({ length: 50 }, (_, index) =>
+    store.putIfNewer(key, { version: 3 + index, state: index }),
+  );
   await Promise.all(writes.reverse());
   assert.deepEqual(await store.get(key), { version: 52, state: 49 });
   await store.delete(key);

@@ -9,7 +9,12 @@ const url = (description: string, pattern: string) => Type.String({ pattern, des
 export const settings = {
   HOST: Type.String({ default: '0.0.0.0', description: 'Interface the HTTP server binds to.' }),
   port: (fallback: number) =>
-    Type.Integer({ minimum: 1, maximum: 65535, default: fallback, description: 'TCP port of the HTTP server.' }),
+    Type.Integer({
+      minimum: 1,
+      maximum: 65535,
+      default: fallback,
+      description: 'TCP port of the HTTP server.',
+    }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info', description: 'pino log level.' },
@@ -36,15 +41,24 @@ export const settings = {
     default: false,
     description: 'Use path-style bucket addressing (MinIO and most self-hosted S3 servers need it).',
   }),
-  STRIPE_SECRET_KEY: Type.String({ pattern: '^(sk|rk)_', description: 'Stripe secret or restricted API key.' }),
+  STRIPE_SECRET_KEY: Type.String({
+    pattern: '^(sk|rk)_',
+    description: 'Stripe secret or restricted API key.',
+  }),
   STRIPE_WEBHOOK_SECRETS: Type.String({
     pattern: '^whsec_',
     description: 'Webhook endpoint signing secrets, comma-separated; several are accepted during rotation.',
   }),
-  STRIPE_API_HOST: Type.Optional(Type.String({ description: 'Override of the Stripe API host (stripe-mock).' })),
-  STRIPE_API_PORT: Type.Optional(Type.Integer({ description: 'Override of the Stripe API port (stripe-mock).' })),
+  STRIPE_API_HOST: Type.Optional(
+    Type.String({ description: 'Override of the Stripe API host (stripe-mock).' }),
+  ),
+  STRIPE_API_PORT: Type.Optional(
+    Type.Integer({ description: 'Override of the Stripe API port (stripe-mock).' }),
+  ),
   STRIPE_API_PROTOCOL: Type.Optional(
-    Type.Union([Type.Literal('http'), Type.Literal('https')], { description: 'Override of the Stripe API protocol.' }),
+    Type.Union([Type.Literal('http'), Type.Literal('https')], {
+      description: 'Override of the Stripe API protocol.',
+    }),
   ),
   TOKEN_KEYS: Type.String({
     pattern: '^[A-Za-z0-9]{1,8}:[A-Za-z0-9_-]{43,}(,[A-Za-z0-9]{1,8}:[A-Za-z0-9_-]{43,})*$',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError, describeConfig, loadConfig, Type } from './config-loader.ts';
 import { settings } from './common-settings.ts';
+import { ConfigError, describeConfig, loadConfig, Type } from './config-loader.ts';
 
 const schema = Type.Object({
   PORT: settings.port(3000),
@@ -16,11 +16,14 @@ describe('loadConfig', () => {
   });
 
   test('names a missing variable', () => {
-    assert.throws(() => loadConfig(schema, {}), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.deepEqual(error.problems, ['REDIS_URL is required but not set']);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig(schema, {}),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.problems, ['REDIS_URL is required but not set']);
+        return true;
+      },
+    );
   });
 
   test('names a malformed variable and treats empty as unset', () => {

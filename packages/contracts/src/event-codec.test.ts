@@ -22,7 +22,10 @@ test('rejects payloads that do not match the subject schema', () => {
     () => encodeEvent('gh.access.subscriber.changed.v1', { eventId: 'e', occurredAt: 'x', access } as never),
     InvalidEventError,
   );
-  assert.throws(() => decodeEvent('gh.access.subscriber.changed.v1', new TextEncoder().encode('{')), /not JSON/);
+  assert.throws(
+    () => decodeEvent('gh.access.subscriber.changed.v1', new TextEncoder().encode('{')),
+    /not JSON/,
+  );
   const extra = new TextEncoder().encode(
     JSON.stringify({ eventId: 'e', occurredAt: '2026-11-22T10:00:00Z', access: { ...access, email: 'a@b' } }),
   );

@@ -54,12 +54,27 @@ export const eventMap = {
     { additionalProperties: false },
   ),
   /** What a plan grants changed (entitlements). */
-  'gh.access.plan.changed.v1': Type.Object({ ...envelope, grants: PlanGrants }, { additionalProperties: false }),
+  'gh.access.plan.changed.v1': Type.Object(
+    { ...envelope, grants: PlanGrants },
+    { additionalProperties: false },
+  ),
   /** Tenant settings the hot path reads changed (suspension). */
-  'gh.access.tenant.changed.v1': Type.Object({ ...envelope, tenant: TenantPolicy }, { additionalProperties: false }),
-  'gh.media.episode.published.v1': Type.Object({ ...envelope, policy: EpisodePolicy }, { additionalProperties: false }),
-  'gh.media.episode.updated.v1': Type.Object({ ...envelope, policy: EpisodePolicy }, { additionalProperties: false }),
-  'gh.media.episode.removed.v1': Type.Object({ ...envelope, policy: EpisodePolicy }, { additionalProperties: false }),
+  'gh.access.tenant.changed.v1': Type.Object(
+    { ...envelope, tenant: TenantPolicy },
+    { additionalProperties: false },
+  ),
+  'gh.media.episode.published.v1': Type.Object(
+    { ...envelope, policy: EpisodePolicy },
+    { additionalProperties: false },
+  ),
+  'gh.media.episode.updated.v1': Type.Object(
+    { ...envelope, policy: EpisodePolicy },
+    { additionalProperties: false },
+  ),
+  'gh.media.episode.removed.v1': Type.Object(
+    { ...envelope, policy: EpisodePolicy },
+    { additionalProperties: false },
+  ),
 } as const satisfies Record<string, TSchema>;
 
 export type EventMap = typeof eventMap;

@@ -6,7 +6,12 @@ export class AppError extends Error {
   readonly code: string;
   readonly status: number;
   readonly details: Readonly<Record<string, unknown>> | undefined;
-  constructor(code: string, status: number, message: string, options?: { details?: Record<string, unknown>; cause?: unknown }) {
+  constructor(
+    code: string,
+    status: number,
+    message: string,
+    options?: { details?: Record<string, unknown>; cause?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
@@ -23,7 +28,8 @@ export const errors = {
     new AppError('BAD_REQUEST', 400, message, details ? { details } : undefined),
   validation: (message: string, details?: Record<string, unknown>) =>
     new AppError('VALIDATION_FAILED', 400, message, details ? { details } : undefined),
-  unauthenticated: (message = 'missing or invalid credentials') => new AppError('UNAUTHENTICATED', 401, message),
+  unauthenticated: (message = 'missing or invalid credentials') =>
+    new AppError('UNAUTHENTICATED', 401, message),
   invalidToken: (message = 'invalid token') => new AppError('INVALID_TOKEN', 401, message),
   forbidden: (message = 'not entitled') => new AppError('FORBIDDEN', 403, message),
   notFound: (what: string) => new AppError('NOT_FOUND', 404, `${what} not found`),
@@ -31,7 +37,8 @@ export const errors = {
   gone: (message = 'this link has been replaced') => new AppError('GONE', 410, message),
   payloadTooLarge: (message: string) => new AppError('PAYLOAD_TOO_LARGE', 413, message),
   unsupportedMediaType: (message: string) => new AppError('UNSUPPORTED_MEDIA_TYPE', 415, message),
-  rangeNotSatisfiable: (message = 'range not satisfiable') => new AppError('RANGE_NOT_SATISFIABLE', 416, message),
+  rangeNotSatisfiable: (message = 'range not satisfiable') =>
+    new AppError('RANGE_NOT_SATISFIABLE', 416, message),
   unprocessable: (message: string, details?: Record<string, unknown>) =>
     new AppError('UNPROCESSABLE', 422, message, details ? { details } : undefined),
   tooManyRequests: (message = 'too many requests') => new AppError('RATE_LIMITED', 429, message),

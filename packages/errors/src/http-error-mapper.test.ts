@@ -10,7 +10,9 @@ test('app errors keep code, status and message', () => {
 });
 
 test('framework validation errors become VALIDATION_FAILED with their message', () => {
-  const mapped = toHttpError(Object.assign(new Error('body/title must be string'), { statusCode: 400, validation: [] }));
+  const mapped = toHttpError(
+    Object.assign(new Error('body/title must be string'), { statusCode: 400, validation: [] }),
+  );
   assert.deepEqual(mapped.body.error, { code: 'VALIDATION_FAILED', message: 'body/title must be string' });
 });
 

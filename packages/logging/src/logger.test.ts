@@ -22,7 +22,8 @@ test('redacts authorization, cookies, Stripe signatures and tokens', () => {
     token: 'gh1.secret',
   });
   const line = lines.join('');
-  for (const secret of ['Bearer abc', 'sid=1', 'v1=ff', 'gh1.secret']) assert.ok(!line.includes(secret), secret);
+  for (const secret of ['Bearer abc', 'sid=1', 'v1=ff', 'gh1.secret'])
+    assert.ok(!line.includes(secret), secret);
   assert.match(line, /\[redacted\]/);
 });
 

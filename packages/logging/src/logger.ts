@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { type Logger, type LoggerOptions, pino } from 'pino';
 
 /**
  * Paths that may carry secrets. Tokens travel in URLs (`/m/{token}/…`, `/f/{token}/…`), so the

@@ -85,7 +85,11 @@ export function operationalRoutes(options: { checks: readonly ReadinessCheck[]; 
 }
 
 /** The one error handler: stable codes, and 5xx details only in the log. */
-export function httpErrorHandler(error: unknown, request: RequestLike, reply: ReplyLike & { send(body: unknown): unknown }) {
+export function httpErrorHandler(
+  error: unknown,
+  request: RequestLike,
+  reply: ReplyLike & { send(body: unknown): unknown },
+) {
   const { status, body } = toHttpError(error);
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   reply.code(status);
@@ -95,14 +99,20 @@ export function httpErrorHandler(error: unknown, request: RequestLike, reply: Re
 /** A 404 in the same shape as every other error. */
 export function notFoundHandler(request: RequestLike, reply: ReplyLike & { send(body: unknown): unknown }) {
   reply.code(404);
-  return reply.send({ error: { code: 'NOT_FOUND', message: `route ${request.method} ${request.url.split('?')[0]} not found` } });
+  return reply.send({
+    error: { code: 'NOT_FOUND', message: `route ${request.method} ${request.url.split('?')[0]} not found` },
+  });
 }
 
 /** onResponse hook recording duration by route template (never the raw URL: tokens live there). */
 export function requestMetricsHook(metrics: Metrics) {
   return async (request: RequestLike, reply: { statusCode: number; elapsedTime: number }) => {
     metrics.httpDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
   };

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 /** A registry per app instance (never the global one), so tests can build many apps in one process. */
 export function createMetrics(service: string) {

@@ -10,7 +10,10 @@ export interface ReadinessReport {
 }
 
 /** Runs every check in parallel, each bounded by `timeoutMs`, so a hung dependency reads as failing. */
-export async function checkReadiness(checks: readonly ReadinessCheck[], timeoutMs = 2000): Promise<ReadinessReport> {
+export async function checkReadiness(
+  checks: readonly ReadinessCheck[],
+  timeoutMs = 2000,
+): Promise<ReadinessReport> {
   const results = await Promise.all(
     checks.map(async ({ name, check }) => {
       let timer: NodeJS.Timeout | undefined;

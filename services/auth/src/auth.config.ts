@@ -1,4 +1,5 @@
 import { type Static, settings, Type } from '@gatehouse/config';
+import { projectorConfigProperties } from './projector/projector-wiring.ts';
 
 /** Every variable the auth service reads. `main.ts` loads it once; nothing else reads the environment. */
 export const authConfigSchema = Type.Object({
@@ -51,6 +52,8 @@ export const authConfigSchema = Type.Object({
     default: 300,
     description: 'Lifetime of /d/… download links issued by POST /v1/download-links.',
   }),
+  // Projector, cold path and Redis outage policy (services/auth/src/projector).
+  ...projectorConfigProperties,
 });
 
 export type AuthConfig = Static<typeof authConfigSchema>;

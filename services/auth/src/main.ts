@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { createVersionedStore } from '@gatehouse/access-cache';
 import { loadConfig } from '@gatehouse/config';
 import { createLogger } from '@gatehouse/logging';
@@ -8,6 +9,7 @@ import { Redis } from 'ioredis';
 import { createMediaOriginsClient } from './adapters/media-origins.client.ts';
 import { buildApp } from './app.ts';
 import { authConfigSchema } from './auth.config.ts';
+import { prepareProjectorSide } from './projector/index.ts';
 
 await runMain('auth', async () => {
   const config = loadConfig(authConfigSchema);
@@ -42,6 +44,15 @@ await runMain('auth', async () => {
     },
   );
 
+  // Projector side: Redis outage policy wrapper, cold path, then (after the app) consumer + invalidations.
+  const projectorSide = prepareProjectorSide({
+    config,
+    redis,
+    store: createVersionedStore(redis),
+    nats,
+    logger,
+    replicaId: `${hostname()}-${process.pid}`,
+  });
   const app = buildApp({
     logger,
     readiness: [
@@ -49,7 +60,8 @@ await runMain('auth', async () => {
       { name: 'nats', check: async () => !nats.isClosed() && (await nats.rtt()) >= 0 },
     ],
     keyring,
-    store: createVersionedStore(redis),
+    store: projectorSide.store,
+    ...(projectorSide.coldLoader ? { coldLoader: projectorSide.coldLoader } : {}),
     originIssuer: createMediaOriginsClient({
       baseUrl: config.MEDIA_INTERNAL_URL,
       timeoutMs: config.MEDIA_INTERNAL_TIMEOUT_MS,
@@ -64,11 +76,13 @@ await runMain('auth', async () => {
     },
   });
 
+  const projector = await projectorSide.start(app.accessCache);
   await app.listen({ host: config.HOST, port: config.PORT });
   started = true;
   onShutdown(
     async () => {
       await app.close();
+      await projector.stop();
       await nats.drain();
       redis.disconnect();
     },

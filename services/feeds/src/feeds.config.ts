@@ -7,6 +7,7 @@ export const feedsConfigSchema = Type.Object({
   LOG_LEVEL: settings.LOG_LEVEL,
   SHUTDOWN_GRACE_MS: settings.SHUTDOWN_GRACE_MS,
   DATABASE_URL: settings.DATABASE_URL,
+  REDIS_URL: settings.REDIS_URL,
   NATS_URL: settings.NATS_URL,
   TOKEN_KEYS: settings.TOKEN_KEYS,
   TOKEN_ACTIVE_KID: settings.TOKEN_ACTIVE_KID,
@@ -32,6 +33,13 @@ export const feedsConfigSchema = Type.Object({
     minimum: 0,
     default: 5_000,
     description: 'How old a cached show catalog may get before its stamp is re-checked in Postgres.',
+  }),
+  ACCESS_CACHE_MS: Type.Integer({
+    minimum: 0,
+    maximum: 1_000,
+    default: 1_000,
+    description:
+      'How long this process keeps a subscriber/plan access record read from Redis (≤ 1 s: a revocation shows in the feed within it).',
   }),
   PUBLIC_MEDIA_TOKEN: Type.String({
     pattern: '^[A-Za-z0-9_-]+$',

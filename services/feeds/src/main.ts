@@ -1,11 +1,14 @@
+import { createVersionedStore } from '@gatehouse/access-cache';
 import { loadConfig } from '@gatehouse/config';
 import { createPrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import { onShutdown, runMain } from '@gatehouse/observability';
 import { parseKeyring } from '@gatehouse/tokens';
 import { connect } from '@nats-io/transport-node';
+import { Redis } from 'ioredis';
+import { createAccessRecordsStore } from './adapters/access-records.store.ts';
 import { createBillingRotationClient } from './adapters/billing-rotation.client.ts';
-import { createAccessStore, createCatalogStore } from './adapters/feeds.repository.ts';
+import { createCatalogStore } from './adapters/feeds.repository.ts';
 import { listenForMediaEvents } from './adapters/media-events.listener.ts';
 import { createPortalStore } from './adapters/portal.repository.ts';
 import { createSmtpMailer } from './adapters/smtp-mailer.ts';
@@ -33,7 +36,28 @@ await runMain('feeds', async () => {
     },
   );
 
-  const access = createAccessStore(prisma);
+  let started = false;
+  const redis = new Redis(config.REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    // Fail the start on an unreachable Redis; once serving, reconnect (reads fall back to Postgres meanwhile).
+    retryStrategy: (attempt: number): number | null => (started ? Math.min(attempt * 100, 1000) : null),
+  });
+  redis.on('error', (error: Error) => {
+    if (started) logger.warn({ err: error }, 'redis connection error');
+  });
+  await redis.connect().catch((error: Error) => {
+    throw new Error(`Redis at ${config.REDIS_URL} unreachable (${error.message})`);
+  });
+
+  // Per-request access: Redis validity records + a ≤ 1 s in-process cache; Postgres only on a miss.
+  const access = createAccessRecordsStore({
+    records: createVersionedStore(redis),
+    db: prisma,
+    subscriberTtlMs: config.ACCESS_CACHE_MS,
+    planTtlMs: config.ACCESS_CACHE_MS,
+  });
   const catalogs = new CatalogCache(createCatalogStore(prisma), {
     revalidateMs: config.CATALOG_REVALIDATE_MS,
   });
@@ -47,6 +71,7 @@ await runMain('feeds', async () => {
     secureCookies: baseUrl.startsWith('https://'),
     readiness: [
       { name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` },
+      { name: 'redis', check: async () => (await redis.ping()) === 'PONG' },
       { name: 'nats', check: async () => !nats.isClosed() && (await nats.rtt()) >= 0 },
     ],
     feeds: createFeedService({
@@ -76,12 +101,14 @@ await runMain('feeds', async () => {
   });
 
   await app.listen({ host: config.HOST, port: config.PORT });
+  started = true;
   onShutdown(
     async () => {
       await app.close();
       listener.stop();
       await nats.drain();
       mailer.close();
+      redis.disconnect();
       await prisma.$disconnect();
     },
     { graceMs: config.SHUTDOWN_GRACE_MS, log: (message) => logger.info(message) },

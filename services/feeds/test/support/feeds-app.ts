@@ -1,7 +1,10 @@
+import { createVersionedStore } from '@gatehouse/access-cache';
 import type { PrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import type { Keyring } from '@gatehouse/tokens';
-import { createAccessStore, createCatalogStore } from '../../src/adapters/feeds.repository.ts';
+import type { Redis } from 'ioredis';
+import { createAccessRecordsStore } from '../../src/adapters/access-records.store.ts';
+import { createCatalogStore } from '../../src/adapters/feeds.repository.ts';
 import { createPortalStore } from '../../src/adapters/portal.repository.ts';
 import { createSmtpMailer } from '../../src/adapters/smtp-mailer.ts';
 import { createStripePortalGateway } from '../../src/adapters/stripe-portal.gateway.ts';
@@ -16,15 +19,22 @@ export const BASE_URL = 'https://media.example.test';
 /** The feeds app on the real adapters (Postgres, SMTP, stripe-mock), as main.ts wires it. */
 export function buildFeedsApp(options: {
   prisma: PrismaClient;
+  /** The real Redis of the stack: the access records the feed reads per request. */
+  redis: Redis;
   keyring: Keyring;
   smtpUrl: string;
   stripe: { host: string; port: number; protocol: 'http' | 'https'; secretKey: string };
   rotator?: TokenRotator;
   revalidateMs?: number;
+  accessCacheMs?: number;
   baseUrl?: string;
 }) {
   const baseUrl = options.baseUrl ?? BASE_URL;
-  const access = createAccessStore(options.prisma);
+  const access = createAccessRecordsStore({
+    records: createVersionedStore(options.redis),
+    db: options.prisma,
+    subscriberTtlMs: options.accessCacheMs ?? 1_000,
+  });
   const catalogs = new CatalogCache(createCatalogStore(options.prisma), {
     revalidateMs: options.revalidateMs ?? 0,
   });

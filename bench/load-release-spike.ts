@@ -47,7 +47,9 @@ try {
   const fixtureFile = path.join(ROOT, '.stack', 'load', 'spike-fixture.json');
   const summaryFile = path.join(ROOT, '.stack', 'load', `spike-summary-${values.tool}.json`);
   writeFixture(fixtureFile, world.fixture);
-  console.log(`setup: ${((Date.now() - setupStarted) / 1000).toFixed(1)} s, access via ${world.fixture.accessPath}`);
+  console.log(
+    `setup: ${((Date.now() - setupStarted) / 1000).toFixed(1)} s, access via ${world.fixture.accessPath}`,
+  );
 
   const args =
     values.tool === 'node'
@@ -103,7 +105,9 @@ try {
   const after = sampleCpu(loadPids);
   for (const [pid, s] of lastLoad) if (!after.has(pid)) after.set(pid, s);
   const split = cpuSplit(before, after, loadPids);
-  console.log(`\nCPU seconds over ${wall.toFixed(1)} s wall (2 cores = ${(2 * wall).toFixed(1)} CPU-s available):`);
+  console.log(
+    `\nCPU seconds over ${wall.toFixed(1)} s wall (2 cores = ${(2 * wall).toFixed(1)} CPU-s available):`,
+  );
   console.log(JSON.stringify(split));
   const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
   console.log(

@@ -173,6 +173,7 @@ print_table() {
     pid="$(part_pid "$part")"
     ours_alive "$pid" || pid="-"
     state="${RESULT[$part]:-}"
+    part_external "$part" && state="external"
     if [[ -z "$state" ]]; then
       if [[ "$pid" != "-" ]] && "health_$part" >/dev/null 2>&1; then state="up"; else state="down"; fi
     fi
@@ -185,7 +186,12 @@ print_table() {
 prepare() {
   mkdir -p "$STACK_DIR" "$LOG_DIR" "$PID_DIR"
   resolve_pg_home
-  PG_BIN_DIR="$(find_pg_bin_dir)"
+  if part_external postgres; then
+    # The server runs elsewhere; PG_BIN_DIR (client tools for tests) may be absent here.
+    PG_BIN_DIR="$(find_pg_bin_dir 2>/dev/null)" || PG_BIN_DIR="/usr/lib/postgresql/not-installed/bin"
+  else
+    PG_BIN_DIR="$(find_pg_bin_dir)"
+  fi
   load_minio_credentials
   write_env
 }
@@ -197,6 +203,10 @@ cmd_up() {
   ensure_installed
   prepare
   for part in "${STACK_PARTS[@]}"; do
+    if part_external "$part"; then
+      RESULT[$part]="external"
+      continue
+    fi
     ensure_part "$part"
   done
   print_table
@@ -218,6 +228,8 @@ cmd_down() {
   local purge="${1:-}" i part pid leftover=0 port
   resolve_pg_home
   PG_BIN_DIR="$(find_pg_bin_dir)"
+  # The chart tests start a Kubernetes API server (etcd + kube-apiserver) beside the stack.
+  if [[ -f scripts/k8s/apiserver.sh ]]; then bash scripts/k8s/apiserver.sh down || true; fi
   for ((i = ${#STACK_PARTS[@]} - 1; i >= 0; i--)); do
     part="${STACK_PARTS[$i]}"
     pid="$(part_pid "$part")"
@@ -265,6 +277,7 @@ cmd_status() {
   print_table
   local part
   for part in "${STACK_PARTS[@]}"; do
+    part_external "$part" && continue
     ours_alive "$(part_pid "$part")" && "health_$part" >/dev/null 2>&1 || exit 1
   done
 }
@@ -284,6 +297,7 @@ cmd_start() {
 cmd_stop() {
   local part="${1:-}" pid
   valid_part "$part" || die "unknown part '$part' (one of: ${STACK_PARTS[*]})"
+  part_external "$part" && die "$part is provided externally (GATEHOUSE_EXTERNAL_PARTS); manage it there"
   resolve_pg_home
   PG_BIN_DIR="$(find_pg_bin_dir)"
   pid="$(part_pid "$part")"

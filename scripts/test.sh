@@ -17,7 +17,24 @@ step() { printf '\n== %s\n' "$*"; }
 export PATH="$ROOT/node_modules/.bin:$PATH"
 
 step "local stack"
-bash scripts/stack.sh up
+if [[ "${GATEHOUSE_STACK:-}" == containers ]]; then
+  # The testcontainers option (docs/local-stack.md): the runner stays up while the tests run
+  # and stops its containers when this script ends.
+  ready="${GATEHOUSE_STACK_DIR:-$ROOT/.stack}/containers.ready"
+  rm -f "$ready"
+  node scripts/stack-containers.ts &
+  containers_pid=$!
+  trap 'kill -TERM "$containers_pid" 2>/dev/null || true; wait "$containers_pid" 2>/dev/null || true' EXIT
+  until [[ -f "$ready" ]]; do
+    if ! kill -0 "$containers_pid" 2>/dev/null; then
+      wait "$containers_pid" || true
+      exit 1
+    fi
+    sleep 1
+  done
+else
+  bash scripts/stack.sh up
+fi
 set -a
 # shellcheck disable=SC1091
 source .stack/env
@@ -55,6 +72,7 @@ else
     'services/*/test/**/*.test.ts'
     'e2e/**/*.test.ts'
     'scripts/test/**/*.test.ts'
+    'charts/gatehouse/tests/*.test.ts'
   )
 fi
 args=()

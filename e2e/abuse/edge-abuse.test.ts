@@ -3,7 +3,12 @@ import { after, before, describe, test } from 'node:test';
 import { stackEnv } from '@gatehouse/testkit';
 import fc from 'fast-check';
 import { type FixtureEpisode, feedPath, mediaPath } from '../load/load-fixture.ts';
-import { createLoadWorld, LOAD_WEBHOOK_SECRET, type LoadWorld } from '../load/load-world.ts';
+import {
+  createLoadWorld,
+  LOAD_WEBHOOK_SECRET,
+  type LoadWorld,
+  WebhookSecretMismatch,
+} from '../load/load-world.ts';
 import { type Platform, SERVICE_PORTS, type ServiceName, startPlatform } from '../support/platform.ts';
 import { type RawResponse, rawGet, rawRequest } from './raw-http.ts';
 
@@ -16,6 +21,8 @@ import { type RawResponse, rawGet, rawRequest } from './raw-http.ts';
 const RUNS = Number(process.env.ABUSE_RUNS ?? 60);
 const SERVICES: ServiceName[] = ['auth', 'media', 'feeds', 'billing'];
 let platform: Platform | undefined;
+/** Set when the shared stack cannot host this suite now (reported as a skip, not a pass). */
+let skipReason: string | undefined;
 let world: LoadWorld;
 let edge: string;
 let episode: FixtureEpisode;
@@ -26,8 +33,8 @@ let showId: string;
 const seen = new Map<string, Map<number, number>>();
 
 function note(route: string, status: number) {
-  let m = seen.get(route);
-  if (!m) seen.set(route, (m = new Map()));
+  const m = seen.get(route) ?? new Map<number, number>();
+  seen.set(route, m);
   m.set(status, (m.get(status) ?? 0) + 1);
 }
 
@@ -75,15 +82,21 @@ const hostileToken = () => fc.oneof(mutatedToken(), randomToken());
 before(async () => {
   process.env.STRIPE_WEBHOOK_SECRETS ??= LOAD_WEBHOOK_SECRET;
   platform = await startPlatform(SERVICES);
-  world = await createLoadWorld({
-    subscribers: 2,
-    revoked: 1,
-    otherTenant: 1,
-    episodes: 1,
-    episodeBytes: 256 * 1024,
-    projectorWaitMs: 2000,
-    webhookSecret: process.env.STRIPE_WEBHOOK_SECRETS.split(',')[0]!,
-  });
+  try {
+    world = await createLoadWorld({
+      subscribers: 2,
+      revoked: 1,
+      otherTenant: 1,
+      episodes: 1,
+      episodeBytes: 256 * 1024,
+      projectorWaitMs: 2000,
+      webhookSecret: process.env.STRIPE_WEBHOOK_SECRETS.split(',')[0]!,
+    });
+  } catch (error) {
+    if (!(error instanceof WebhookSecretMismatch)) throw error;
+    skipReason = error.message;
+    return;
+  }
   edge = stackEnv().edgeUrl;
   episode = world.fixture.episodes[0]!;
   good = world.fixture.subscribers.find((s) => s.kind === 'active')!.token;
@@ -95,14 +108,17 @@ before(async () => {
 
 after(async () => {
   if (seen.size) {
-    const report = [...seen].map(([route, m]) => `${route}: ${JSON.stringify(Object.fromEntries(m))}`).join('\n');
+    const report = [...seen]
+      .map(([route, m]) => `${route}: ${JSON.stringify(Object.fromEntries(m))}`)
+      .join('\n');
     console.log(`edge answers seen by route:\n${report}`);
   }
   await platform?.stop();
 });
 
 describe('abuse of inputs through the edge', () => {
-  test('random and mutated tokens on /m, /d and /f: never granted, never 5xx', async () => {
+  test('random and mutated tokens on /m, /d and /f: never granted, never 5xx', async (t) => {
+    if (skipReason) return t.skip(skipReason);
     await fc.assert(
       fc.asyncProperty(hostileToken(), fc.constantFrom('m', 'd', 'f'), async (token, route) => {
         const path =
@@ -118,11 +134,15 @@ describe('abuse of inputs through the edge', () => {
     );
   });
 
-  test('a revoked subscriber stays denied whatever the Range, If-* and identity headers', async () => {
+  test('a revoked subscriber stays denied whatever the Range, If-* and identity headers', async (t) => {
+    if (skipReason) return t.skip(skipReason);
     await fc.assert(
       fc.asyncProperty(
         fc.record({
-          range: fc.oneof(fc.constant('bytes=0-1'), fc.string({ maxLength: 60 }).map((s) => `bytes=${s.replace(/[^\x20-\x7e]/g, '')}`)),
+          range: fc.oneof(
+            fc.constant('bytes=0-1'),
+            fc.string({ maxLength: 60 }).map((s) => `bytes=${s.replace(/[^\x20-\x7e]/g, '')}`),
+          ),
           'if-none-match': fc.constantFrom('*', '"x"', 'W/"1"'),
           'x-gatehouse-tenant-id': fc.uuid(),
           'x-gatehouse-subscriber-id': fc.uuid(),
@@ -136,7 +156,8 @@ describe('abuse of inputs through the edge', () => {
     );
   });
 
-  test('path traversal and encoded separators in file names and ids: no grant of another file, no 5xx', async () => {
+  test('path traversal and encoded separators in file names and ids: no grant of another file, no 5xx', async (t) => {
+    if (skipReason) return t.skip(skipReason);
     const names = [
       '../../../../etc/passwd',
       '..%2F..%2F..%2Fetc%2Fpasswd',
@@ -167,11 +188,21 @@ describe('abuse of inputs through the edge', () => {
     }
   });
 
-  test('invalid UTF-8 and control bytes in every path segment: no 5xx, no grant', async () => {
-    const bad = [Buffer.from([0xff, 0xfe]), Buffer.from([0xc0, 0xaf]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('%ff%fe%c0%af'), Buffer.from('%00')];
+  test('invalid UTF-8 and control bytes in every path segment: no 5xx, no grant', async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const bad = [
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from([0xc0, 0xaf]),
+      Buffer.from([0xed, 0xa0, 0x80]),
+      Buffer.from('%ff%fe%c0%af'),
+      Buffer.from('%00'),
+    ];
     for (const b of bad) {
       for (const [route, target] of [
-        ['m token', Buffer.concat([Buffer.from('/m/'), b, Buffer.from(`/${episode.episodeId}/${episode.fileName}`)])],
+        [
+          'm token',
+          Buffer.concat([Buffer.from('/m/'), b, Buffer.from(`/${episode.episodeId}/${episode.fileName}`)]),
+        ],
         ['m episode', Buffer.concat([Buffer.from(`/m/${good}/`), b, Buffer.from(`/${episode.fileName}`)])],
         ['m file', Buffer.concat([Buffer.from(`/m/${good}/${episode.episodeId}/`), b])],
         ['f show', Buffer.concat([Buffer.from(`/f/${good}/`), b, Buffer.from('.xml')])],
@@ -187,7 +218,8 @@ describe('abuse of inputs through the edge', () => {
     }
   });
 
-  test('oversized paths and headers: 4xx from the edge, never 5xx', async () => {
+  test('oversized paths and headers: 4xx from the edge, never 5xx', async (t) => {
+    if (skipReason) return t.skip(skipReason);
     for (const size of [4096, 9000, 70_000]) {
       const path = `/m/${'A'.repeat(size)}/${episode.episodeId}/${episode.fileName}`;
       no5xx((await raw('oversized path', rawGet(path))).status, `path ${size}`);
@@ -195,7 +227,11 @@ describe('abuse of inputs through the edge', () => {
       no5xx((await raw('oversized path', rawGet(feed))).status, `feed path ${size}`);
     }
     for (const size of [8000, 16_000, 64_000]) {
-      for (const header of [`X-Junk: ${'j'.repeat(size)}`, `Cookie: s=${'c'.repeat(size)}`, `Range: bytes=${'0-1,'.repeat(size / 4)}0-1`]) {
+      for (const header of [
+        `X-Junk: ${'j'.repeat(size)}`,
+        `Cookie: s=${'c'.repeat(size)}`,
+        `Range: bytes=${'0-1,'.repeat(size / 4)}0-1`,
+      ]) {
         const response = await raw('oversized header', rawGet(mediaPath(good, episode), [header]));
         no5xx(response.status, `${header.slice(0, 12)}… ${size}`);
       }
@@ -204,7 +240,8 @@ describe('abuse of inputs through the edge', () => {
     no5xx((await raw('many headers', rawGet(mediaPath(good, episode), manyHeaders))).status, '500 headers');
   });
 
-  test('huge, malformed and many Range headers: 206/200/416 for the genuine token, never 5xx', async () => {
+  test('huge, malformed and many Range headers: 206/200/416 for the genuine token, never 5xx', async (t) => {
+    if (skipReason) return t.skip(skipReason);
     const size = episode.byteSize;
     const ranges = [
       'bytes=0-99999999999999999999999999',
@@ -227,26 +264,49 @@ describe('abuse of inputs through the edge', () => {
       assert.ok([200, 206, 400, 416].includes(response.status), `${range.slice(0, 60)} → ${response.status}`);
     }
     await fc.assert(
-      fc.asyncProperty(fc.bigInt({ min: 0n, max: 2n ** 70n }), fc.bigInt({ min: 0n, max: 2n ** 70n }), async (a, b) => {
-        const response = await raw('range property', rawGet(mediaPath(good, episode), [`Range: bytes=${a}-${b}`]));
-        no5xx(response.status, `bytes=${a}-${b}`);
-        if (response.status === 206) {
-          const match = /content-range: bytes (\d+)-(\d+)\/(\d+)/i.exec(response.head);
-          assert.ok(match, response.head);
-          assert.equal(Number(match[3]), size);
-          assert.ok(BigInt(match[1]!) === a && Number(match[2]) <= size - 1);
-        }
-      }),
+      fc.asyncProperty(
+        fc.bigInt({ min: 0n, max: 2n ** 70n }),
+        fc.bigInt({ min: 0n, max: 2n ** 70n }),
+        async (a, b) => {
+          const response = await raw(
+            'range property',
+            rawGet(mediaPath(good, episode), [`Range: bytes=${a}-${b}`]),
+          );
+          no5xx(response.status, `bytes=${a}-${b}`);
+          if (response.status === 206) {
+            const match = /content-range: bytes (\d+)-(\d+)\/(\d+)/i.exec(response.head);
+            assert.ok(match, response.head);
+            assert.equal(Number(match[3]), size);
+            assert.ok(BigInt(match[1]!) === a && Number(match[2]) <= size - 1);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
-  test('every public route with random paths, methods and bodies: never 5xx', async () => {
-    const prefixes = ['/m/', '/d/', '/s/', '/f/', '/p/', '/portal/', '/api/v1/', '/billing/v1/', '/billing/webhooks/stripe', '/_gh/', '/'];
+  test('every public route with random paths, methods and bodies: never 5xx', async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const prefixes = [
+      '/m/',
+      '/d/',
+      '/s/',
+      '/f/',
+      '/p/',
+      '/portal/',
+      '/api/v1/',
+      '/billing/v1/',
+      '/billing/webhooks/stripe',
+      '/_gh/',
+      '/',
+    ];
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...prefixes),
-        fc.array(fc.string({ maxLength: 24, unit: fc.constantFrom(...'abc0123456789-_.~%25ZZ/'.split('')) }), { maxLength: 4 }),
+        fc.array(
+          fc.string({ maxLength: 24, unit: fc.constantFrom(...'abc0123456789-_.~%25ZZ/'.split('')) }),
+          { maxLength: 4 },
+        ),
         fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
         fc.oneof(fc.constant(undefined), fc.json({ maxDepth: 2 }), fc.string({ maxLength: 200 })),
         fc.constantFrom(undefined, 'Bearer ghk_0000_x', `Bearer ${good}`, 'Basic Zm9vOmJhcg=='),
@@ -257,21 +317,25 @@ describe('abuse of inputs through the edge', () => {
             redirect: 'manual',
             headers: {
               ...(authorization ? { authorization } : {}),
-              ...(body !== undefined ? { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' } : {}),
+              ...(body !== undefined
+                ? { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' }
+                : {}),
             },
             ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
           }).catch((error: Error) => ({ status: 0, arrayBuffer: async () => new ArrayBuffer(0), error }));
           await response.arrayBuffer();
           note(`random ${prefix}`, response.status);
           no5xx(response.status, `${method} ${path}`);
-          if (prefix === '/m/' || prefix === '/d/') assert.ok(response.status >= 400, `${method} ${path} granted`);
+          if (prefix === '/m/' || prefix === '/d/')
+            assert.ok(response.status >= 400, `${method} ${path} granted`);
         },
       ),
       { numRuns: RUNS * 4 },
     );
   });
 
-  test('no crash: every service and the edge still answer', async () => {
+  test('no crash: every service and the edge still answer', async (t) => {
+    if (skipReason) return t.skip(skipReason);
     for (const name of SERVICES) {
       const response = await fetch(`http://127.0.0.1:${SERVICE_PORTS[name]}/readyz`);
       assert.equal(response.status, 200, `${name} ready after the abuse`);

@@ -28,7 +28,11 @@ export function rawRequest(url: string, request: Buffer | string, timeoutMs = 50
       const split = all.indexOf('\r\n\r\n');
       const head = (split < 0 ? all : all.subarray(0, split)).toString('latin1');
       const match = /^HTTP\/1\.[01] (\d{3})/.exec(head);
-      resolve({ status: match ? Number(match[1]) : 0, head, body: split < 0 ? Buffer.alloc(0) : all.subarray(split + 4) });
+      resolve({
+        status: match ? Number(match[1]) : 0,
+        head,
+        body: split < 0 ? Buffer.alloc(0) : all.subarray(split + 4),
+      });
     });
     socket.write(request);
   });
@@ -39,6 +43,9 @@ export function rawGet(target: Buffer | string, headers: string[] = []): Buffer 
   return Buffer.concat([
     Buffer.from('GET '),
     Buffer.isBuffer(target) ? target : Buffer.from(target, 'latin1'),
-    Buffer.from(` HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n`, 'latin1'),
+    Buffer.from(
+      ` HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n`,
+      'latin1',
+    ),
   ]);
 }

@@ -57,12 +57,13 @@ export function readFixture(file: string): LoadFixture {
       problems.push(`subscribers[${i}] needs token and expect`);
   }
   if (problems.length) throw new Error(`load fixture ${file}: ${problems.join('; ')}`);
+  const fixture = f as LoadFixture;
   return {
-    accessPath: 'unknown',
-    createdAt: '',
-    sliceBytes: 1024 * 1024,
-    showIds: [],
-    ...(f as LoadFixture),
+    ...fixture,
+    accessPath: fixture.accessPath ?? 'unknown',
+    createdAt: fixture.createdAt ?? '',
+    sliceBytes: fixture.sliceBytes ?? 1024 * 1024,
+    showIds: fixture.showIds ?? [],
   };
 }
 

@@ -165,8 +165,8 @@ export async function runLoad(fixture: LoadFixture, options: RunOptions): Promis
 
   function touch(episode: FixtureEpisode, start: number, end: number) {
     const key = episode.objectKey ?? episode.episodeId;
-    let set = touchedSlices.get(key);
-    if (!set) touchedSlices.set(key, (set = new Set()));
+    const set = touchedSlices.get(key) ?? new Set<number>();
+    touchedSlices.set(key, set);
     for (let s = Math.floor(start / fixture.sliceBytes); s <= Math.floor(end / fixture.sliceBytes); s++)
       set.add(s);
   }

@@ -75,7 +75,10 @@ export async function createLoadWorld(options: LoadWorldOptions): Promise<LoadWo
   async function api(apiKey: string, method: string, url: string, body?: unknown) {
     const response = await fetch(`${edge}${url}`, {
       method,
-      headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -89,8 +92,14 @@ export async function createLoadWorld(options: LoadWorldOptions): Promise<LoadWo
   const subscription = subscriptionObject;
 
   async function tenantWithShow(label: string) {
-    const tenant = await createTenantWithApiKey(prisma, { slug: uniqueId(`load-${label}`), name: `Load ${label}` });
-    const show = await api(tenant.apiKey, 'POST', '/api/v1/shows', { slug: uniqueId('show'), title: `Load ${label}` });
+    const tenant = await createTenantWithApiKey(prisma, {
+      slug: uniqueId(`load-${label}`),
+      name: `Load ${label}`,
+    });
+    const show = await api(tenant.apiKey, 'POST', '/api/v1/shows', {
+      slug: uniqueId('show'),
+      title: `Load ${label}`,
+    });
     const plan = await api(tenant.apiKey, 'POST', '/billing/v1/plans', {
       name: `Load plan ${label}`,
       description: 'load test tier',
@@ -100,7 +109,12 @@ export async function createLoadWorld(options: LoadWorldOptions): Promise<LoadWo
       showIds: [show.id],
       episodeIds: [],
     });
-    return { ...tenant, showId: show.id as string, planId: plan.id as string, priceId: plan.stripePriceId as string };
+    return {
+      ...tenant,
+      showId: show.id as string,
+      planId: plan.id as string,
+      priceId: plan.stripePriceId as string,
+    };
   }
 
   async function subscribe(tenant: { tenantId: string; priceId: string }, kind: FixtureSubscriber['kind']) {
@@ -136,7 +150,9 @@ export async function createLoadWorld(options: LoadWorldOptions): Promise<LoadWo
     for (let i = 0; i < options.episodes; i++) {
       const frames = Math.max(10, Math.ceil(options.episodeBytes / 418));
       const mp3 = silentMp3({ frames }).subarray(0, Math.max(options.episodeBytes, 4096));
-      const episode = await api(main.apiKey, 'POST', `/api/v1/shows/${main.showId}/episodes`, { title: `Release ${i + 1}` });
+      const episode = await api(main.apiKey, 'POST', `/api/v1/shows/${main.showId}/episodes`, {
+        title: `Release ${i + 1}`,
+      });
       const upload = await api(main.apiKey, 'POST', `/api/v1/episodes/${episode.id}/uploads`, {
         fileName: `release-${i + 1}.mp3`,
         byteSize: mp3.length,
@@ -148,14 +164,22 @@ export async function createLoadWorld(options: LoadWorldOptions): Promise<LoadWo
       const done = await api(main.apiKey, 'POST', `/api/v1/uploads/${upload.upload.id}/complete`, {});
       await api(main.apiKey, 'POST', `/api/v1/episodes/${episode.id}/publish`);
       const asset = await prisma.mediaAsset.findUniqueOrThrow({ where: { id: upload.upload.id } });
-      episodes.push({ episodeId: episode.id, fileName: done.fileName, byteSize: mp3.length, objectKey: asset.objectKey });
+      episodes.push({
+        episodeId: episode.id,
+        fileName: done.fileName,
+        byteSize: mp3.length,
+        objectKey: asset.objectKey,
+      });
     }
     log(`${episodes.length} episode(s) of ${options.episodeBytes} bytes uploaded and published`);
 
     const plan: { tenant: typeof main; kind: FixtureSubscriber['kind'] }[] = [
       ...Array.from({ length: options.subscribers }, () => ({ tenant: main, kind: 'active' as const })),
       ...Array.from({ length: options.revoked }, () => ({ tenant: main, kind: 'revoked' as const })),
-      ...Array.from({ length: options.otherTenant }, () => ({ tenant: other, kind: 'other-tenant' as const })),
+      ...Array.from({ length: options.otherTenant }, () => ({
+        tenant: other,
+        kind: 'other-tenant' as const,
+      })),
     ];
     const made: { subscriberId: string; token: string; kind: FixtureSubscriber['kind'] }[] = [];
     let lastLog = Date.now();
@@ -197,7 +221,9 @@ export async function createLoadWorld(options: LoadWorldOptions): Promise<LoadWo
       await sleep(250);
     }
     if (accessPath === 'access-cache') {
-      log(`projector did not write the records within ${options.projectorWaitMs} ms: writing them from Postgres via @gatehouse/access-cache`);
+      log(
+        `projector did not write the records within ${options.projectorWaitMs} ms: writing them from Postgres via @gatehouse/access-cache`,
+      );
       for (const planId of [main.planId, other.planId]) {
         const grants = await computePlanGrants(prisma, planId);
         if (grants) await store.putIfNewer(redisKeys.plan(planId), grants);
@@ -217,9 +243,20 @@ export async function createLoadWorld(options: LoadWorldOptions): Promise<LoadWo
       sliceBytes: 1024 * 1024,
       episodes,
       showIds: [main.showId],
-      subscribers: made.map((m) => ({ token: m.token, kind: m.kind, expect: m.kind === 'active' ? 'grant' : 'deny' })),
+      subscribers: made.map((m) => ({
+        token: m.token,
+        kind: m.kind,
+        expect: m.kind === 'active' ? 'grant' : 'deny',
+      })),
     };
-    return { fixture, subscriberIds, tenantId: main.tenantId, planId: main.planId, priceId: main.priceId, apiKey: main.apiKey };
+    return {
+      fixture,
+      subscriberIds,
+      tenantId: main.tenantId,
+      planId: main.planId,
+      priceId: main.priceId,
+      apiKey: main.apiKey,
+    };
   } finally {
     await prisma.$disconnect();
     redis.disconnect();
@@ -231,10 +268,28 @@ export function writeFixture(file: string, fixture: LoadFixture) {
   writeFileSync(file, `${JSON.stringify(fixture, null, 2)}\n`);
 }
 
+/**
+ * Billing refused the signature: it runs with other STRIPE_WEBHOOK_SECRETS (a billing service
+ * another engineer started on the shared port is reused by e2e/support/platform.ts).
+ */
+export class WebhookSecretMismatch extends Error {
+  constructor(edge: string) {
+    super(
+      `billing behind ${edge} rejects webhooks signed with STRIPE_WEBHOOK_SECRETS[0]: it was started with other ` +
+        'secrets (a reused service). Stop it, or set STRIPE_WEBHOOK_SECRETS to one of its secrets.',
+    );
+    this.name = 'WebhookSecretMismatch';
+  }
+}
+
 /** A Stripe SDK client on the stack's stripe-mock; it also signs test webhooks like Stripe does. */
 export function stackStripe(): Stripe {
   const env = stackEnv();
-  return new Stripe(env.stripe.secretKey, { host: env.stripe.host, port: env.stripe.port, protocol: env.stripe.protocol });
+  return new Stripe(env.stripe.secretKey, {
+    host: env.stripe.host,
+    port: env.stripe.port,
+    protocol: env.stripe.protocol,
+  });
 }
 
 /**
@@ -251,7 +306,15 @@ export async function sendWebhook(
   retryForMs = 3000,
 ): Promise<string> {
   const id = `evt_${randomBytes(12).toString('hex')}`;
-  const payload = JSON.stringify({ id, object: 'event', api_version: '2026-10-28.endive', created, livemode: false, type, data: { object } });
+  const payload = JSON.stringify({
+    id,
+    object: 'event',
+    api_version: '2026-10-28.endive',
+    created,
+    livemode: false,
+    type,
+    data: { object },
+  });
   const deadline = Date.now() + retryForMs;
   for (let attempt = 0; ; attempt++) {
     // Signed per attempt: Stripe signs every delivery with a fresh timestamp.
@@ -271,6 +334,7 @@ export async function sendWebhook(
     } catch (error) {
       text = (error as Error).message;
     }
+    if (status === 400 && /signature/i.test(text)) throw new WebhookSecretMismatch(edge);
     if ((status >= 400 && status < 500) || Date.now() > deadline) {
       throw new Error(`webhook ${type} → ${status || 'network error'} ${text.slice(0, 200)}`);
     }
@@ -279,7 +343,13 @@ export async function sendWebhook(
 }
 
 /** A Stripe subscription object as it appears inside an event (periods on the item). */
-export function subscriptionObject(id: string, customer: string, priceId: string, subscriberId: string, status: string) {
+export function subscriptionObject(
+  id: string,
+  customer: string,
+  priceId: string,
+  subscriberId: string,
+  status: string,
+) {
   const now = Math.floor(Date.now() / 1000);
   return {
     id,
@@ -311,8 +381,14 @@ export function subscriptionObject(id: string, customer: string, priceId: string
 export async function createSubscriberRow(prisma: PrismaClient, tenantId: string) {
   const customer = `cus_${randomBytes(8).toString('hex')}`;
   const subscriber = await prisma.subscriber.create({
-    data: { tenantId, email: `${randomBytes(6).toString('hex')}@load.example.test`, stripeCustomerId: customer },
+    data: {
+      tenantId,
+      email: `${randomBytes(6).toString('hex')}@load.example.test`,
+      stripeCustomerId: customer,
+    },
   });
-  const credential = await prisma.accessCredential.create({ data: { tenantId, subscriberId: subscriber.id } });
+  const credential = await prisma.accessCredential.create({
+    data: { tenantId, subscriberId: subscriber.id },
+  });
   return { subscriberId: subscriber.id, customer, generation: credential.generation };
 }

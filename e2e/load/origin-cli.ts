@@ -18,5 +18,8 @@ const expected = summary.scenario === 'feed-poll' ? 0 : Math.ceil(episode.byteSi
 summary.origin = await originReport({ ...fixture, episodes: [episode] }, Number(sinceRaw), expected);
 writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
 console.log(`origin          ${JSON.stringify(summary.origin)}`);
-const bad = summary.wrongGrants > 0 || summary.malformed > 0 || (summary.origin.available && summary.origin.requests !== expected && summary.scenario === 'release-spike');
+const bad =
+  summary.wrongGrants > 0 ||
+  summary.malformed > 0 ||
+  (summary.origin.available && summary.origin.requests !== expected && summary.scenario === 'release-spike');
 process.exit(bad ? 1 : 0);

@@ -48,7 +48,9 @@ try {
     log: (line) => console.log(`setup: ${line}`),
   });
   writeFixture(values.out!, world.fixture);
-  console.log(`fixture ${values.out}: ${world.fixture.subscribers.length} subscribers, ${world.fixture.episodes.length} episode(s), access via ${world.fixture.accessPath}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `fixture ${values.out}: ${world.fixture.subscribers.length} subscribers, ${world.fixture.episodes.length} episode(s), access via ${world.fixture.accessPath}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   if (values.hold && platform.started.length > 0) {
     console.log('holding the started services; Ctrl-C to stop them');
     await new Promise<void>((resolve) => {

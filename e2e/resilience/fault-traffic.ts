@@ -19,7 +19,10 @@ export interface Traffic {
   stop(): Promise<void>;
 }
 
-export function startTraffic(fixture: LoadFixture, options: { connections?: number; paceMs?: number } = {}): Traffic {
+export function startTraffic(
+  fixture: LoadFixture,
+  options: { connections?: number; paceMs?: number } = {},
+): Traffic {
   const connections = options.connections ?? 4;
   const pool = new Pool(fixture.edgeUrl, {
     connections,
@@ -34,7 +37,8 @@ export function startTraffic(fixture: LoadFixture, options: { connections?: numb
   const worker = async () => {
     while (running) {
       const subscriber = fixture.subscribers[cursor++ % fixture.subscribers.length]!;
-      const start = subscriber.expect === 'grant' ? Math.floor(Math.random() * (episode.byteSize - 65536)) : 0;
+      const start =
+        subscriber.expect === 'grant' ? Math.floor(Math.random() * (episode.byteSize - 65536)) : 0;
       const end = subscriber.expect === 'grant' ? start + 65535 : 1;
       let status = 0;
       let cache: string | undefined;

@@ -3,9 +3,9 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { after, before, describe, test } from 'node:test';
 import { redisKeys, type SubscriberAccess } from '@gatehouse/contracts';
 import { createPrismaClient, type PrismaClient } from '@gatehouse/db';
 import { type StackPart, stackControl, stackEnv, waitFor } from '@gatehouse/testkit';
@@ -20,6 +20,7 @@ import {
   sendWebhook,
   stackStripe,
   subscriptionObject,
+  WebhookSecretMismatch,
 } from '../load/load-world.ts';
 import { type Platform, serviceEnv, startPlatform } from '../support/platform.ts';
 import { type Hit, recoveryMs, startTraffic, statusCounts } from './fault-traffic.ts';
@@ -54,6 +55,8 @@ interface Row {
 
 const rows: Row[] = [];
 let platform: Platform | undefined;
+/** Set when the shared stack cannot host this suite now (reported as a skip, not a pass). */
+let skipReason: string | undefined;
 let world: LoadWorld;
 let prisma: PrismaClient;
 let redis: Redis;
@@ -116,7 +119,13 @@ function sendEvents(subs: Awaited<ReturnType<typeof prepareEvents>>) {
         stackEnv().edgeUrl,
         webhookSecret,
         'customer.subscription.created',
-        subscriptionObject(`sub_${randomBytes(10).toString('hex')}`, s.customer, world.priceId, s.subscriberId, 'active'),
+        subscriptionObject(
+          `sub_${randomBytes(10).toString('hex')}`,
+          s.customer,
+          world.priceId,
+          s.subscriberId,
+          'active',
+        ),
         created,
         90_000, // Stripe retries for days; 90 s covers any fault here.
       ),
@@ -134,7 +143,9 @@ async function lostEvents(subs: Awaited<ReturnType<typeof prepareEvents>>, check
     try {
       await waitFor(
         async () => {
-          const subscription = await prisma.subscription.findFirst({ where: { subscriberId: s.subscriberId } });
+          const subscription = await prisma.subscription.findFirst({
+            where: { subscriberId: s.subscriberId },
+          });
           if (subscription?.status !== 'active') return false;
           const pending = await prisma.outboxMessage.count({
             where: {
@@ -178,7 +189,11 @@ async function faultCase(
     const back = Date.now();
     let recovered: number | undefined;
     const settleBy = back + 20_000;
-    while ((recovered = recoveryMs(traffic.hits, back)) === undefined && Date.now() < settleBy) await sleep(200);
+    for (;;) {
+      recovered = recoveryMs(traffic.hits, back);
+      if (recovered !== undefined || Date.now() >= settleBy) break;
+      await sleep(200);
+    }
     const hits: Hit[] = traffic.hits;
     const window = hits.filter((h) => h.at >= downAt && h.at < back);
     const row: Row = {
@@ -203,13 +218,44 @@ async function faultCase(
       row.events = {
         sent: subs.length,
         lost,
-        checkedIn: checkRedis ? 'Postgres + JetStream publish + Redis' : 'Postgres + JetStream publish (projector not running: Redis not checked)',
+        checkedIn: checkRedis
+          ? 'Postgres + JetStream publish + Redis'
+          : 'Postgres + JetStream publish (projector not running: Redis not checked)',
       };
     }
     return row;
   } finally {
     await traffic.stop();
   }
+}
+
+/**
+ * The local Redis runs without persistence, so a restart empties the validity cache. The design
+ * rebuilds it from Postgres (auth cold path) and from the projector; where those are not running
+ * the Redis row shows it, and this snapshot puts the records back afterwards so the next faults
+ * are measured on their own.
+ */
+async function snapshotRedis() {
+  const snap: { key: string; dump: Buffer; ttl: number }[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', 'gh:v1:*', 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) {
+      const [dump, ttl] = await Promise.all([redis.dumpBuffer(key), redis.pttl(key)]);
+      if (dump) snap.push({ key, dump, ttl: Math.max(ttl, 0) });
+    }
+  } while (cursor !== '0');
+  return snap;
+}
+
+async function restoreRedis(snap: Awaited<ReturnType<typeof snapshotRedis>>) {
+  let restored = 0;
+  for (const { key, dump, ttl } of snap) {
+    // Without REPLACE: a record written since (newer) is kept.
+    if ((await redis.restore(key, ttl, dump).catch(() => 'BUSY')) === 'OK') restored++;
+  }
+  return restored;
 }
 
 const stackFault = (part: StackPart) => ({
@@ -244,15 +290,21 @@ before(async () => {
   process.env.STRIPE_WEBHOOK_SECRETS ??= LOAD_WEBHOOK_SECRET;
   webhookSecret = process.env.STRIPE_WEBHOOK_SECRETS.split(',')[0]!;
   platform = await startPlatform(['auth', 'media', 'billing']);
-  world = await createLoadWorld({
-    subscribers: 12,
-    revoked: 4,
-    otherTenant: 4,
-    episodes: 1,
-    episodeBytes: 2 * MiB,
-    projectorWaitMs: 3000,
-    webhookSecret,
-  });
+  try {
+    world = await createLoadWorld({
+      subscribers: 12,
+      revoked: 4,
+      otherTenant: 4,
+      episodes: 1,
+      episodeBytes: 2 * MiB,
+      projectorWaitMs: 3000,
+      webhookSecret,
+    });
+  } catch (error) {
+    if (!(error instanceof WebhookSecretMismatch)) throw error;
+    skipReason = error.message;
+    return;
+  }
   const env = stackEnv();
   prisma = createPrismaClient(env.databaseUrl, { poolSize: 2 });
   redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
@@ -268,7 +320,8 @@ before(async () => {
 
 after(async () => {
   // Restore everything, whatever failed: the stack is shared.
-  for (const part of [...stopped]) await stackControl.start(part).catch((e) => console.error(`restore ${part}:`, e));
+  for (const part of [...stopped])
+    await stackControl.start(part).catch((e) => console.error(`restore ${part}:`, e));
   await stopChild(secondAuth);
   await reloadNginx().catch((e) => console.error('restore nginx config:', e));
   await prisma?.$disconnect();
@@ -284,14 +337,8 @@ after(async () => {
 });
 
 describe('resilience: faults under traffic', { concurrency: 1 }, () => {
-  test('redis: fail closed (no grant while the validity cache is gone), back after restart', async () => {
-    const row = await faultCase('redis stopped', stackFault('redis'));
-    rows.push(row);
-    assert.equal(row.wrongGrants, 0);
-    assert.notEqual(row.recoveryMs, null, 'traffic settles after redis returns');
-  });
-
-  test('nats: media unaffected, webhooks accepted and every event published after restart', async () => {
+  test('nats: media unaffected, webhooks accepted and every event published after restart', async (t) => {
+    if (skipReason) return t.skip(skipReason);
     const row = await faultCase('nats stopped', stackFault('nats'), { events: true });
     rows.push(row);
     assert.equal(row.wrongGrants, 0);
@@ -299,27 +346,36 @@ describe('resilience: faults under traffic', { concurrency: 1 }, () => {
     assert.notEqual(row.recoveryMs, null);
   });
 
-  test('minio: cached media keeps being served while storage is down', async () => {
+  test('minio: cached media keeps being served while storage is down', async (t) => {
+    if (skipReason) return t.skip(skipReason);
     const row = await faultCase('S3 (MinIO) stopped', stackFault('minio'), { storage: true });
     rows.push(row);
     assert.equal(row.wrongGrants, 0);
     const [served, total] = row.cachedServed!.split('/').map(Number);
     assert.ok(total! > 0, 'paying subscribers were downloading during the fault');
-    assert.equal(served, total, `every paying request during the storage fault served from cache: ${JSON.stringify(row.seenGrant)}`);
+    assert.equal(
+      served,
+      total,
+      `every paying request during the storage fault served from cache: ${JSON.stringify(row.seenGrant)}`,
+    );
     assert.notEqual(row.recoveryMs, null);
   });
 
-  test('postgres: media unaffected (no Postgres on the hot path), webhooks retried until applied', async () => {
+  test('postgres: media unaffected (no Postgres on the hot path), webhooks retried until applied', async (t) => {
+    if (skipReason) return t.skip(skipReason);
     const row = await faultCase('postgres stopped', stackFault('postgres'), { events: true });
     rows.push(row);
     assert.equal(row.wrongGrants, 0);
     assert.equal(row.events?.lost, 0, JSON.stringify(row.events));
-    const grantErrors = Object.entries(row.seenGrant).filter(([status]) => status !== '206' && status !== '200');
+    const grantErrors = Object.entries(row.seenGrant).filter(
+      ([status]) => status !== '206' && status !== '200',
+    );
     assert.deepEqual(grantErrors, [], 'paying subscribers never noticed Postgres');
     assert.notEqual(row.recoveryMs, null);
   });
 
-  test('one of two auth replicas: the edge moves to the other one', async () => {
+  test('one of two auth replicas: the edge moves to the other one', async (t) => {
+    if (skipReason) return t.skip(skipReason);
     secondAuth = await startSecondAuth();
     await reloadNginx(`127.0.0.1:53001,127.0.0.1:${SECOND_AUTH_PORT}`);
     try {
@@ -344,14 +400,33 @@ describe('resilience: faults under traffic', { concurrency: 1 }, () => {
     }
   });
 
-  test('nginx: clients are refused while it is down; cache and service back after restart', async () => {
+  test('redis: fail closed while it is gone; access comes back after restart', async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const snap = await snapshotRedis();
+    try {
+      const row = await faultCase('redis stopped (restart loses its data)', stackFault('redis'));
+      rows.push(row);
+      assert.equal(row.wrongGrants, 0);
+      assert.notEqual(
+        row.recoveryMs,
+        null,
+        `paying subscribers still denied 20 s after Redis returned empty: nothing rebuilt the validity records (${JSON.stringify(row)})`,
+      );
+    } finally {
+      await restoreRedis(snap);
+    }
+  });
+
+  test('nginx: clients are refused while it is down; cache and service back after restart', async (t) => {
+    if (skipReason) return t.skip(skipReason);
     const row = await faultCase('nginx (edge) stopped', stackFault('nginx'));
     rows.push(row);
     assert.equal(row.wrongGrants, 0);
     assert.notEqual(row.recoveryMs, null);
   });
 
-  test('every fault left a row with zero wrong grants', () => {
+  test('every fault left a row with zero wrong grants', (t) => {
+    if (skipReason) return t.skip(skipReason);
     assert.equal(rows.length, 6, rows.map((r) => r.fault).join(', '));
     for (const r of rows) assert.equal(r.wrongGrants, 0, r.fault);
   });

@@ -1,7 +1,7 @@
 import type { EdgeValues, Target } from './edge-values.ts';
 import { httpContext } from './http-context.ts';
 import { block, comment, type Node, renderNodes } from './nginx-text.ts';
-import { authCacheServer, serverLocations } from './server-locations.ts';
+import { serverLocations } from './server-locations.ts';
 
 function edgeServer(v: EdgeValues, target: Target, extra: Node[] = []): Node {
   return block(
@@ -23,7 +23,6 @@ export function renderLocal(v: EdgeValues): string {
     httpContext(v),
     '',
     edgeServer(v, 'local'),
-    v.authCache.enabled ? authCacheServer(v) : [],
   ]);
 }
 
@@ -55,7 +54,6 @@ export function renderEdge(v: EdgeValues): string {
       httpContext(v),
       '',
       edgeServer(v, 'edge'),
-      v.authCache.enabled ? authCacheServer(v) : [],
     ),
   ]);
 }

@@ -6,7 +6,6 @@ export function names(v: EdgeValues) {
   const p = v.prefix;
   return {
     auth: `${p}_auth`,
-    authCacheUpstream: `${p}_auth_cache`,
     media: `${p}_media`,
     feeds: `${p}_feeds`,
     billing: `${p}_billing`,
@@ -14,6 +13,15 @@ export function names(v: EdgeValues) {
     authZone: `${p}_auth_decisions`,
     origin: `$${p}_origin`,
     key: `$${p}_key`,
+    decideUri: `$${p}_decide_uri`,
+    decideSlot: `$${p}_decide_slot`,
+    targetRaw: `$${p}_target_raw`,
+    target: `$${p}_target`,
+    contentType: `$${p}_content_type`,
+    disposition: `$${p}_disposition`,
+    cacheControl: `$${p}_cache_control`,
+    denyStatus: `$${p}_deny_status`,
+    denyMessage: `$${p}_deny_message`,
     originAllowed: `$${p}_origin_allowed`,
     redirect: `$${p}_redirect`,
     redirectAllowed: `$${p}_redirect_allowed`,
@@ -46,6 +54,17 @@ function upstream(name: string, servers: string[], keepalive: number): Node {
   );
 }
 
+/** `$msec` ("1700000000.123") → "<seconds>:<window index>", one entry per window of the second. */
+function slotEntries(windowMs: number): string[] {
+  const perWindow = windowMs / 100;
+  const out: string[] = [];
+  for (let first = 0, index = 0; first < 10; first += perWindow, index++) {
+    const digits = first + perWindow - 1 === first ? `${first}` : `[${first}-${first + perWindow - 1}]`;
+    out.push(`"~^(\\d+)\\.${digits}" $1:${index};`);
+  }
+  return out;
+}
+
 /**
  * The http-level text: upstreams with keepalive, the media cache, the auth-decision cache and the
  * origin allow-list maps. For ingress-nginx this is the controller's `http-snippet`.
@@ -71,14 +90,36 @@ export function httpContext(v: EdgeValues): Node[] {
     ),
     `proxy_cache_path ${v.cache.path} levels=1:2 keys_zone=${n.mediaZone}:${v.cache.keysZoneSize} max_size=${v.cache.maxSize} inactive=${v.cache.inactive} use_temp_path=off;`,
   ];
+  nodes.push(
+    '',
+    comment(
+      'The media paths nginx asks auth about (docs/edge-protocol.md, "Media: the cached decision").\n' +
+        "Raw $request_uri keeps the client's %-encoding for auth; only strictly shaped paths map\n" +
+        '(no dot segments can hide in them), anything else is refused before auth is asked.',
+    ),
+    block(
+      `map $request_uri ${n.decideUri}`,
+      'default "";',
+      `"~^/m(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[^/?#]{1,765})(?:\\?|$)" /edge/decide/media$1;`,
+      `"~^/d(/[A-Za-z0-9_-]{1,1024}/[^/?#]{1,765})(?:\\?|$)" /edge/decide/download$1;`,
+      `"~^/pub(/[0-9a-f-]{36}/[^/?#]{1,765})(?:\\?|$)" /edge/decide/public$1;`,
+    ),
+    comment('Internal targets a grant may name; anything else (or ..) lands on a 502.'),
+    block(
+      `map ${n.targetRaw} ${n.target}`,
+      'default /_gh/origin/refused;',
+      '/_gh/origin/s3 /_gh/origin/s3;',
+      `"~^/_gh/origin/local/(?!.*\\.\\.)[A-Za-z0-9._/-]+$" ${n.targetRaw};`,
+    ),
+  );
   if (v.authCache.enabled) {
     nodes.push(
       comment(
-        'Auth decisions (grants only) for at most authCache.valid, shared by the edge server (reads)\n' +
-          'and the loopback auth-cache server (writes): see README "Auth decision micro-cache".',
+        `Auth grants for at most ${v.authCache.windowMs} ms: the key carries the current window of $msec, so a\n` +
+          'grant is never reused after its window (revocation reaches the edge within it).',
       ),
-      `proxy_cache_path ${v.authCache.path} levels=1:2 keys_zone=${n.authZone}:16m max_size=256m inactive=30s use_temp_path=off;`,
-      upstream(n.authCacheUpstream, [`unix:${v.authCache.socket}`], v.upstreams.auth.keepalive),
+      `proxy_cache_path ${v.authCache.path} levels=1:2 keys_zone=${n.authZone}:16m max_size=256m inactive=10s use_temp_path=off;`,
+      block(`map $msec ${n.decideSlot}`, 'default "";', slotEntries(v.authCache.windowMs)),
     );
   }
   nodes.push(

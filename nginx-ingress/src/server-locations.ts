@@ -75,9 +75,8 @@ function serviceHeaders(): string[] {
 }
 
 /** The auth hop: tiny request, no body, none of the client's range/conditional headers. */
-function authHopHeaders(opts: { hideGrant?: boolean } = {}): string[] {
-  const hide =
-    opts.hideGrant === false ? [] : ['proxy_hide_header X-Media-Origin;', 'proxy_hide_header X-Media-Key;'];
+function authHopHeaders(): string[] {
+  const hide = ['proxy_hide_header X-Media-Origin;', 'proxy_hide_header X-Media-Key;'];
   return [
     ...serviceHeaders(),
     'proxy_pass_request_body off;',
@@ -99,68 +98,81 @@ function authHopHeaders(opts: { hideGrant?: boolean } = {}): string[] {
 }
 
 /**
- * The public media routes: `/m/` (feed tokens) and `/d/` (short-lived download tokens) go to the
- * auth service, which answers with X-Accel-Redirect into the internal origin locations.
+ * The public media routes: `/m/` (feed tokens), `/d/` (short-lived download tokens) and `/pub/`
+ * (public episodes, no token). Each asks auth with an `auth_request` subrequest whose grant is
+ * cached for at most `authCache.windowMs`, then goes (try_files) to the internal target the grant
+ * names. Why not X-Accel-Redirect replayed from a cache: nginx runs that redirect synchronously
+ * inside the cache lookup, and when the target finishes synchronously too (a media cache HIT, a
+ * local file, a `return`) the request is freed under the caller: SIGSEGV (README).
  */
-function mediaRoutes(v: EdgeValues, target: Target): Node[] {
+function mediaRoutes(v: EdgeValues): Node[] {
   const n = names(v);
-  const log = v.mediaAccessLog ? [] : ['access_log off;'];
-  const viaAuthCache = v.authCache.enabled && target !== 'ingress-nginx';
-  const media = block(
-    'location ^~ /m/',
-    log,
-    viaAuthCache
+  const route = (prefix: string) =>
+    block(
+      `location ^~ ${prefix}`,
+      log(v),
+      'auth_request /_gh/decide;',
+      `auth_request_set ${n.targetRaw} $upstream_http_x_media_target;`,
+      `auth_request_set ${n.origin} $upstream_http_x_media_origin;`,
+      `auth_request_set ${n.key} $upstream_http_x_media_key;`,
+      `auth_request_set ${n.contentType} $upstream_http_content_type;`,
+      `auth_request_set ${n.disposition} $upstream_http_content_disposition;`,
+      `auth_request_set ${n.cacheControl} $upstream_http_cache_control;`,
+      `auth_request_set ${n.denyStatus} $upstream_http_x_media_deny_status;`,
+      `auth_request_set ${n.denyMessage} $upstream_http_x_media_deny_reason;`,
+      comment('auth_request knows 2xx/401/403; auth down or confused → 500 here → 503 to the client.'),
+      'error_page 401 403 = @gh_media_denied;',
+      'error_page 500 502 503 504 = @gh_media_unavailable;',
+      comment('Granted: on to the internal target (the first name never exists; this is the redirect).'),
+      'root /nonexistent;',
+      `try_files /.gh ${n.target};`,
+    );
+  const decide = block(
+    'location = /_gh/decide',
+    'internal;',
+    log(v),
+    `if (${n.decideUri} = "") { return 403; }`,
+    `proxy_pass http://${n.auth}${n.decideUri};`,
+    authHopHeaders(),
+    v.authCache.enabled
       ? [
           comment(
-            'A grant cached by the loopback auth-cache server (≤ authCache.valid) is replayed here\n' +
-              'straight from the cache, X-Accel-Redirect included; this server never stores one.',
+            `Grants only (200), and only inside the ${v.authCache.windowMs} ms window they were stored in; denials are\n` +
+              "never stored. Auth's Cache-Control is for the client, not for this cache.",
           ),
           `proxy_cache ${n.authZone};`,
-          'proxy_cache_key $uri;',
-          'proxy_no_cache 1;',
-          `proxy_pass http://${n.authCacheUpstream};`,
+          `proxy_cache_key ${n.decideUri}|${n.decideSlot};`,
+          'proxy_cache_valid 200 1s;',
+          // No proxy_cache_lock: its waiters poll every 500 ms, far longer than an auth answer.
+          'proxy_ignore_headers Cache-Control Expires Set-Cookie Vary X-Accel-Expires X-Accel-Redirect X-Accel-Limit-Rate X-Accel-Buffering;',
         ]
-      : `proxy_pass http://${n.auth}/edge/media/;`,
-    authHopHeaders(),
+      : [],
   );
-  const download = block(
-    'location ^~ /d/',
-    log,
-    `proxy_pass http://${n.auth}/edge/download/;`,
-    authHopHeaders(),
-  );
-  return [media, download];
-}
-
-/** The loopback server that stores auth grants for the edge server's /m/ location. */
-export function authCacheServer(v: EdgeValues): Node {
-  const n = names(v);
-  return block(
-    'server',
-    `listen unix:${v.authCache.socket};`,
-    'server_name gatehouse-auth-cache;',
-    'access_log off;',
-    'server_tokens off;',
-    block(
-      'location ^~ /m/',
-      `proxy_pass http://${n.auth}/edge/media/;`,
-      authHopHeaders({ hideGrant: false }),
-      `proxy_cache ${n.authZone};`,
-      'proxy_cache_key $uri;',
-      comment(
-        'Grants only, for at most a second: revocation still reaches every download within one.\n' +
-          'X-Accel-Redirect is ignored here so the grant is stored and passed back to the edge server.',
-      ),
-      `proxy_cache_valid 200 ${v.authCache.valid};`,
-      // No proxy_cache_lock: its waiters poll every 500 ms, far longer than an auth answer.
-      'proxy_ignore_headers X-Accel-Redirect X-Accel-Expires X-Accel-Limit-Rate X-Accel-Buffering Cache-Control Expires Set-Cookie Vary;',
-      'proxy_pass_header X-Accel-Redirect;',
-      'proxy_pass_header X-Accel-Limit-Rate;',
-      'proxy_pass_header X-Media-Origin;',
-      'proxy_pass_header X-Media-Key;',
+  const denied = block(
+    'location @gh_media_denied',
+    log(v),
+    comment('No type by extension (episode.mp3 would make this audio/mpeg).'),
+    'types { }',
+    'default_type text/plain;',
+    'charset utf-8;',
+    'add_header Cache-Control no-store always;',
+    'add_header X-Content-Type-Options nosniff always;',
+    ...[401, 403, 410, 503, 404].map(
+      (status) => `if (${n.denyStatus} = ${status}) { return ${status} "${n.denyMessage}\\n"; }`,
     ),
-    block('location /', 'return 404;'),
+    comment('No deny status: the path had no media shape, so auth was not asked.'),
+    'return 404 "not found\\n";',
   );
+  const unavailable = block(
+    'location @gh_media_unavailable',
+    log(v),
+    'types { }',
+    'default_type text/plain;',
+    'add_header Cache-Control no-store always;',
+    'add_header Retry-After 1 always;',
+    'return 503 "temporarily unable to decide; retry\\n";',
+  );
+  return [route('/m/'), route('/d/'), route('/pub/'), decide, denied, unavailable];
 }
 
 /** Cache settings of the origin fetch, with slice where the nginx build has it. */
@@ -232,8 +244,18 @@ function originRequest(v: EdgeValues): Node[] {
   ];
 }
 
-function mediaResponseHeaders(): string[] {
+/** What the grant said about the response (auth_request_set in the media routes). */
+function grantHeaders(v: EdgeValues): string[] {
+  const n = names(v);
   return [
+    `add_header Content-Disposition ${n.disposition} always;`,
+    `add_header Cache-Control ${n.cacheControl} always;`,
+  ];
+}
+
+function mediaResponseHeaders(v: EdgeValues): string[] {
+  return [
+    ...grantHeaders(v),
     'add_header X-Cache-Status $upstream_cache_status always;',
     'add_header X-Content-Type-Options nosniff always;',
   ];
@@ -249,16 +271,14 @@ function originLocations(v: EdgeValues, target: Target): Node[] {
     'internal;',
     log(v),
     comment(
-      '$upstream_http_* of the auth response are only readable before proxy_pass replaces the\n' +
-        'upstream: copy them now. The origin travels verbatim (X-Accel-Redirect would be %-decoded).',
+      'The origin and key came with the grant (auth_request_set): the origin travels verbatim in\n' +
+        'its own header (X-Accel-Redirect would %-decode it).',
     ),
-    `set ${n.origin} $upstream_http_x_media_origin;`,
-    `set ${n.key} $upstream_http_x_media_key;`,
     `if (${n.originAllowed} = 0) { return 502; }`,
     `if (${n.key} = "") { return 502; }`,
     originCache(v, target),
     originRequest(v),
-    mediaResponseHeaders(),
+    mediaResponseHeaders(v),
     comment('Storage redirects are followed inside nginx; storage errors never reach the client.'),
     'proxy_intercept_errors on;',
     'error_page 301 302 303 307 308 = @gh_origin_redirect;',
@@ -273,7 +293,7 @@ function originLocations(v: EdgeValues, target: Target): Node[] {
     `if (${n.redirectAllowed} = 0) { return 502; }`,
     originCache(v, target),
     originRequest(v),
-    mediaResponseHeaders(),
+    mediaResponseHeaders(v),
     'proxy_intercept_errors on;',
     'error_page 416 = @gh_range_not_satisfiable;',
     'error_page 301 302 303 307 308 400 401 403 404 405 409 410 411 412 500 501 502 503 504 =502 @gh_origin_failed;',
@@ -380,7 +400,7 @@ export function serverLocations(v: EdgeValues, target: Target): Node[] {
     'proxy_headers_hash_max_size 1024;',
     'proxy_headers_hash_bucket_size 128;',
     comment('Media: the auth hop, then the origin from the shared cache.'),
-    mediaRoutes(v, target),
+    mediaRoutes(v),
     originLocations(v, target),
     comment('Nothing under /_gh/ is reachable from outside.'),
     block('location ^~ /_gh/', 'internal;'),

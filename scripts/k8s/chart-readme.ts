@@ -84,6 +84,14 @@ export function valuesTable(rows: ValueDoc[]): string {
   ].join('\n');
 }
 
+/** Table rows without alignment padding (a Markdown formatter may pad the columns): compare without it. */
+export function normalizeTables(markdown: string): string {
+  return markdown
+    .split('\n')
+    .map((line) => (line.startsWith('|') ? line.replace(/ *\| */g, '|').replace(/-{3,}/g, '---') : line))
+    .join('\n');
+}
+
 export function readmeWithTable(readme: string, table: string): string {
   const a = readme.indexOf(START);
   const b = readme.indexOf(END);
@@ -99,11 +107,11 @@ if (import.meta.main) {
     valuesTable(valueDocs(readFileSync(path.join(CHART, 'values.yaml'), 'utf8'))),
   );
   if (process.argv.includes('--check')) {
-    if (next !== readme) {
+    if (normalizeTables(next) !== normalizeTables(readme)) {
       console.error('charts/gatehouse/README.md values table is stale: run node scripts/k8s/chart-readme.ts');
       process.exit(1);
     }
-  } else if (next !== readme) {
+  } else if (normalizeTables(next) !== normalizeTables(readme)) {
     writeFileSync(readmePath, next);
     console.log('wrote charts/gatehouse/README.md');
   }

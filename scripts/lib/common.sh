@@ -17,6 +17,11 @@ ENV_FILE="$STACK_DIR/env"
 # minio-audit is the webhook recorder MinIO posts its audit log to, so it starts first.
 STACK_PARTS=(postgres redis nats minio-audit minio stripe-mock nginx)
 
+# Parts provided from elsewhere (scripts/stack-containers.ts runs them as containers):
+# `up` neither installs nor starts them. Empty by default: the stack runs every part itself.
+EXTERNAL_PARTS=" ${GATEHOUSE_EXTERNAL_PARTS:-} "
+part_external() { [[ "$EXTERNAL_PARTS" == *" $1 "* ]]; }
+
 # Loopback ports (docs/DEVELOPING.md). Several parts own more than one.
 declare -A PART_PORTS=(
   [postgres]="55432"

@@ -21,9 +21,19 @@ deb_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
 
+# The servers of a part provided from elsewhere (GATEHOUSE_EXTERNAL_PARTS) are not needed.
+deb_of_external_part() {
+  case "$1" in
+  postgresql) part_external postgres ;;
+  redis-server | redis-tools) part_external redis ;;
+  *) return 1 ;;
+  esac
+}
+
 ensure_debian_packages() {
   local missing=() pkg
   for pkg in "${DEB_PACKAGES[@]}"; do
+    deb_of_external_part "$pkg" && continue
     deb_installed "$pkg" || missing+=("$pkg")
   done
   ((${#missing[@]} == 0)) && return 0
@@ -111,7 +121,7 @@ ensure_go_tool() {
 
 ensure_installed() {
   ensure_debian_packages
-  ensure_go_tool nats-server "$NATS_MODULE" "$NATS_VERSION"
-  ensure_go_tool stripe-mock "$STRIPE_MOCK_MODULE" "$STRIPE_MOCK_VERSION"
-  ensure_go_tool minio "$MINIO_MODULE" "$MINIO_VERSION"
+  part_external nats || ensure_go_tool nats-server "$NATS_MODULE" "$NATS_VERSION"
+  part_external stripe-mock || ensure_go_tool stripe-mock "$STRIPE_MOCK_MODULE" "$STRIPE_MOCK_VERSION"
+  part_external minio || ensure_go_tool minio "$MINIO_MODULE" "$MINIO_VERSION"
 }

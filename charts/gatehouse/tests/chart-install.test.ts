@@ -38,14 +38,16 @@ function helmAsync(args: string[]): Promise<{ status: number; output: string }> 
 }
 
 /** Waits for the hook Job to exist, then records its success as the Job controller would. */
-async function completeHookJob(ns: string, name: string): Promise<Record<string, unknown>> {
+async function completeHookJob(ns: string, name: string, notUid?: string): Promise<Record<string, unknown>> {
   for (let i = 0; i < 120; i++) {
     const r = kubectl(['get', 'job', name, '-n', ns, '-o', 'json']);
-    if (r.status === 0) {
-      const job = JSON.parse(r.stdout);
-      // The hook runs before the release's ordinary objects: none exists yet.
-      const d = kubectl(['get', 'deployments', '-n', ns, '-o', 'name']);
-      assert.equal(d.stdout.trim(), '', 'Deployments were created before the pre-install hook finished');
+    const job = r.status === 0 ? JSON.parse(r.stdout) : undefined;
+    if (job && job.metadata.uid !== notUid) {
+      if (!notUid) {
+        // The hook runs before the release's ordinary objects: none exists yet.
+        const d = kubectl(['get', 'deployments', '-n', ns, '-o', 'name']);
+        assert.equal(d.stdout.trim(), '', 'Deployments were created before the pre-install hook finished');
+      }
       const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
       const status = {
         status: {
@@ -147,6 +149,38 @@ async function installAndCheck(scenario: Scenario) {
 
     const status = run(HELM, ['status', RELEASE, '-n', ns, '--kubeconfig', KUBECONFIG, '-o', 'json']);
     assert.equal(JSON.parse(status.stdout).info.status, 'deployed');
+
+    if (scenario === 'edge') {
+      // Upgrade: the pre-upgrade hook replaces the last Job (before-hook-creation) and runs again.
+      const oldUid = (job.metadata as { uid: string }).uid;
+      const upgrade = helmAsync([
+        'upgrade',
+        RELEASE,
+        CHART,
+        '-n',
+        ns,
+        '-f',
+        scenarioFile(scenario),
+        '--set',
+        'auth.replicaCount=3',
+        '--timeout',
+        '120s',
+      ]);
+      const again = await completeHookJob(ns, `${FULLNAME}-migration`, oldUid);
+      assert.notEqual((again.metadata as { uid: string }).uid, oldUid);
+      const upgraded = await upgrade;
+      assert.equal(upgraded.status, 0, upgraded.output);
+      const replicas = kubectl([
+        'get',
+        'deployment',
+        `${FULLNAME}-auth`,
+        '-n',
+        ns,
+        '-o',
+        'jsonpath={.spec.replicas}',
+      ]);
+      assert.equal(replicas.stdout, '3');
+    }
 
     const uninstall = run(HELM, ['uninstall', RELEASE, '-n', ns, '--kubeconfig', KUBECONFIG, '--wait=false']);
     assert.equal(uninstall.status, 0, uninstall.stderr);

@@ -42,10 +42,14 @@ function observe(step, expect, res, range) {
   if (cs) cache.add(1, { cache: cs });
   const granted = res.status >= 200 && res.status < 400;
   if (expect === 'deny' && granted) wrongGrants.add(1);
-  if (expect === 'grant' ? !granted : !DENY.includes(res.status)) unexpected.add(1, { step, status: String(res.status) });
+  if (expect === 'grant' ? !granted : !DENY.includes(res.status))
+    unexpected.add(1, { step, status: String(res.status) });
   if (range && res.status === 206) {
     const want = `bytes ${range[0]}-${range[1]}/${range[2]}`;
-    if (res.headers['Content-Range'] !== want || Number(res.headers['Content-Length']) !== range[1] - range[0] + 1) {
+    if (
+      res.headers['Content-Range'] !== want ||
+      Number(res.headers['Content-Length']) !== range[1] - range[0] + 1
+    ) {
       malformed.add(1);
     }
   }
@@ -79,7 +83,14 @@ function poll(sub, i) {
 export default function () {
   const i = exec.scenario.iterationInTest;
   const sub = SUBSCRIBERS[i % SUBSCRIBERS.length];
-  const kind = SCENARIO === 'release-spike' ? 'spike' : SCENARIO === 'feed-poll' ? 'poll' : Math.random() < SPIKE_SHARE ? 'spike' : 'poll';
+  const kind =
+    SCENARIO === 'release-spike'
+      ? 'spike'
+      : SCENARIO === 'feed-poll'
+        ? 'poll'
+        : Math.random() < SPIKE_SHARE
+          ? 'spike'
+          : 'poll';
   if (kind === 'spike') spike(sub);
   else poll(sub, i);
 }

@@ -31,7 +31,10 @@ test('past_due grants for the tenant grace from the start of the stretch', () =>
     until: since.getTime() + grace * 1000,
   });
   // cancel at period end cuts the grace short
-  const cut = planAccessOf(sub({ status: 'past_due', pastDueSince: since, cancelAtPeriodEnd: true, currentPeriodEnd: since }), grace);
+  const cut = planAccessOf(
+    sub({ status: 'past_due', pastDueSince: since, cancelAtPeriodEnd: true, currentPeriodEnd: since }),
+    grace,
+  );
   assert.equal(cut?.until, since.getTime());
 });
 

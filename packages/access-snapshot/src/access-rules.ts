@@ -33,7 +33,10 @@ export interface SubscriptionFacts {
 }
 
 /** What one subscription contributes: a plan and until when, or nothing (denied). */
-export function planAccessOf(subscription: SubscriptionFacts, pastDueGraceSeconds: number): PlanAccess | null {
+export function planAccessOf(
+  subscription: SubscriptionFacts,
+  pastDueGraceSeconds: number,
+): PlanAccess | null {
   let until: number | null;
   switch (subscription.status) {
     case 'active':
@@ -67,7 +70,8 @@ export function lifecycleOf(subscriptions: readonly SubscriptionFacts[]): Subscr
   const statuses = new Set(subscriptions.map((subscription) => subscription.status));
   if (statuses.has('active') || statuses.has('trialing')) return 'active';
   if (statuses.has('past_due') || statuses.has('unpaid')) return 'payment_failed';
-  if (statuses.has('canceled') || statuses.has('paused') || statuses.has('incomplete_expired')) return 'ended';
+  if (statuses.has('canceled') || statuses.has('paused') || statuses.has('incomplete_expired'))
+    return 'ended';
   return 'none';
 }
 
@@ -75,7 +79,10 @@ export function lifecycleOf(subscriptions: readonly SubscriptionFacts[]): Subscr
  * The plans a subscriber holds: one entry per plan, the most generous `until` when several
  * subscriptions grant the same plan. Sorted by plan id so equal states serialise identically.
  */
-export function plansOf(subscriptions: readonly SubscriptionFacts[], pastDueGraceSeconds: number): PlanAccess[] {
+export function plansOf(
+  subscriptions: readonly SubscriptionFacts[],
+  pastDueGraceSeconds: number,
+): PlanAccess[] {
   const byPlan = new Map<string, number | null>();
   for (const subscription of subscriptions) {
     const access = planAccessOf(subscription, pastDueGraceSeconds);

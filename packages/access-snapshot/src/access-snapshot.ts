@@ -66,7 +66,13 @@ export async function computePlanGrants(db: Db, planId: string): Promise<PlanGra
   if (!plan) return undefined;
   const showIds = plan.grants.flatMap((grant) => (grant.showId ? [grant.showId] : [])).sort();
   const episodeIds = plan.grants.flatMap((grant) => (grant.episodeId ? [grant.episodeId] : [])).sort();
-  return { tenantId: plan.tenantId, planId: plan.id, showIds, episodeIds, version: Number(plan.grantsVersion) };
+  return {
+    tenantId: plan.tenantId,
+    planId: plan.id,
+    showIds,
+    episodeIds,
+    version: Number(plan.grantsVersion),
+  };
 }
 
 /**

@@ -159,7 +159,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     for await (const event of status) {
       if (!running) break;
       if (event.type === 'reconnect') {
-        await relay.retryNow().catch((error: unknown) => options.logger?.warn({ err: error }, 'outbox: retryNow failed'));
+        await relay
+          .retryNow()
+          .catch((error: unknown) => options.logger?.warn({ err: error }, 'outbox: retryNow failed'));
       }
     }
   }

@@ -1,5 +1,10 @@
 import { streams } from '@gatehouse/contracts';
-import { type JetStreamManager, JetStreamApiCodes, JetStreamApiError, type StreamConfig } from '@nats-io/jetstream';
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
 
 /** JetStream dedupes `Nats-Msg-Id` within this window; a relay retry after a lost ack lands inside it. */
 export const DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
@@ -12,7 +17,10 @@ const STREAM_NAME_IN_USE = 10058;
  * the required subjects and duplicate window. Idempotent: every publisher and consumer calls it
  * at start, whoever comes first creates.
  */
-export async function ensureStreams(jsm: JetStreamManager, layout: readonly { name: string; subjects: readonly string[] }[] = Object.values(streams)): Promise<void> {
+export async function ensureStreams(
+  jsm: JetStreamManager,
+  layout: readonly { name: string; subjects: readonly string[] }[] = Object.values(streams),
+): Promise<void> {
   for (const stream of layout) {
     const wanted: Partial<StreamConfig> & { name: string } = {
       name: stream.name,
@@ -29,7 +37,8 @@ export async function ensureStreams(jsm: JetStreamManager, layout: readonly { na
         });
       }
     } catch (error) {
-      if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound) throw error;
+      if (!(error instanceof JetStreamApiError) || error.code !== JetStreamApiCodes.StreamNotFound)
+        throw error;
       try {
         await jsm.streams.add(wanted);
       } catch (raced) {

@@ -46,7 +46,8 @@ async function enqueue(count: number) {
   }
   return ids;
 }
-const streamCount = async () => (await (await jetstreamManager(nc)).streams.info(streams.events.name)).state.messages;
+const streamCount = async () =>
+  (await (await jetstreamManager(nc)).streams.info(streams.events.name)).state.messages;
 const unpublished = () => prisma.outboxMessage.count({ where: { publishedAt: null } });
 
 test('ensureStreams sets a duplicate window of at least two minutes and is idempotent', async () => {
@@ -95,14 +96,20 @@ test('while NATS is down rows wait with backoff; after the restart every row is 
     const ids = await enqueue(40);
     relay.notify();
     await waitFor(
-      async () => (await prisma.outboxMessage.count({ where: { msgId: { in: ids }, attempts: { gt: 0 }, publishedAt: null } })) === 40,
+      async () =>
+        (await prisma.outboxMessage.count({
+          where: { msgId: { in: ids }, attempts: { gt: 0 }, publishedAt: null },
+        })) === 40,
       { timeoutMs: 10_000, description: 'failed attempts recorded' },
     );
     const failed = await prisma.outboxMessage.findFirstOrThrow({ where: { msgId: ids[0] } });
     assert.ok(failed.lastError, 'the failure is recorded');
     assert.ok(failed.nextAttemptAt.getTime() > failed.createdAt.getTime(), 'next attempt is backed off');
     await natsServer.start();
-    await waitFor(async () => (await unpublished()) === 0, { timeoutMs: 20_000, description: 'outbox drained' });
+    await waitFor(async () => (await unpublished()) === 0, {
+      timeoutMs: 20_000,
+      description: 'outbox drained',
+    });
     assert.equal(await streamCount(), before + 40);
   } finally {
     await relay.stop();

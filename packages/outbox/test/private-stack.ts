@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrismaClient } from '@gatehouse/db';
 import { stackEnv } from '@gatehouse/testkit';
-import { defaultMigrationPaths, deployMigrations, parseDatabaseUrl, withDatabase } from '../../db/src/migrations/index.ts';
+import {
+  defaultMigrationPaths,
+  deployMigrations,
+  parseDatabaseUrl,
+  withDatabase,
+} from '../../db/src/migrations/index.ts';
 
 /**
  * Private real parts for tests that kill them (NATS, Redis) or drain a whole table (the outbox):

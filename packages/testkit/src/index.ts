@@ -4,6 +4,7 @@ export {
   type ReadMinioAuditOptions,
   readMinioAudit,
 } from './minio-audit.ts';
+export { closedPort, runServiceExpectingFailure, type ServiceExit } from './service-process.ts';
 export { stackControl } from './stack-control.ts';
 export { type StackEnv, StackEnvError, type StackPart, stackEnv } from './stack-env.ts';
 export { uniqueId, type WaitForOptions, waitFor } from './test-helpers.ts';

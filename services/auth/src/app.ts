@@ -1,3 +1,4 @@
+import swagger from '@fastify/swagger';
 import type { Logger } from '@gatehouse/logging';
 import {
   createMetrics,
@@ -15,6 +16,7 @@ import { type OriginIssuer, OriginResolver } from './domain/origin-resolver.ts';
 import { RecordCache } from './domain/record-cache.ts';
 import { downloadLinksRoutes } from './routes/download-links.routes.ts';
 import { edgeAuthorizeRoutes } from './routes/edge-authorize.routes.ts';
+import { edgeDecideRoutes } from './routes/edge-decide.routes.ts';
 import { edgeDownloadRoutes } from './routes/edge-download.routes.ts';
 import { edgeMediaRoutes } from './routes/edge-media.routes.ts';
 import type { RouteDeps } from './routes/route-deps.ts';
@@ -80,6 +82,14 @@ export function buildApp(deps: AuthAppDeps) {
     routerOptions: { maxParamLength: 1024 },
   });
   const metrics = createMetrics('auth');
+  // OpenAPI document generated from the routes' JSON schemas (scripts/schemathesis.sh runs
+  // against it). Registered before the route plugins so its onRoute hook sees them.
+  app.register(swagger, { openapi: { info: { title: 'Gatehouse auth', version: '1' } } });
+  app.get(
+    '/openapi.json',
+    { schema: { hide: true, response: { 200: { type: 'object', additionalProperties: true } } } },
+    async () => app.swagger(),
+  );
 
   app.setErrorHandler(httpErrorHandler);
   app.setNotFoundHandler(notFoundHandler);
@@ -114,6 +124,7 @@ export function buildApp(deps: AuthAppDeps) {
   };
   app.register(edgeMediaRoutes(routeDeps));
   app.register(edgeDownloadRoutes(routeDeps));
+  app.register(edgeDecideRoutes(routeDeps));
   app.register(edgeAuthorizeRoutes(routeDeps));
   app.register(downloadLinksRoutes(routeDeps));
 

@@ -338,11 +338,17 @@ describe('dead letters', () => {
     const jsm = await jetstreamManager(replica.nats);
     const dlqBefore = (await jsm.streams.info(streams.deadLetter.name)).state.messages;
 
-    await js.publish('gh.access.subscriber.changed.v1', JSON.stringify({ eventId: 'bad', access: { nope: true } }));
-    await waitFor(async () => (await jsm.streams.info(streams.deadLetter.name)).state.messages === dlqBefore + 1, {
-      timeoutMs: 5000,
-      description: 'invalid payload dead-lettered',
-    });
+    await js.publish(
+      'gh.access.subscriber.changed.v1',
+      JSON.stringify({ eventId: 'bad', access: { nope: true } }),
+    );
+    await waitFor(
+      async () => (await jsm.streams.info(streams.deadLetter.name)).state.messages === dlqBefore + 1,
+      {
+        timeoutMs: 5000,
+        description: 'invalid payload dead-lettered',
+      },
+    );
     assert.equal(replica.projector.counts.retried, 0, 'no redelivery for a payload that can never be valid');
 
     // A key of the wrong type makes every write fail (WRONGTYPE): retried with backoff, then dead-lettered.
@@ -351,13 +357,21 @@ describe('dead letters', () => {
     await replica.redis.hset(redisKeys.subscriber(sub.subscriber.id), 'broken', '1');
     const state = activeState(sub.customerId, catalog.plan.stripePriceId!);
     const created = Math.floor(Date.now() / 1000);
-    assert.equal((await rig.deliver(rig.subscriptionEvent('customer.subscription.created', state, created))).statusCode, 200);
-    await waitFor(async () => (await jsm.streams.info(streams.deadLetter.name)).state.messages === dlqBefore + 2, {
-      timeoutMs: 10_000,
-      description: 'poison write dead-lettered after max_deliver',
-    });
+    assert.equal(
+      (await rig.deliver(rig.subscriptionEvent('customer.subscription.created', state, created))).statusCode,
+      200,
+    );
+    await waitFor(
+      async () => (await jsm.streams.info(streams.deadLetter.name)).state.messages === dlqBefore + 2,
+      {
+        timeoutMs: 10_000,
+        description: 'poison write dead-lettered after max_deliver',
+      },
+    );
     assert.equal(replica.projector.counts.retried, 3, 'delivered max_deliver = 4 times: 3 retries');
-    const last = await jsm.streams.getMessage(streams.deadLetter.name, { last_by_subj: `ghdlq.${rig.durableName}.gh.access.subscriber.changed.v1` });
+    const last = await jsm.streams.getMessage(streams.deadLetter.name, {
+      last_by_subj: `ghdlq.${rig.durableName}.gh.access.subscriber.changed.v1`,
+    });
     assert.equal(last?.header.get('Gh-Dlq-Deliveries'), '4');
     await replica.redis.del(redisKeys.subscriber(sub.subscriber.id));
   });

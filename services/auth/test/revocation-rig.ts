@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { createVersionedStore, type VersionedStore } from '@gatehouse/access-cache';
 import { computeSubscriberAccess } from '@gatehouse/access-snapshot';
 import { type EpisodePolicy, type PlanGrants, redisKeys, type SubscriberAccess } from '@gatehouse/contracts';
-import { createPrismaClient, type PrismaClient } from '@gatehouse/db';
+import { createPrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import { createOutboxRelay, ensureStreams, type OutboxRelay } from '@gatehouse/outbox';
 import { issueAccessToken, parseKeyring } from '@gatehouse/tokens';

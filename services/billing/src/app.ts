@@ -1,3 +1,4 @@
+import swagger from '@fastify/swagger';
 import type { PrismaClient } from '@gatehouse/db';
 import type { Logger } from '@gatehouse/logging';
 import {
@@ -12,6 +13,7 @@ import Fastify from 'fastify';
 import type { StripeGateway } from './adapters/stripe-gateway.ts';
 import type { WebhookVerifier } from './adapters/webhook-verifier.ts';
 import { apiRoutes } from './routes/api.routes.ts';
+import { internalRoutes } from './routes/internal.routes.ts';
 import { webhookRoutes } from './routes/webhook.routes.ts';
 
 /** Everything the billing app needs, built by `main.ts` (or a test) and passed in. */
@@ -31,6 +33,14 @@ export interface BillingDeps {
 export function buildApp(deps: BillingDeps) {
   const app = Fastify({ loggerInstance: deps.logger, disableRequestLogging: true, return503OnClosing: true });
   const metrics = createMetrics('billing');
+  // OpenAPI document generated from the routes' JSON schemas (scripts/schemathesis.sh runs
+  // against it). Registered before the route plugins so its onRoute hook sees them.
+  app.register(swagger, { openapi: { info: { title: 'Gatehouse billing', version: '1' } } });
+  app.get(
+    '/openapi.json',
+    { schema: { hide: true, response: { 200: { type: 'object', additionalProperties: true } } } },
+    async () => app.swagger(),
+  );
 
   app.setErrorHandler(httpErrorHandler);
   app.setNotFoundHandler(notFoundHandler);
@@ -39,6 +49,7 @@ export function buildApp(deps: BillingDeps) {
   for (const route of operationalRoutes({ checks: deps.readiness, metrics })) app.route(route);
   app.register(async (scope) => webhookRoutes(scope, deps));
   app.register(async (scope) => apiRoutes(scope, deps));
+  app.register(async (scope) => internalRoutes(scope, deps));
 
   return app;
 }

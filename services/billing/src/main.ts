@@ -57,8 +57,8 @@ await runMain('billing', async () => {
     config.RECONCILE_INTERVAL_MS > 0
       ? scheduleReconciliation(
           () =>
-            reconcileSubscriptions(prisma, gateway, { logger, onRepaired: () => relay.notify() }).then((report) =>
-              logger.info(report, 'reconciliation finished'),
+            reconcileSubscriptions(prisma, gateway, { logger, onRepaired: () => relay.notify() }).then(
+              (report) => logger.info(report, 'reconciliation finished'),
             ),
           config.RECONCILE_INTERVAL_MS,
         )

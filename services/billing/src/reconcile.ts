@@ -1,8 +1,7 @@
 // One reconciliation run from the command line: `node services/billing/src/reconcile.ts`.
 // Reads the same configuration as the service (DATABASE_URL, STRIPE_*); the outbox rows it writes
 // are published by the running billing service's relay (its sweep picks them up).
-import { loadConfig, Type } from '@gatehouse/config';
-import { settings } from '@gatehouse/config';
+import { loadConfig, settings, Type } from '@gatehouse/config';
 import { createPrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import { runMain } from '@gatehouse/observability';
@@ -21,9 +20,14 @@ await runMain('reconcile', async () => {
     }),
   );
   const logger = createLogger({ level: config.LOG_LEVEL, service: 'reconcile' });
-  const prisma = createPrismaClient(config.DATABASE_URL, { applicationName: 'gatehouse-reconcile', poolSize: 2 });
+  const prisma = createPrismaClient(config.DATABASE_URL, {
+    applicationName: 'gatehouse-reconcile',
+    poolSize: 2,
+  });
   try {
-    const report = await reconcileSubscriptions(prisma, createStripeGateway(createStripeClient(config)), { logger });
+    const report = await reconcileSubscriptions(prisma, createStripeGateway(createStripeClient(config)), {
+      logger,
+    });
     process.stdout.write(`${JSON.stringify(report)}\n`);
     if (report.failed > 0) process.exitCode = 1;
   } finally {

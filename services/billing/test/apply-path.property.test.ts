@@ -53,14 +53,19 @@ const lifecycleArb = fc.array(stepArb, { minLength: 1, maxLength: 5 });
 const scenarioArb = fc
   .record({ lifecycles: fc.array(lifecycleArb, { minLength: 1, maxLength: 2 }), seed: fc.integer() })
   .chain(({ lifecycles }) => {
-    const count = lifecycles.reduce((sum, steps) => sum + steps.length + steps.filter((s) => s.invoice).length, 0);
+    const count = lifecycles.reduce(
+      (sum, steps) => sum + steps.length + steps.filter((s) => s.invoice).length,
+      0,
+    );
     return fc.record({
       lifecycles: fc.constant(lifecycles),
       order: fc.shuffledSubarray(
         Array.from({ length: count }, (_, i) => i),
         { minLength: count, maxLength: count },
       ),
-      duplicates: fc.array(fc.record({ event: fc.nat({ max: count - 1 }), at: fc.nat({ max: count }) }), { maxLength: 4 }),
+      duplicates: fc.array(fc.record({ event: fc.nat({ max: count - 1 }), at: fc.nat({ max: count }) }), {
+        maxLength: 4,
+      }),
     });
   });
 
@@ -72,9 +77,13 @@ function modelAccess(finals: { planId: string; state: SubscriptionState }[]) {
     if (state.status === 'active' || state.status === 'trialing') until = null;
     else if (state.status === 'past_due') until = (state.currentPeriodStart! + GRACE) * 1000;
     if (until === undefined) continue;
-    if (state.cancelAtPeriodEnd) until = Math.min(until ?? Number.POSITIVE_INFINITY, state.currentPeriodEnd! * 1000);
+    if (state.cancelAtPeriodEnd)
+      until = Math.min(until ?? Number.POSITIVE_INFINITY, state.currentPeriodEnd! * 1000);
     const held = plans.get(planId);
-    plans.set(planId, plans.has(planId) ? (held === null || until === null ? null : Math.max(held!, until)) : until);
+    plans.set(
+      planId,
+      plans.has(planId) ? (held === null || until === null ? null : Math.max(held!, until)) : until,
+    );
   }
   const statuses = finals.map((f) => f.state.status);
   const lifecycle = statuses.some((s) => s === 'active' || s === 'trialing')
@@ -84,7 +93,12 @@ function modelAccess(finals: { planId: string; state: SubscriptionState }[]) {
       : statuses.some((s) => s === 'canceled' || s === 'paused' || s === 'incomplete_expired')
         ? 'ended'
         : 'none';
-  return { plans: [...plans.entries()].map(([planId, until]) => ({ planId, until })).sort((a, b) => a.planId.localeCompare(b.planId)), lifecycle };
+  return {
+    plans: [...plans.entries()]
+      .map(([planId, until]) => ({ planId, until }))
+      .sort((a, b) => a.planId.localeCompare(b.planId)),
+    lifecycle,
+  };
 }
 
 test('random interleavings of lifecycles end in the model state', { timeout: 600_000 }, async () => {
@@ -125,7 +139,11 @@ test('random interleavings of lifecycles end in the model state', { timeout: 600
           events.push(stripeEvent(type, subscriptionObject(state), { created }));
           if (step.invoice) {
             const invoice = { id: `in_${index}`, object: 'invoice', subscription: id };
-            events.push(stripeEvent(step.status === 'past_due' ? 'invoice.payment_failed' : 'invoice.paid', invoice, { created }));
+            events.push(
+              stripeEvent(step.status === 'past_due' ? 'invoice.payment_failed' : 'invoice.paid', invoice, {
+                created,
+              }),
+            );
           }
         });
         stripe.subscriptions.set(id, state!);
@@ -139,7 +157,9 @@ test('random interleavings of lifecycles end in the model state', { timeout: 600
       const expected = modelAccess(finals);
       assert.deepEqual({ plans: access?.plans, lifecycle: access?.lifecycle }, expected);
       // Each event id is in the ledger exactly once, however often it was delivered.
-      const ledger = await prisma.processedWebhook.count({ where: { stripeEventId: { in: events.map((e) => e.id) } } });
+      const ledger = await prisma.processedWebhook.count({
+        where: { stripeEventId: { in: events.map((e) => e.id) } },
+      });
       assert.equal(ledger, new Set(events.map((e) => e.id)).size);
       // The newest snapshot in the outbox is the state we compare (what the projector will store).
       const last = await prisma.outboxMessage.findFirst({

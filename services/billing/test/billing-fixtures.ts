@@ -21,7 +21,10 @@ export function sdk(): Stripe {
   });
 }
 
-export async function createTenant(prisma: PrismaClient, options: { stripeAccountId?: string; graceSeconds?: number } = {}) {
+export async function createTenant(
+  prisma: PrismaClient,
+  options: { stripeAccountId?: string; graceSeconds?: number } = {},
+) {
   const slug = `t-${randomBytes(6).toString('hex')}`;
   const tenant = await prisma.tenant.create({
     data: {
@@ -34,18 +37,31 @@ export async function createTenant(prisma: PrismaClient, options: { stripeAccoun
   const prefix = randomBytes(6).toString('hex');
   const apiKey = `ghk_${prefix}_${randomBytes(32).toString('base64url')}`;
   await prisma.tenantApiKey.create({
-    data: { tenantId: tenant.id, name: 'test', prefix, secretHash: createHash('sha256').update(apiKey).digest('hex') },
+    data: {
+      tenantId: tenant.id,
+      name: 'test',
+      prefix,
+      secretHash: createHash('sha256').update(apiKey).digest('hex'),
+    },
   });
   return { tenant, apiKey };
 }
 
-export async function createPlanRow(prisma: PrismaClient, tenantId: string, priceId = `price_${randomBytes(8).toString('hex')}`) {
+export async function createPlanRow(
+  prisma: PrismaClient,
+  tenantId: string,
+  priceId = `price_${randomBytes(8).toString('hex')}`,
+) {
   return prisma.plan.create({
     data: { tenantId, name: 'Plan', amount: 500, currency: 'usd', interval: 'month', stripePriceId: priceId },
   });
 }
 
-export async function createSubscriber(prisma: PrismaClient, tenantId: string, customerId = `cus_${randomBytes(8).toString('hex')}`) {
+export async function createSubscriber(
+  prisma: PrismaClient,
+  tenantId: string,
+  customerId = `cus_${randomBytes(8).toString('hex')}`,
+) {
   const subscriber = await prisma.subscriber.create({
     data: { tenantId, email: `${randomBytes(6).toString('hex')}@example.test`, stripeCustomerId: customerId },
   });
@@ -78,7 +94,11 @@ export function subscriptionObject(state: SubscriptionState) {
   };
 }
 
-export function stripeEvent(type: string, object: unknown, options: { created?: number; account?: string; id?: string } = {}) {
+export function stripeEvent(
+  type: string,
+  object: unknown,
+  options: { created?: number; account?: string; id?: string } = {},
+) {
   return {
     id: options.id ?? `evt_${randomBytes(12).toString('hex')}`,
     object: 'event',

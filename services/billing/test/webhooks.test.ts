@@ -52,7 +52,13 @@ async function setup(options: { graceSeconds?: number; stripeAccountId?: string 
   const ledger = (eventId: string) => prisma.processedWebhook.count({ where: { stripeEventId: eventId } });
   const outbox = () =>
     prisma.outboxMessage.findMany({
-      where: { OR: [{ msgId: { startsWith: `access:${subscriber.id}:` } }, { msgId: { startsWith: `rotated:${subscriber.id}:` } }, { payload: { path: ['subscriberId'], equals: subscriber.id } }] },
+      where: {
+        OR: [
+          { msgId: { startsWith: `access:${subscriber.id}:` } },
+          { msgId: { startsWith: `rotated:${subscriber.id}:` } },
+          { payload: { path: ['subscriberId'], equals: subscriber.id } },
+        ],
+      },
       orderBy: { createdAt: 'asc' },
     });
   return { tenant, apiKey, plan, subscriber, stripe, app, state, deliver, ledger, outbox };
@@ -64,20 +70,70 @@ describe('webhook verification', () => {
     t.after(() => s.app.close());
     const event = stripeEvent('customer.subscription.created', subscriptionObject(s.state()));
     const payload = JSON.stringify(event);
-    const forged = JSON.stringify({ ...event, data: { object: { ...(event.data.object as object), status: 'active', customer: 'cus_attacker' } } });
+    const forged = JSON.stringify({
+      ...event,
+      data: { object: { ...(event.data.object as object), status: 'active', customer: 'cus_attacker' } },
+    });
     const garbage = '{"id": "evt_broken", "type": "customer.subscription.created",';
     const unknown = stripeEvent('customer.created', { id: 'cus_x', object: 'customer' });
     const unknownPayload = JSON.stringify(unknown);
-    const cases: { name: string; payload: string; headers: Record<string, string>; status: number; eventId: string }[] = [
-      { name: 'forged signature (body changed after signing)', payload: forged, headers: signedHeaders(payload), status: 400, eventId: event.id },
-      { name: 'stale timestamp', payload, headers: signedHeaders(payload, { timestamp: now() - 3600 }), status: 400, eventId: event.id },
-      { name: 'wrong secret', payload, headers: signedHeaders(payload, { secret: 'whsec_not_ours_0123456789' }), status: 400, eventId: event.id },
-      { name: 'malformed JSON (correctly signed)', payload: garbage, headers: signedHeaders(garbage), status: 400, eventId: 'evt_broken' },
-      { name: 'missing signature', payload, headers: { 'content-type': 'application/json' }, status: 400, eventId: event.id },
-      { name: 'unknown event type', payload: unknownPayload, headers: signedHeaders(unknownPayload), status: 200, eventId: unknown.id },
+    const cases: {
+      name: string;
+      payload: string;
+      headers: Record<string, string>;
+      status: number;
+      eventId: string;
+    }[] = [
+      {
+        name: 'forged signature (body changed after signing)',
+        payload: forged,
+        headers: signedHeaders(payload),
+        status: 400,
+        eventId: event.id,
+      },
+      {
+        name: 'stale timestamp',
+        payload,
+        headers: signedHeaders(payload, { timestamp: now() - 3600 }),
+        status: 400,
+        eventId: event.id,
+      },
+      {
+        name: 'wrong secret',
+        payload,
+        headers: signedHeaders(payload, { secret: 'whsec_not_ours_0123456789' }),
+        status: 400,
+        eventId: event.id,
+      },
+      {
+        name: 'malformed JSON (correctly signed)',
+        payload: garbage,
+        headers: signedHeaders(garbage),
+        status: 400,
+        eventId: 'evt_broken',
+      },
+      {
+        name: 'missing signature',
+        payload,
+        headers: { 'content-type': 'application/json' },
+        status: 400,
+        eventId: event.id,
+      },
+      {
+        name: 'unknown event type',
+        payload: unknownPayload,
+        headers: signedHeaders(unknownPayload),
+        status: 200,
+        eventId: unknown.id,
+      },
     ];
     for (const c of cases) {
-      const response = await s.app.inject({ method: 'POST', url: '/billing/webhooks/stripe', payload: c.payload, headers: c.headers });
+      const response = await s.app.inject({
+        method: 'POST',
+        url: '/billing/webhooks/stripe',
+        payload: c.payload,
+        headers: c.headers,
+      });
       assert.equal(response.statusCode, c.status, `${c.name}: ${response.body}`);
       if (c.status === 400) assert.equal(response.json().error.code, 'BAD_REQUEST', c.name);
       else assert.deepEqual(response.json(), { received: true, result: 'ignored' }, c.name);
@@ -95,7 +151,11 @@ describe('webhook verification', () => {
   test('a handled type with an unusable object is a 400 and leaves nothing', async (t) => {
     const s = await setup();
     t.after(() => s.app.close());
-    const event = stripeEvent('customer.subscription.updated', { id: 'sub_x', object: 'subscription', status: 'bogus' });
+    const event = stripeEvent('customer.subscription.updated', {
+      id: 'sub_x',
+      object: 'subscription',
+      status: 'bogus',
+    });
     const response = await s.deliver(event);
     assert.equal(response.statusCode, 400);
     assert.equal(await s.ledger(event.id), 0);
@@ -113,9 +173,13 @@ describe('webhook application', () => {
     assert.equal(again.statusCode, 200);
     assert.deepEqual(again.json(), { received: true, result: 'duplicate' });
 
-    const racing = stripeEvent('customer.subscription.updated', subscriptionObject(s.state({ status: 'past_due' })), {
-      created: now() + 1,
-    });
+    const racing = stripeEvent(
+      'customer.subscription.updated',
+      subscriptionObject(s.state({ status: 'past_due' })),
+      {
+        created: now() + 1,
+      },
+    );
     const answers = await Promise.all(Array.from({ length: 6 }, () => s.deliver(racing)));
     const results = answers.map((answer) => answer.json().result).sort();
     assert.deepEqual(results, ['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'processed']);
@@ -139,8 +203,12 @@ describe('webhook application', () => {
     const active = s.state();
     const canceled = { ...active, status: 'canceled' as const, canceledAt: now() };
     s.stripe.subscriptions.set(active.id, canceled);
-    const older = stripeEvent('customer.subscription.created', subscriptionObject(active), { created: now() - 20 });
-    const newer = stripeEvent('customer.subscription.deleted', subscriptionObject(canceled), { created: now() - 10 });
+    const older = stripeEvent('customer.subscription.created', subscriptionObject(active), {
+      created: now() - 20,
+    });
+    const newer = stripeEvent('customer.subscription.deleted', subscriptionObject(canceled), {
+      created: now() - 10,
+    });
     assert.equal((await s.deliver(newer)).json().result, 'processed');
     assert.equal(s.stripe.retrievals, 0, 'a newest event is applied as-is');
     assert.equal((await s.deliver(older)).json().result, 'processed');
@@ -161,13 +229,17 @@ describe('webhook application', () => {
     const apply = async (over: Partial<SubscriptionState>) => {
       const state = { ...base, ...over };
       s.stripe.subscriptions.set(base.id, state);
-      const response = await s.deliver(stripeEvent('customer.subscription.updated', subscriptionObject(state), { created: created++ }));
+      const response = await s.deliver(
+        stripeEvent('customer.subscription.updated', subscriptionObject(state), { created: created++ }),
+      );
       assert.equal(response.statusCode, 200);
       return computeSubscriberAccess(prisma, s.subscriber.id);
     };
     assert.deepEqual((await apply({}))?.plans, [{ planId: s.plan.id, until: null }]);
     const pastDue = await apply({ status: 'past_due' });
-    assert.deepEqual(pastDue?.plans, [{ planId: s.plan.id, until: (base.currentPeriodStart! + grace) * 1000 }]);
+    assert.deepEqual(pastDue?.plans, [
+      { planId: s.plan.id, until: (base.currentPeriodStart! + grace) * 1000 },
+    ]);
     assert.equal(pastDue?.lifecycle, 'payment_failed');
     const ending = await apply({ status: 'active', cancelAtPeriodEnd: true });
     assert.deepEqual(ending?.plans, [{ planId: s.plan.id, until: base.currentPeriodEnd! * 1000 }]);
@@ -179,7 +251,10 @@ describe('webhook application', () => {
     // every change bumped the version, and each snapshot went to the outbox
     const snapshots = (await s.outbox()).filter((row) => row.subject === 'gh.access.subscriber.changed.v1');
     const versions = snapshots.map((row) => (row.payload as { access: { version: number } }).access.version);
-    assert.deepEqual(versions, [...versions].sort((a, b) => a - b));
+    assert.deepEqual(
+      versions,
+      [...versions].sort((a, b) => a - b),
+    );
     assert.equal(new Set(versions).size, versions.length);
   });
 
@@ -210,7 +285,11 @@ describe('webhook application', () => {
     assert.equal(buyer.accessCredential?.generation, 1);
 
     s.stripe.subscriptions.set(state.id, { ...state, status: 'past_due' });
-    const invoice = { id: 'in_1', object: 'invoice', parent: { subscription_details: { subscription: state.id } } };
+    const invoice = {
+      id: 'in_1',
+      object: 'invoice',
+      parent: { subscription_details: { subscription: state.id } },
+    };
     assert.equal((await s.deliver(stripeEvent('invoice.payment_failed', invoice))).statusCode, 200);
     const access = await computeSubscriberAccess(prisma, buyer.id);
     assert.equal(access?.lifecycle, 'payment_failed');
@@ -221,13 +300,17 @@ describe('webhook application', () => {
     const s = await setup({ stripeAccountId: account });
     t.after(() => s.app.close());
     const state = s.state();
-    const wrong = await s.deliver(stripeEvent('customer.subscription.created', subscriptionObject(state), { account: 'acct_other' }));
+    const wrong = await s.deliver(
+      stripeEvent('customer.subscription.created', subscriptionObject(state), { account: 'acct_other' }),
+    );
     assert.equal(wrong.statusCode, 200, 'acknowledged (Stripe must stop retrying) but not applied');
     assert.equal(await prisma.subscription.count({ where: { stripeSubscriptionId: state.id } }), 0);
     const platform = await s.deliver(stripeEvent('customer.subscription.created', subscriptionObject(state)));
     assert.equal(platform.statusCode, 200);
     assert.equal(await prisma.subscription.count({ where: { stripeSubscriptionId: state.id } }), 0);
-    const right = await s.deliver(stripeEvent('customer.subscription.created', subscriptionObject(state), { account }));
+    const right = await s.deliver(
+      stripeEvent('customer.subscription.created', subscriptionObject(state), { account }),
+    );
     assert.equal(right.json().result, 'processed');
     assert.equal(await prisma.subscription.count({ where: { stripeSubscriptionId: state.id } }), 1);
   });
@@ -245,7 +328,10 @@ describe('token rotation', () => {
       payload: { rotatedBy: 'subscriber' },
     });
     assert.equal(response.statusCode, 200, response.body);
-    assert.deepEqual(response.json(), { subscriberId: s.subscriber.id, generation: (before?.generation ?? 1) + 1 });
+    assert.deepEqual(response.json(), {
+      subscriberId: s.subscriber.id,
+      generation: (before?.generation ?? 1) + 1,
+    });
     const after = await computeSubscriberAccess(prisma, s.subscriber.id);
     assert.equal(after?.version, (before?.version ?? 0) + 1);
     const rows = await s.outbox();
@@ -258,7 +344,10 @@ describe('token rotation', () => {
       headers: { authorization: `Bearer ${other.apiKey}` },
     });
     assert.equal(foreign.statusCode, 404);
-    const anonymous = await s.app.inject({ method: 'POST', url: `/billing/v1/subscribers/${s.subscriber.id}/rotate-token` });
+    const anonymous = await s.app.inject({
+      method: 'POST',
+      url: `/billing/v1/subscribers/${s.subscriber.id}/rotate-token`,
+    });
     assert.equal(anonymous.statusCode, 401);
     const badKey = await s.app.inject({
       method: 'POST',

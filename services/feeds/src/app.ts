@@ -1,3 +1,4 @@
+import swagger from '@fastify/swagger';
 import type { Logger } from '@gatehouse/logging';
 import {
   createMetrics,
@@ -31,6 +32,14 @@ export function buildApp(deps: FeedsAppDeps) {
     return503OnClosing: true,
   });
   const metrics = createMetrics('feeds');
+  // OpenAPI document generated from the routes' JSON schemas (scripts/schemathesis.sh runs
+  // against it). Registered before the route plugins so its onRoute hook sees them.
+  app.register(swagger, { openapi: { info: { title: 'Gatehouse feeds', version: '1' } } });
+  app.get(
+    '/openapi.json',
+    { schema: { hide: true, response: { 200: { type: 'object', additionalProperties: true } } } },
+    async () => app.swagger(),
+  );
 
   app.setErrorHandler(httpErrorHandler);
   app.setNotFoundHandler(notFoundHandler);
@@ -45,7 +54,10 @@ export function buildApp(deps: FeedsAppDeps) {
   );
 
   for (const route of operationalRoutes({ checks: deps.readiness, metrics })) app.route(route);
-  registerFeedRoutes(app, deps.feeds);
-  registerPortalRoutes(app, deps.portal, { secureCookies: deps.secureCookies });
+  // In a plugin (same behaviour, root hooks and parsers inherited) so the OpenAPI hook sees them.
+  app.register(async (scope) => {
+    registerFeedRoutes(scope, deps.feeds);
+    registerPortalRoutes(scope, deps.portal, { secureCookies: deps.secureCookies });
+  });
   return app;
 }

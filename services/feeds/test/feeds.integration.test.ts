@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { createPrismaClient, type PrismaClient } from '@gatehouse/db';
 import { stackEnv } from '@gatehouse/testkit';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { Redis } from 'ioredis';
 import { parseFeed } from 'podcast-partytime';
 import Parser from 'rss-parser';
 import { BASE_URL, buildFeedsApp } from './support/feeds-app.ts';
@@ -24,6 +25,7 @@ import {
 const env = stackEnv();
 const { keyring } = testKeyring();
 let prisma: PrismaClient;
+let redis: Redis;
 let built: ReturnType<typeof buildFeedsApp>;
 const app = () => built.app;
 
@@ -38,7 +40,8 @@ const subs: Record<string, Awaited<ReturnType<typeof seedSubscriber>>> = {};
 
 before(async () => {
   prisma = createPrismaClient(env.databaseUrl);
-  built = buildFeedsApp({ prisma, keyring, smtpUrl: env.smtpUrl, stripe: env.stripe });
+  redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 1 });
+  built = buildFeedsApp({ prisma, redis, keyring, smtpUrl: env.smtpUrl, stripe: env.stripe });
   const tenant = await seedTenant(prisma);
   tenantId = tenant.id;
   tenantSlug = tenant.slug;
@@ -88,6 +91,7 @@ before(async () => {
 
 after(async () => {
   await app().close();
+  redis.disconnect();
   await prisma.$disconnect();
 });
 

@@ -4,9 +4,15 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createPrismaClient, type PrismaClient } from '@gatehouse/db';
+import { createLogger } from '@gatehouse/logging';
 import { stackEnv } from '@gatehouse/testkit';
 import { verifyAccessToken } from '@gatehouse/tokens';
 import { type Browser, chromium } from 'playwright-core';
+import { Redis } from 'ioredis';
+import { createStripeClient, createStripeGateway } from '../../billing/src/adapters/stripe-gateway.ts';
+import { createWebhookVerifier } from '../../billing/src/adapters/webhook-verifier.ts';
+import { buildApp as buildBillingApp } from '../../billing/src/app.ts';
+import { createBillingRotationClient } from '../src/adapters/billing-rotation.client.ts';
 import { buildFeedsApp } from './support/feeds-app.ts';
 import {
   seedEpisode,
@@ -19,19 +25,22 @@ import {
 import { startSmtpCapture } from './support/smtp-capture.ts';
 
 /**
- * The subscriber portal in headless Chromium, over real Postgres, a real SMTP peer and stripe-mock.
- * Screenshots land in test-artifacts/ (gitignored).
+ * The subscriber portal in headless Chromium, over real Postgres, Redis, a real SMTP peer and
+ * stripe-mock. "Reset my feed link" goes over HTTP to the real billing app (its buildApp on real
+ * Postgres, its internal rotation route), which bumps the generation and writes the
+ * gh.access.token.rotated.v1 outbox row. Screenshots land in test-artifacts/ (gitignored).
  */
 const env = stackEnv();
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '../../../test-artifacts');
 const { keyring } = testKeyring();
 let prisma: PrismaClient;
+let redis: Redis;
+let billing: ReturnType<typeof buildBillingApp>;
 let smtp: Awaited<ReturnType<typeof startSmtpCapture>>;
 let built: ReturnType<typeof buildFeedsApp>;
 let base: string;
 let browser: Browser | undefined;
-const rotations: string[] = [];
 let tenantSlug: string;
 let showId: string;
 const subs: Record<string, Awaited<ReturnType<typeof seedSubscriber>>> = {};
@@ -46,16 +55,34 @@ async function freePort(): Promise<number> {
 
 before(async () => {
   prisma = createPrismaClient(env.databaseUrl);
+  redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 1 });
   smtp = await startSmtpCapture(env.smtpUrl);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
+  const stripe = createStripeClient({
+    STRIPE_SECRET_KEY: env.stripe.secretKey,
+    STRIPE_API_HOST: env.stripe.host,
+    STRIPE_API_PORT: env.stripe.port,
+    STRIPE_API_PROTOCOL: env.stripe.protocol,
+  });
+  billing = buildBillingApp({
+    logger: createLogger({ level: 'silent', service: 'billing-test' }),
+    readiness: [],
+    prisma,
+    gateway: createStripeGateway(stripe),
+    verifier: createWebhookVerifier(stripe, ['whsec_portal_test']),
+    onCommitted: () => {},
+    publicBaseUrl: base,
+  });
+  const billingUrl = await billing.listen({ host: '127.0.0.1', port: 0 });
   built = buildFeedsApp({
     prisma,
+    redis,
     keyring,
     smtpUrl: env.smtpUrl,
     stripe: env.stripe,
     baseUrl: base,
-    rotator: { rotate: async (_tenantId, subscriberId) => void rotations.push(subscriberId) },
+    rotator: createBillingRotationClient(billingUrl),
   });
   await built.app.listen({ host: '127.0.0.1', port });
   const tenant = await seedTenant(prisma, { name: 'Acme <Audio> & Co' });
@@ -72,9 +99,22 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await built.app.close();
+  await billing.close();
   await smtp.close();
+  redis.disconnect();
   await prisma.$disconnect();
 });
+
+/** The subscriber's generation after each rotation billing committed (from its outbox rows). */
+async function rotationsOf(subscriberId: string): Promise<number[]> {
+  const rows = await prisma.outboxMessage.findMany({
+    where: { subject: 'gh.access.token.rotated.v1', msgId: { startsWith: `rotated:${subscriberId}:` } },
+    orderBy: { createdAt: 'asc' },
+  });
+  const credential = await prisma.accessCredential.findUnique({ where: { subscriberId } });
+  assert.equal(credential?.generation, 1 + rows.length, 'generation and outbox rows move together');
+  return rows.map((row) => (row.payload as { access: { generation: number } }).access.generation);
+}
 
 async function signInByMail(email: string) {
   const page = await browser!.newPage();
@@ -133,8 +173,9 @@ describe('subscriber portal in headless Chromium', () => {
     assert.equal(session?.sameSite, 'Lax');
 
     // Reset the feed link: POST form with the CSRF token.
+    const subscriberId = subs.active!.subscriber.id;
     await Promise.all([page.waitForURL(/done=reset/), page.click('#reset-feed')]);
-    assert.deepEqual(rotations, [subs.active!.subscriber.id]);
+    assert.deepEqual(await rotationsOf(subscriberId), [2], 'billing bumped the generation once');
 
     // The magic link works once.
     const reuse = await fetch(`${base}/portal/magic`, {
@@ -163,7 +204,7 @@ describe('subscriber portal in headless Chromium', () => {
       redirect: 'manual',
     });
     assert.equal(forged.status, 403, 'a POST without the right CSRF token is refused');
-    assert.equal(rotations.length, 1);
+    assert.deepEqual(await rotationsOf(subscriberId), [2], 'the refused POST rotated nothing');
     await page.close();
   });
 

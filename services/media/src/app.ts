@@ -1,3 +1,4 @@
+import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { PrismaClient } from '@gatehouse/db';
 import type { Logger } from '@gatehouse/logging';
@@ -53,6 +54,14 @@ export function buildApp(deps: MediaAppDeps) {
     ajv: { customOptions: { removeAdditional: false }, plugins: [addFormats as never] },
   }).withTypeProvider<TypeBoxTypeProvider>();
   const metrics = createMetrics('media');
+  // OpenAPI document generated from the routes' JSON schemas (scripts/schemathesis.sh runs
+  // against it). Registered before the route plugins so its onRoute hook sees them.
+  app.register(swagger, { openapi: { info: { title: 'Gatehouse media', version: '1' } } });
+  app.get(
+    '/openapi.json',
+    { schema: { hide: true, response: { 200: { type: 'object', additionalProperties: true } } } },
+    async () => app.swagger(),
+  );
 
   app.setErrorHandler(httpErrorHandler);
   app.setNotFoundHandler(notFoundHandler);

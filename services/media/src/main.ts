@@ -54,9 +54,16 @@ await runMain('media', async () => {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
   });
+  // Without a listener ioredis prints every connection error with a stack trace: a start-up
+  // failure is reported once by runMain below, later ones are logged.
+  let redisConnected = false;
+  redis.on('error', (error: Error) => {
+    if (redisConnected) logger.warn({ err: error }, 'redis connection error');
+  });
   await redis.connect().catch((error: Error) => {
     throw new Error(`Redis at ${config.REDIS_URL} unreachable (${error.message})`);
   });
+  redisConnected = true;
   const nats = await connect({ servers: config.NATS_URL.split(','), name: 'gatehouse-media' }).catch(
     (error: Error) => {
       throw new Error(`NATS at ${config.NATS_URL} unreachable (${error.message})`);

@@ -40,7 +40,7 @@ export class StaleGraceSource implements RecordSourceLike {
       const values = await this.#inner.getMany<T>(keys);
       if (this.#graceMs > 0) {
         const readAt = this.#now();
-        keys.forEach((key, index) => this.#remember(key, values[index], readAt));
+        for (let i = 0; i < keys.length; i++) this.#remember(keys[i]!, values[i], readAt);
       }
       return values;
     } catch (error) {

@@ -2,6 +2,7 @@ import type { AccessReader } from './access-reader.ts';
 import {
   type AccessDecision,
   decideFeedAccess,
+  decidePublicAccess,
   decideWithoutPlans,
   decideWithPlans,
   type FeedDecision,
@@ -32,6 +33,12 @@ export class AccessChecker {
     const first = decideWithoutPlans(input);
     if (!('needPlans' in first)) return first;
     return decideWithPlans(input, await this.#reader.readPlans(first.needPlans));
+  }
+
+  /** Token-less public media: the episode's own policy decides. */
+  async publicMedia(episodeId: string, fileName: string): Promise<AccessDecision> {
+    const records = await this.#reader.readPublic(episodeId);
+    return decidePublicAccess({ episodeId, fileName, ...records, now: this.#now() });
   }
 
   async feed(claims: VerifiedClaims): Promise<FeedDecision> {

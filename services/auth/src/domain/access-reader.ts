@@ -80,6 +80,21 @@ export class AccessReader {
     };
   }
 
+  /** Public media: the episode, then its tenant (cached in-process like every record). */
+  async readPublic(
+    episodeId: string,
+  ): Promise<{ episode: EpisodePolicy | undefined; tenant: TenantPolicy | undefined }> {
+    const [value] = await this.#cache.loadMany<unknown>([redisKeys.episode(episodeId)], this.#fetch, this.#expiry);
+    const episode = (value ?? undefined) as EpisodePolicy | undefined;
+    if (episode === undefined) return { episode, tenant: undefined };
+    const [tenant] = await this.#cache.loadMany<unknown>(
+      [redisKeys.tenant(episode.tenantId)],
+      this.#fetch,
+      this.#expiry,
+    );
+    return { episode, tenant: (tenant ?? undefined) as TenantPolicy | undefined };
+  }
+
   /** The second round trip, only for premium episodes. */
   async readPlans(planIds: readonly string[]): Promise<(PlanGrants | undefined)[]> {
     const values = await this.#cache.loadMany<unknown>(

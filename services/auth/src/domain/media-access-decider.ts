@@ -126,6 +126,40 @@ export function decideMediaAccess(
   return first;
 }
 
+/**
+ * Token-less public media (`/pub/…`): the episode alone decides. Published and public, or premium
+ * whose early-access window is over (`publicFrom` passed) → grant; any other published premium
+ * episode → 403; unknown, unpublished, scheduled, without media or another file name → 404; a
+ * suspended tenant → 403.
+ */
+export function decidePublicAccess(input: {
+  episodeId: string;
+  fileName: string;
+  episode: EpisodePolicy | undefined;
+  tenant: TenantPolicy | undefined;
+  now: number;
+}): AccessDecision {
+  const { episode, tenant, now } = input;
+  if (
+    !episode ||
+    episode.episodeId !== input.episodeId ||
+    episode.status !== 'published' ||
+    (episode.publishedAt !== null && episode.publishedAt > now) ||
+    !episode.media ||
+    input.fileName !== episode.media.fileName
+  ) {
+    return deny(404, 'episode_not_found');
+  }
+  if (tenant && (tenant.tenantId !== episode.tenantId || tenant.status !== 'active')) {
+    return deny(403, 'tenant_suspended');
+  }
+  if (episode.visibility === 'public') return { grant: true, media: episode.media, via: 'public' };
+  if (episode.publicFrom !== null && episode.publicFrom <= now) {
+    return { grant: true, media: episode.media, via: 'early_access' };
+  }
+  return deny(403, 'not_entitled');
+}
+
 export type FeedDecision = { grant: true } | { grant: false; status: 403; reason: DenyReason };
 
 /**

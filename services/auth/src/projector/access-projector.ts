@@ -84,7 +84,7 @@ export function createAccessProjector(options: ProjectorOptions): AccessProjecto
   const encoder = new TextEncoder();
   let stopped = false;
   let loop: Promise<void> | undefined;
-  let current: { close(): Promise<void | Error> } | undefined;
+  let current: { close(): Promise<unknown> } | undefined;
 
   async function ensureConsumer() {
     const config: Partial<ConsumerConfig> & { durable_name: string } = {

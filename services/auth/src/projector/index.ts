@@ -8,4 +8,8 @@ export {
 export { type ConnectionGuard, guardConnections, type RedisLike } from './connection-guard.ts';
 export { recordOf, type TargetRecord } from './event-records.ts';
 export { type Invalidatable, listenForInvalidations } from './invalidation-listener.ts';
-export { prepareProjectorSide, type ProjectorSideConfig, projectorConfigProperties } from './projector-wiring.ts';
+export {
+  type ProjectorSideConfig,
+  prepareProjectorSide,
+  projectorConfigProperties,
+} from './projector-wiring.ts';

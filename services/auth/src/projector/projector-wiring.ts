@@ -14,7 +14,8 @@ import { type Invalidatable, listenForInvalidations } from './invalidation-liste
 export const projectorConfigProperties = {
   DATABASE_URL: Type.Optional({
     ...settings.DATABASE_URL,
-    description: 'PostgreSQL URL for the cold path (rebuild a missing validity entry); unset: a missing entry denies.',
+    description:
+      'PostgreSQL URL for the cold path (rebuild a missing validity entry); unset: a missing entry denies.',
   }),
   AUTH_STALE_GRACE_MS: Type.Integer({
     minimum: 0,
@@ -27,7 +28,8 @@ export const projectorConfigProperties = {
     minimum: 50,
     maximum: 5_000,
     default: 250,
-    description: 'While NATS or Redis is lost, in-process entries live at most this long (the cache is flushed that often).',
+    description:
+      'While NATS or Redis is lost, in-process entries live at most this long (the cache is flushed that often).',
   }),
   AUTH_PROJECTOR_DURABLE: Type.String({
     pattern: '^[A-Za-z0-9_-]{1,64}$',

@@ -7,7 +7,7 @@ import { type DenyReason, denyMessages } from '../domain/media-access-decider.ts
  * headers carry the internal redirect; denies are a short `text/plain` reason that is never cached.
  * Nothing here ever writes a storage URL or object key into a body.
  */
-type Media = NonNullable<EpisodePolicy['media']>;
+export type Media = NonNullable<EpisodePolicy['media']>;
 
 export const textBody = (description: string) => ({ type: 'string', description }) as const;
 export const emptyBody = (description: string) => ({ type: 'null', description }) as const;
@@ -18,6 +18,15 @@ export const edgeDenyResponses = {
   404: textBody('Unknown or unpublished episode, or a file name that is not the episode file.'),
   410: textBody('Rotated token generation, or an expired link.'),
   503: textBody('Cannot decide right now (validity cache or origin issuer unavailable); Retry-After: 1.'),
+} as const;
+
+/** What an `auth_request` subrequest (`/edge/decide/…`) may answer; nginx maps the rest back. */
+export const decideResponses = {
+  200: emptyBody(
+    'Grant: X-Media-Target (internal location), X-Media-Key, X-Media-Origin (s3), Content-Type, Content-Disposition, Cache-Control.',
+  ),
+  401: textBody('Forged, malformed or unknown-key token; X-Media-Deny-Status: 401.'),
+  403: textBody('Any other deny; X-Media-Deny-Status carries 403, 404, 410 or 503, X-Media-Deny-Reason the text.'),
 } as const;
 
 export function sendDeny(reply: FastifyReply, status: number, message: string): FastifyReply {
@@ -54,6 +63,37 @@ export function contentDisposition(media: Media): string {
     dispositions.set(media, value);
   }
   return value;
+}
+
+/**
+ * Deny for an `auth_request` subrequest: nginx understands only 2xx/401/403 there, so every status
+ * but 401 travels as 403 + `X-Media-Deny-Status`; nginx answers the client with the real one.
+ * Never cached by nginx (only 200 is).
+ */
+export function sendDecideDeny(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return reply
+    .code(status === 401 ? 401 : 403)
+    .header('x-media-deny-status', String(status))
+    .header('x-media-deny-reason', message)
+    .header('cache-control', 'no-store')
+    .header('content-type', 'text/plain; charset=utf-8')
+    .send(message);
+}
+
+/** Grant for an `auth_request` subrequest: the internal target in X-Media-Target (not X-Accel-Redirect). */
+export function sendDecideGrant(reply: FastifyReply, media: Media, origin: string | undefined): FastifyReply {
+  if (media.storage === 's3') {
+    reply.header('x-media-target', '/_gh/origin/s3').header('x-media-origin', origin as string);
+  } else {
+    reply.header('x-media-target', `/_gh/origin/local/${media.objectKey}`);
+  }
+  return reply
+    .code(200)
+    .header('x-media-key', media.objectKey)
+    .header('content-type', media.contentType || 'application/octet-stream')
+    .header('content-disposition', contentDisposition(media))
+    .header('cache-control', 'private, max-age=3600')
+    .send();
 }
 
 /** Grant: empty 200 with X-Accel-Redirect; `origin` is the presigned URL for the s3 driver. */

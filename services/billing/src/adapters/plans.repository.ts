@@ -80,7 +80,8 @@ export async function createPlan(
     prisma.episode.count({ where: { id: { in: episodeIds }, tenantId: tenant.id } }),
   ]);
   if (shows !== showIds.length) throw errors.unprocessable('a granted show does not exist for this tenant');
-  if (episodes !== episodeIds.length) throw errors.unprocessable('a granted episode does not exist for this tenant');
+  if (episodes !== episodeIds.length)
+    throw errors.unprocessable('a granted episode does not exist for this tenant');
 
   const planId = randomUUID();
   let stripeIds: { productId: string; priceId: string };
@@ -105,7 +106,10 @@ export async function createPlan(
         stripeProductId: stripeIds.productId,
         stripePriceId: stripeIds.priceId,
         grants: {
-          create: [...showIds.map((showId) => ({ showId })), ...episodeIds.map((episodeId) => ({ episodeId }))],
+          create: [
+            ...showIds.map((showId) => ({ showId })),
+            ...episodeIds.map((episodeId) => ({ episodeId })),
+          ],
         },
       },
       select,

@@ -12,7 +12,15 @@ export interface StripeGateway {
   retrieveCustomerEmail(id: string, account: string | null): Promise<string | null>;
   listSubscriptions(account: string | null): AsyncIterable<SubscriptionState>;
   createProductAndPrice(
-    input: { name: string; description: string; amount: number; currency: string; interval: 'month' | 'year'; planId: string; tenantId: string },
+    input: {
+      name: string;
+      description: string;
+      amount: number;
+      currency: string;
+      interval: 'month' | 'year';
+      planId: string;
+      tenantId: string;
+    },
     account: string | null,
   ): Promise<{ productId: string; priceId: string }>;
   createCheckoutSession(
@@ -27,7 +35,10 @@ export interface StripeGateway {
     },
     account: string | null,
   ): Promise<{ id: string; url: string | null }>;
-  createPortalSession(input: { customerId: string; returnUrl: string }, account: string | null): Promise<{ id: string; url: string }>;
+  createPortalSession(
+    input: { customerId: string; returnUrl: string },
+    account: string | null,
+  ): Promise<{ id: string; url: string }>;
 }
 
 export interface StripeClientSettings {
@@ -61,14 +72,21 @@ export function createStripeGateway(stripe: Stripe): StripeGateway {
     },
     async *listSubscriptions(account) {
       // status 'all' includes canceled ones: a missed deletion must be repaired too.
-      for await (const subscription of stripe.subscriptions.list({ status: 'all', limit: 100 }, on(account))) {
+      for await (const subscription of stripe.subscriptions.list(
+        { status: 'all', limit: 100 },
+        on(account),
+      )) {
         yield toSubscriptionState(subscription);
       }
     },
     async createProductAndPrice(input, account) {
       // Idempotency keys tie retries of this call to the plan, so a timeout never makes two products.
       const product = await stripe.products.create(
-        { name: input.name, description: input.description || undefined, metadata: { planId: input.planId, tenantId: input.tenantId } },
+        {
+          name: input.name,
+          description: input.description || undefined,
+          metadata: { planId: input.planId, tenantId: input.tenantId },
+        },
         { ...on(account), idempotencyKey: `gh-plan-product-${input.planId}` },
       );
       const price = await stripe.prices.create(
@@ -90,7 +108,11 @@ export function createStripeGateway(stripe: Stripe): StripeGateway {
           line_items: [{ price: input.priceId, quantity: 1 }],
           success_url: input.successUrl,
           cancel_url: input.cancelUrl,
-          ...(input.customerId ? { customer: input.customerId } : input.customerEmail ? { customer_email: input.customerEmail } : {}),
+          ...(input.customerId
+            ? { customer: input.customerId }
+            : input.customerEmail
+              ? { customer_email: input.customerEmail }
+              : {}),
           ...(input.clientReferenceId ? { client_reference_id: input.clientReferenceId } : {}),
           metadata: input.metadata,
           subscription_data: { metadata: input.metadata },

@@ -1,8 +1,8 @@
 import { bumpSubscriberAccess } from '@gatehouse/access-snapshot';
 import type { Prisma } from '@gatehouse/db';
 import { enqueueEvent } from '@gatehouse/outbox';
-import { needsRefetch } from '../domain/webhook-events.ts';
 import type { SubscriptionState } from '../domain/stripe-state.ts';
+import { needsRefetch } from '../domain/webhook-events.ts';
 import type { StripeGateway } from './stripe-gateway.ts';
 
 /**
@@ -37,7 +37,11 @@ export async function lockKey(tx: Tx, key: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
 }
 
-export async function applySubscriptionState(tx: Tx, gateway: StripeGateway, input: ApplyInput): Promise<ApplyOutcome> {
+export async function applySubscriptionState(
+  tx: Tx,
+  gateway: StripeGateway,
+  input: ApplyInput,
+): Promise<ApplyOutcome> {
   let state = input.state;
   await lockKey(tx, `stripe-subscription:${state.id}`);
   const existing = await tx.subscription.findUnique({ where: { stripeSubscriptionId: state.id } });
@@ -71,7 +75,8 @@ export async function applySubscriptionState(tx: Tx, gateway: StripeGateway, inp
       subscriberId: input.subscriberId ?? state.metadata.subscriberId,
       email: null,
     }));
-  if (!subscriberId) return { outcome: 'unmapped', reason: 'customer has no e-mail to create a subscriber from' };
+  if (!subscriberId)
+    return { outcome: 'unmapped', reason: 'customer has no e-mail to create a subscriber from' };
 
   const fields = {
     planId: plan.id,
@@ -88,9 +93,7 @@ export async function applySubscriptionState(tx: Tx, gateway: StripeGateway, inp
           : (existing?.pastDueSince ?? new Date(observedAt * 1000))
         : null,
   };
-  const lastApplied = new Date(
-    Math.max(observedAt * 1000, existing?.stripeEventCreated?.getTime() ?? 0),
-  );
+  const lastApplied = new Date(Math.max(observedAt * 1000, existing?.stripeEventCreated?.getTime() ?? 0));
 
   if (existing && sameFields(existing, fields)) {
     await tx.subscription.update({ where: { id: existing.id }, data: { stripeEventCreated: lastApplied } });
@@ -163,7 +166,8 @@ async function planOf(tx: Tx, state: SubscriptionState) {
     if (byPrice) return byPrice;
   }
   const planId = state.metadata.planId;
-  if (planId && /^[0-9a-f-]{36}$/i.test(planId)) return tx.plan.findUnique({ where: { id: planId }, include });
+  if (planId && /^[0-9a-f-]{36}$/i.test(planId))
+    return tx.plan.findUnique({ where: { id: planId }, include });
   return null;
 }
 
@@ -175,7 +179,13 @@ async function planOf(tx: Tx, state: SubscriptionState) {
 export async function linkSubscriber(
   tx: Tx,
   gateway: StripeGateway,
-  input: { tenantId: string; account: string | null; customerId: string | null; subscriberId?: string | undefined; email: string | null },
+  input: {
+    tenantId: string;
+    account: string | null;
+    customerId: string | null;
+    subscriberId?: string | undefined;
+    email: string | null;
+  },
 ): Promise<string | null> {
   if (input.customerId) {
     await lockKey(tx, `stripe-customer:${input.tenantId}:${input.customerId}`);
@@ -198,7 +208,8 @@ export async function linkSubscriber(
     }
   }
   const email =
-    input.email ?? (input.customerId ? await gateway.retrieveCustomerEmail(input.customerId, input.account) : null);
+    input.email ??
+    (input.customerId ? await gateway.retrieveCustomerEmail(input.customerId, input.account) : null);
   if (!email) return null;
   const normalized = email.trim().toLowerCase();
   await lockKey(tx, `subscriber-email:${input.tenantId}:${normalized}`);

@@ -25,7 +25,11 @@ export async function authenticateTenant(
   if (!prefix) throw errors.unauthenticated('invalid API key');
   const row = await prisma.tenantApiKey.findUnique({
     where: { prefix },
-    select: { secretHash: true, revokedAt: true, tenant: { select: { id: true, status: true, stripeAccountId: true } } },
+    select: {
+      secretHash: true,
+      revokedAt: true,
+      tenant: { select: { id: true, status: true, stripeAccountId: true } },
+    },
   });
   const presented = createHash('sha256').update(key, 'utf8').digest();
   const stored = Buffer.from(row?.secretHash ?? '', 'hex');

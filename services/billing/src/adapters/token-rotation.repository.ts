@@ -24,7 +24,13 @@ export async function rotateAccessToken(
     await tx.accessCredential.upsert({
       where: { subscriberId: subscriber.id },
       // No credential yet: its default generation 1 is the one in any snapshot so far; rotate past it.
-      create: { tenantId: input.tenantId, subscriberId: subscriber.id, generation: 2, rotatedAt, rotatedBy: input.rotatedBy },
+      create: {
+        tenantId: input.tenantId,
+        subscriberId: subscriber.id,
+        generation: 2,
+        rotatedAt,
+        rotatedBy: input.rotatedBy,
+      },
       update: { generation: { increment: 1 }, rotatedAt, rotatedBy: input.rotatedBy },
     });
     const access = await bumpSubscriberAccess(tx, subscriber.id);

@@ -1,7 +1,12 @@
 import type { PrismaClient } from '@gatehouse/db';
 import { actionOf, HANDLED_EVENT_TYPES, type StripeEventLike } from '../domain/webhook-events.ts';
 import type { StripeGateway } from './stripe-gateway.ts';
-import { type ApplyOutcome, applySubscriptionState, linkSubscriber, type Tx } from './subscription-sync.repository.ts';
+import {
+  type ApplyOutcome,
+  applySubscriptionState,
+  linkSubscriber,
+  type Tx,
+} from './subscription-sync.repository.ts';
 
 export type ProcessResult =
   | { result: 'ignored' }
@@ -47,10 +52,20 @@ async function apply(
     case 'none':
       return { outcome: 'none' };
     case 'subscription':
-      return applySubscriptionState(tx, gateway, { state: action.state, observedAt: event.created, source: 'event', account });
+      return applySubscriptionState(tx, gateway, {
+        state: action.state,
+        observedAt: event.created,
+        source: 'event',
+        account,
+      });
     case 'refetch': {
       const state = await gateway.retrieveSubscription(action.subscriptionId, account);
-      return applySubscriptionState(tx, gateway, { state, observedAt: nowSeconds(), source: 'fetched', account });
+      return applySubscriptionState(tx, gateway, {
+        state,
+        observedAt: nowSeconds(),
+        source: 'fetched',
+        account,
+      });
     }
     case 'checkout': {
       if (!action.subscriptionId) return { outcome: 'none' };
@@ -79,7 +94,11 @@ async function apply(
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** A connected account names its tenant; on the platform account our checkout metadata does. */
-async function tenantOf(tx: Tx, account: string | null, metadataTenantId: string | undefined): Promise<string | null> {
+async function tenantOf(
+  tx: Tx,
+  account: string | null,
+  metadataTenantId: string | undefined,
+): Promise<string | null> {
   if (account) {
     const tenant = await tx.tenant.findUnique({ where: { stripeAccountId: account }, select: { id: true } });
     return tenant?.id ?? null;

@@ -25,7 +25,12 @@ export function createWebhookVerifier(stripe: Stripe, secrets: readonly string[]
           lastError = error;
           continue;
         }
-        if (!event || typeof event.id !== 'string' || typeof event.type !== 'string' || typeof event.created !== 'number') {
+        if (
+          !event ||
+          typeof event.id !== 'string' ||
+          typeof event.type !== 'string' ||
+          typeof event.created !== 'number'
+        ) {
           throw errors.badRequest('webhook payload is not a Stripe event');
         }
         return event as unknown as StripeEventLike;

@@ -30,8 +30,13 @@ const STATUSES = new Set<StripeSubscriptionStatus>([
 
 type Loose = Record<string, unknown>;
 const idOf = (value: unknown): string | null =>
-  typeof value === 'string' ? value : value && typeof value === 'object' && typeof (value as Loose).id === 'string' ? ((value as Loose).id as string) : null;
-const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+  typeof value === 'string'
+    ? value
+    : value && typeof value === 'object' && typeof (value as Loose).id === 'string'
+      ? ((value as Loose).id as string)
+      : null;
+const num = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
 
 /** Thrown for an object that is not a usable subscription (the webhook answers 400, nothing is recorded). */
 export class MalformedStripeObjectError extends Error {
@@ -43,14 +48,17 @@ export class MalformedStripeObjectError extends Error {
 
 /** Reads a Stripe subscription object (from an event or the API) into a `SubscriptionState`. */
 export function toSubscriptionState(object: unknown): SubscriptionState {
-  if (!object || typeof object !== 'object') throw new MalformedStripeObjectError('subscription is not an object');
+  if (!object || typeof object !== 'object')
+    throw new MalformedStripeObjectError('subscription is not an object');
   const sub = object as Loose;
   const id = sub.id;
   const customerId = idOf(sub.customer);
   const status = sub.status as StripeSubscriptionStatus;
-  if (typeof id !== 'string' || !id.startsWith('sub_')) throw new MalformedStripeObjectError('subscription id missing');
+  if (typeof id !== 'string' || !id.startsWith('sub_'))
+    throw new MalformedStripeObjectError('subscription id missing');
   if (!customerId) throw new MalformedStripeObjectError('subscription customer missing');
-  if (!STATUSES.has(status)) throw new MalformedStripeObjectError(`unknown subscription status ${String(status)}`);
+  if (!STATUSES.has(status))
+    throw new MalformedStripeObjectError(`unknown subscription status ${String(status)}`);
   const items = ((sub.items as Loose | undefined)?.data as Loose[] | undefined) ?? [];
   const first = items[0];
   const metadata: Record<string, string> = {};
@@ -76,6 +84,9 @@ export function subscriptionIdOfInvoice(object: unknown): string | null {
   const invoice = object as Loose;
   const direct = idOf(invoice.subscription);
   if (direct) return direct;
-  const details = (invoice.parent as Loose | null | undefined)?.subscription_details as Loose | null | undefined;
+  const details = (invoice.parent as Loose | null | undefined)?.subscription_details as
+    | Loose
+    | null
+    | undefined;
   return idOf(details?.subscription);
 }

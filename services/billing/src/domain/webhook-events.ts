@@ -1,4 +1,9 @@
-import { MalformedStripeObjectError, type SubscriptionState, subscriptionIdOfInvoice, toSubscriptionState } from './stripe-state.ts';
+import {
+  MalformedStripeObjectError,
+  type SubscriptionState,
+  subscriptionIdOfInvoice,
+  toSubscriptionState,
+} from './stripe-state.ts';
 
 /**
  * What billing does with each Stripe event type. Types not listed here are acknowledged (2xx, so
@@ -49,7 +54,8 @@ export type WebhookAction =
 
 type Loose = Record<string, unknown>;
 const str = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
-const idOf = (value: unknown) => str(value) ?? (value && typeof value === 'object' ? str((value as Loose).id) : null);
+const idOf = (value: unknown) =>
+  str(value) ?? (value && typeof value === 'object' ? str((value as Loose).id) : null);
 
 /** Maps a handled event to its action. Throws MalformedStripeObjectError for an unusable object. */
 export function actionOf(event: StripeEventLike): WebhookAction {

@@ -29,17 +29,15 @@ export async function reconcileSubscriptions(
   gateway: StripeGateway,
   options: { logger?: ReconcileLogger; onRepaired?: () => void; accounts?: (string | null)[] } = {},
 ): Promise<ReconcileReport> {
-  const accounts =
-    options.accounts ??
-    [
-      null,
-      ...(
-        await prisma.tenant.findMany({
-          where: { stripeAccountId: { not: null }, status: { not: 'closed' } },
-          select: { stripeAccountId: true },
-        })
-      ).map((tenant) => tenant.stripeAccountId),
-    ];
+  const accounts = options.accounts ?? [
+    null,
+    ...(
+      await prisma.tenant.findMany({
+        where: { stripeAccountId: { not: null }, status: { not: 'closed' } },
+        select: { stripeAccountId: true },
+      })
+    ).map((tenant) => tenant.stripeAccountId),
+  ];
   const report: ReconcileReport = { accounts: accounts.length, seen: 0, repaired: 0, unmapped: 0, failed: 0 };
   for (const account of accounts) {
     const listedAt = Math.floor(Date.now() / 1000);
@@ -48,7 +46,13 @@ export async function reconcileSubscriptions(
         report.seen++;
         try {
           const result = await prisma.$transaction(
-            (tx) => applySubscriptionState(tx, gateway, { state, observedAt: listedAt, source: 'fetched', account }),
+            (tx) =>
+              applySubscriptionState(tx, gateway, {
+                state,
+                observedAt: listedAt,
+                source: 'fetched',
+                account,
+              }),
             { timeout: 30_000, maxWait: 10_000 },
           );
           if (result.outcome === 'applied') {
@@ -58,7 +62,10 @@ export async function reconcileSubscriptions(
           } else if (result.outcome === 'unmapped') report.unmapped++;
         } catch (error) {
           report.failed++;
-          options.logger?.warn({ err: error, subscription: state.id, account }, 'reconcile: subscription failed');
+          options.logger?.warn(
+            { err: error, subscription: state.id, account },
+            'reconcile: subscription failed',
+          );
         }
       }
     } catch (error) {

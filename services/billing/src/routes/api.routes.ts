@@ -1,9 +1,10 @@
 import { errors } from '@gatehouse/errors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { BillingDeps } from '../app.ts';
+import Type from 'typebox';
 import { createPlan, findPlan, findSubscriber, listPlans } from '../adapters/plans.repository.ts';
 import { type AuthenticatedTenant, authenticateTenant } from '../adapters/tenant-api-keys.ts';
 import { rotateAccessToken } from '../adapters/token-rotation.repository.ts';
+import type { BillingDeps } from '../app.ts';
 import {
   CheckoutCreate,
   errorResponses,
@@ -15,7 +16,6 @@ import {
   RotateBody,
   SessionBody,
 } from './schemas.ts';
-import Type from 'typebox';
 
 const tenants = new WeakMap<FastifyRequest, AuthenticatedTenant>();
 const tenantOf = (request: FastifyRequest) => {
@@ -32,7 +32,10 @@ export async function apiRoutes(app: FastifyInstance, deps: BillingDeps) {
   const authErrors = [400, 401, 403] as const;
 
   app.post<{ Body: PlanCreate }>('/billing/v1/plans', {
-    schema: { body: PlanCreate, response: { 201: PlanBody, ...errorResponses(...authErrors, 422, 500, 503) } },
+    schema: {
+      body: PlanCreate,
+      response: { 201: PlanBody, ...errorResponses(...authErrors, 422, 500, 503) },
+    },
     handler: async (request, reply) => {
       const body = request.body;
       const plan = await createPlan(deps.prisma, deps.gateway, tenantOf(request), {
@@ -51,12 +54,17 @@ export async function apiRoutes(app: FastifyInstance, deps: BillingDeps) {
   });
 
   app.get('/billing/v1/plans', {
-    schema: { response: { 200: Type.Object({ plans: Type.Array(PlanBody) }), ...errorResponses(...authErrors, 500) } },
+    schema: {
+      response: { 200: Type.Object({ plans: Type.Array(PlanBody) }), ...errorResponses(...authErrors, 500) },
+    },
     handler: async (request) => ({ plans: await listPlans(deps.prisma, tenantOf(request).id) }),
   });
 
   app.post<{ Body: CheckoutCreate }>('/billing/v1/checkout-sessions', {
-    schema: { body: CheckoutCreate, response: { 201: SessionBody, ...errorResponses(...authErrors, 404, 409, 500, 503) } },
+    schema: {
+      body: CheckoutCreate,
+      response: { 201: SessionBody, ...errorResponses(...authErrors, 404, 409, 500, 503) },
+    },
     handler: async (request, reply) => {
       const tenant = tenantOf(request);
       const plan = await findPlan(deps.prisma, tenant.id, request.body.planId);
@@ -90,14 +98,20 @@ export async function apiRoutes(app: FastifyInstance, deps: BillingDeps) {
   });
 
   app.post<{ Body: PortalCreate }>('/billing/v1/portal-sessions', {
-    schema: { body: PortalCreate, response: { 201: SessionBody, ...errorResponses(...authErrors, 404, 409, 500, 503) } },
+    schema: {
+      body: PortalCreate,
+      response: { 201: SessionBody, ...errorResponses(...authErrors, 404, 409, 500, 503) },
+    },
     handler: async (request, reply) => {
       const tenant = tenantOf(request);
       const subscriber = await findSubscriber(deps.prisma, tenant.id, request.body.subscriberId);
       if (!subscriber.stripeCustomerId) throw errors.conflict('subscriber has no Stripe customer yet');
       const session = await deps.gateway
         .createPortalSession(
-          { customerId: subscriber.stripeCustomerId, returnUrl: request.body.returnUrl ?? `${deps.publicBaseUrl}/portal` },
+          {
+            customerId: subscriber.stripeCustomerId,
+            returnUrl: request.body.returnUrl ?? `${deps.publicBaseUrl}/portal`,
+          },
           tenant.stripeAccountId,
         )
         .catch((error: unknown) => {
@@ -109,7 +123,11 @@ export async function apiRoutes(app: FastifyInstance, deps: BillingDeps) {
   });
 
   app.post<{ Params: IdParams; Body: RotateBody }>('/billing/v1/subscribers/:id/rotate-token', {
-    schema: { params: IdParams, body: RotateBody, response: { 200: RotateAnswer, ...errorResponses(...authErrors, 404, 500) } },
+    schema: {
+      params: IdParams,
+      body: RotateBody,
+      response: { 200: RotateAnswer, ...errorResponses(...authErrors, 404, 500) },
+    },
     handler: async (request) => {
       const result = await rotateAccessToken(deps.prisma, {
         tenantId: tenantOf(request).id,

@@ -1,7 +1,7 @@
 import { errors } from '@gatehouse/errors';
 import type { FastifyInstance } from 'fastify';
-import type { BillingDeps } from '../app.ts';
 import { processEvent } from '../adapters/webhook-processor.repository.ts';
+import type { BillingDeps } from '../app.ts';
 import { MalformedStripeObjectError } from '../domain/stripe-state.ts';
 import { errorResponses, WebhookAnswer } from './schemas.ts';
 
@@ -30,13 +30,17 @@ export async function webhookRoutes(app: FastifyInstance, deps: BillingDeps) {
       try {
         processed = await processEvent(deps.prisma, deps.gateway, event);
       } catch (error) {
-        if (error instanceof MalformedStripeObjectError) throw errors.badRequest(`malformed event: ${error.message}`);
+        if (error instanceof MalformedStripeObjectError)
+          throw errors.badRequest(`malformed event: ${error.message}`);
         throw error;
       }
       if (processed.result === 'processed') {
         deps.onCommitted();
         if (processed.outcome.outcome === 'unmapped') {
-          request.log.warn({ event: event.id, type: event.type, reason: processed.outcome.reason }, 'webhook not mapped');
+          request.log.warn(
+            { event: event.id, type: event.type, reason: processed.outcome.reason },
+            'webhook not mapped',
+          );
         }
       }
       return { received: true as const, result: processed.result };

@@ -1,8 +1,9 @@
 import { errors } from '@gatehouse/errors';
-import { type Keyring, verifyAccessToken } from '@gatehouse/tokens';
+import { type AccessClaims, type Keyring, verifyAccessToken } from '@gatehouse/tokens';
 import type { CatalogCache } from './catalog-cache.ts';
 import type { FeedAudience, SubscriberLifecycle } from './feed-model.ts';
 import { assembleFeed, type FeedTemplateCache } from './feed-template.ts';
+import { LruCache } from './lru-cache.ts';
 
 /** A subscriber's access as the feeds need it (from the access snapshot rules, see adapters). */
 export interface SubscriberFeedAccess {
@@ -39,7 +40,9 @@ export interface EdgeIdentity {
 }
 
 export interface RenderedFeed {
-  body: Buffer;
+  /** Builds the body (identity encoding); not called for a 304 or a memoised gzip answer. */
+  body: () => Buffer;
+  byteLength: number;
   etag: string;
   lastModified: number;
   itemCount: number;
@@ -60,6 +63,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export function createFeedService(deps: FeedServiceDeps) {
   const now = deps.now ?? Date.now;
   const ctx = { baseUrl: deps.baseUrl, publicMediaToken: deps.publicMediaToken };
+  // Apps poll the same URL again and again: remember tokens that verified (the keyring is fixed for
+  // the process), so the HMAC runs once per token, not per poll. Failures are never remembered, and
+  // the claims are still checked against the current access record (generation) on every request.
+  const verifiedTokens = new LruCache<AccessClaims>({ maxEntries: 50_000 });
+  const verify = (token: string): AccessClaims | undefined => {
+    const known = verifiedTokens.get(token);
+    if (known) return known;
+    const verified = verifyAccessToken(deps.keyring, token);
+    if (!verified.ok) return undefined;
+    verifiedTokens.set(token, verified.claims);
+    return verified.claims;
+  };
 
   return {
     async publicFeed(tenantSlug: string, showSlug: string): Promise<RenderedFeed> {
@@ -74,8 +89,8 @@ export function createFeedService(deps: FeedServiceDeps) {
       if (!catalog) throw errors.notFound('show');
       const at = now();
       const template = deps.templates.get(catalog, { kind: 'public' }, ctx, at);
-      const { body, etag } = assembleFeed(template, undefined);
-      return { body, etag, lastModified: template.lastModified, itemCount: template.itemCount };
+      const { body, byteLength, etag } = assembleFeed(template, undefined);
+      return { body, byteLength, etag, lastModified: template.lastModified, itemCount: template.itemCount };
     },
 
     /**
@@ -84,8 +99,8 @@ export function createFeedService(deps: FeedServiceDeps) {
      * edge, or an edge misconfiguration that forwards client headers, cannot read another feed.
      */
     async privateFeed(token: string, showId: string, identity: EdgeIdentity): Promise<RenderedFeed> {
-      const verified = verifyAccessToken(deps.keyring, token);
-      if (!verified.ok) throw errors.invalidToken();
+      const claims = verify(token);
+      if (!claims) throw errors.invalidToken();
       if (
         identity.tenantId === undefined ||
         identity.subscriberId === undefined ||
@@ -93,7 +108,6 @@ export function createFeedService(deps: FeedServiceDeps) {
       ) {
         throw errors.unauthenticated('private feeds are served only behind the edge authorization');
       }
-      const { claims } = verified;
       if (
         identity.tenantId !== claims.tenantId ||
         identity.subscriberId !== claims.subscriberId ||
@@ -144,9 +158,10 @@ export function createFeedService(deps: FeedServiceDeps) {
         lifecycle: access.lifecycle,
       };
       const template = deps.templates.get(catalog, audience, ctx, at);
-      const { body, etag } = assembleFeed(template, token);
+      const { body, byteLength, etag } = assembleFeed(template, token);
       return {
         body,
+        byteLength,
         etag,
         lastModified: Math.max(template.lastModified, access.changedAt, grantsChangedAt),
         itemCount: template.itemCount,

@@ -93,31 +93,43 @@ export class FeedTemplateCache {
 }
 
 /**
- * The subscriber's body: template parts joined with their token. The strong ETag is a hash over
+ * The subscriber's feed: template parts joined with their token. The strong ETag is a hash over
  * the template hash and the token — exactly the inputs of the body — so equal bodies get equal
- * tags and any change of either gives a new one, without hashing a megabyte per request.
+ * tags and any change of either gives a new one, without hashing a megabyte per request. The body
+ * itself is built only when asked for: a 304 or a memoised gzip never copies the megabyte.
  */
-export function assembleFeed(
-  template: FeedTemplate,
-  token: string | undefined,
-): { body: Buffer; etag: string } {
-  let body: Buffer;
-  if (template.parts.length === 1) body = template.parts[0]!;
-  else {
-    if (token === undefined) throw new Error('a private feed template needs a token');
-    const tokenBytes = Buffer.from(token, 'utf8');
-    const chunks: Buffer[] = [];
-    template.parts.forEach((part, index) => {
-      if (index > 0) chunks.push(tokenBytes);
-      chunks.push(part);
-    });
-    body = Buffer.concat(chunks);
-  }
+export interface AssembledFeed {
+  etag: string;
+  byteLength: number;
+  body(): Buffer;
+}
+
+export function assembleFeed(template: FeedTemplate, token: string | undefined): AssembledFeed {
+  if (template.parts.length > 1 && token === undefined) throw new Error('a private feed template needs a token');
+  const tokenBytes = Buffer.from(token ?? '', 'utf8');
+  let partsLength = 0;
+  for (const part of template.parts) partsLength += part.length;
+  const byteLength = partsLength + (template.parts.length - 1) * tokenBytes.length;
   const etag = `"${createHash('sha256')
     .update(template.hash)
     .update('\n')
     .update(token ?? '')
     .digest('base64url')
     .slice(0, 32)}"`;
-  return { body, etag };
+  return {
+    etag,
+    byteLength,
+    body() {
+      if (template.parts.length === 1) return template.parts[0]!;
+      // One allocation of the final size, parts and token copied in: no intermediate list.
+      const body = Buffer.allocUnsafe(byteLength);
+      let offset = 0;
+      const parts = template.parts;
+      for (let i = 0; i < parts.length; i++) {
+        if (i > 0) offset += tokenBytes.copy(body, offset);
+        offset += parts[i]!.copy(body, offset);
+      }
+      return body;
+    },
+  };
 }

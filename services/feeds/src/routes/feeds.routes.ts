@@ -42,7 +42,7 @@ export function registerFeedRoutes(app: FastifyInstance, feeds: FeedService) {
     cacheScope: string,
     isPrivate: boolean,
   ) {
-    const useGzip = acceptsGzip(headerValue(request, 'accept-encoding')) && feed.body.length > 1024;
+    const useGzip = acceptsGzip(headerValue(request, 'accept-encoding')) && feed.byteLength > 1024;
     const etag = useGzip ? gzipEtag(feed.etag) : feed.etag;
     reply
       .header('content-type', 'application/rss+xml; charset=utf-8')
@@ -57,12 +57,12 @@ export function registerFeedRoutes(app: FastifyInstance, feeds: FeedService) {
       ifModifiedSince: headerValue(request, 'if-modified-since'),
     };
     if (isNotModified(conditional, feed.etag, feed.lastModified)) return reply.code(304).send();
-    if (!useGzip) return reply.code(200).send(feed.body);
+    if (!useGzip) return reply.code(200).send(feed.body());
     // Keyed by subscriber (cacheScope) and the tag: a compressed private body is per subscriber.
     const key = `${cacheScope}|${etag}`;
     let body = gzipped.get(key);
     if (!body) {
-      body = await gzipAsync(feed.body, { level: 6 });
+      body = await gzipAsync(feed.body(), { level: 6 });
       gzipped.set(key, body, body.length);
     }
     return reply.code(200).header('content-encoding', 'gzip').send(body);

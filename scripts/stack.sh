@@ -229,7 +229,7 @@ cmd_down() {
   resolve_pg_home
   PG_BIN_DIR="$(find_pg_bin_dir)"
   # The chart tests start a Kubernetes API server (etcd + kube-apiserver) beside the stack.
-  if [[ -f scripts/k8s/apiserver.sh ]]; then bash scripts/k8s/apiserver.sh down || true; fi
+  if [[ -f "$ROOT/scripts/k8s/apiserver.sh" ]]; then bash "$ROOT/scripts/k8s/apiserver.sh" down || true; fi
   for ((i = ${#STACK_PARTS[@]} - 1; i >= 0; i--)); do
     part="${STACK_PARTS[$i]}"
     pid="$(part_pid "$part")"

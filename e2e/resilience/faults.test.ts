@@ -414,6 +414,18 @@ describe('resilience: faults under traffic', { concurrency: 1 }, () => {
       );
     } finally {
       await restoreRedis(snap);
+      // auth may hold "missing" answers for its policy max age: wait until paying traffic is
+      // served again, so the next fault starts from a healthy system.
+      const granted = world.fixture.subscribers.find((s) => s.expect === 'grant')!;
+      const url = `${stackEnv().edgeUrl}${mediaPath(granted.token, world.fixture.episodes[0]!)}`;
+      await waitFor(
+        async () => {
+          const response = await fetch(url, { headers: { range: 'bytes=0-1' } });
+          await response.arrayBuffer();
+          return response.status === 206;
+        },
+        { timeoutMs: 20_000, intervalMs: 250, description: 'paying traffic served after the Redis restore' },
+      ).catch(() => {});
     }
   });
 

@@ -48,7 +48,8 @@ export const STORAGE_HEADERS_HIDDEN = [
   'X-Content-Type-Options',
   'Strict-Transport-Security',
   'Content-Security-Policy',
-  // The auth response already set these for the client (they survive X-Accel-Redirect).
+  // The grant sets these for the client (grantHeaders).
+  'Content-Type',
   'Content-Disposition',
   'Cache-Control',
   'Expires',
@@ -115,6 +116,7 @@ function mediaRoutes(v: EdgeValues): Node[] {
       `auth_request_set ${n.targetRaw} $upstream_http_x_media_target;`,
       `auth_request_set ${n.origin} $upstream_http_x_media_origin;`,
       `auth_request_set ${n.key} $upstream_http_x_media_key;`,
+      `auth_request_set ${n.size} $upstream_http_x_media_size;`,
       `auth_request_set ${n.contentType} $upstream_http_content_type;`,
       `auth_request_set ${n.disposition} $upstream_http_content_disposition;`,
       `auth_request_set ${n.cacheControl} $upstream_http_cache_control;`,
@@ -157,6 +159,7 @@ function mediaRoutes(v: EdgeValues): Node[] {
     'charset utf-8;',
     'add_header Cache-Control no-store always;',
     'add_header X-Content-Type-Options nosniff always;',
+    `add_header Retry-After ${n.retryAfter} always;`,
     ...[401, 403, 410, 503, 404].map(
       (status) => `if (${n.denyStatus} = ${status}) { return ${status} "${n.denyMessage}\\n"; }`,
     ),
@@ -248,6 +251,8 @@ function originRequest(v: EdgeValues): Node[] {
 function grantHeaders(v: EdgeValues): string[] {
   const n = names(v);
   return [
+    // Not `always`: an error page keeps its own type (a second Content-Type would be wrong).
+    `add_header Content-Type ${n.contentType};`,
     `add_header Content-Disposition ${n.disposition} always;`,
     `add_header Cache-Control ${n.cacheControl} always;`,
   ];
@@ -302,7 +307,7 @@ function originLocations(v: EdgeValues, target: Target): Node[] {
   const failed = block(
     'location @gh_origin_failed',
     comment(
-      'A client request for /_gh/origin/s3 is refused by `internal` (404) before `set` runs, and\n' +
+      'A client request for /_gh/origin/s3 is refused by `internal` (404) with no grant, and\n' +
         'that 404 passes through this location too: keep it a 404, not an origin failure.',
     ),
     'uninitialized_variable_warn off;',
@@ -313,8 +318,11 @@ function originLocations(v: EdgeValues, target: Target): Node[] {
   );
   const unsatisfiable = block(
     'location @gh_range_not_satisfiable',
+    'types { }',
     'default_type text/plain;',
     'add_header X-Cache-Status MISS always;',
+    comment('The size came with the grant: what RFC 9110 asks a 416 to carry.'),
+    `add_header Content-Range "bytes */${n.size}" always;`,
     'return 416 "range not satisfiable\\n";',
   );
   const local = block(
@@ -323,10 +331,23 @@ function originLocations(v: EdgeValues, target: Target): Node[] {
     log(v),
     comment('Protected directory driver (seed 002): object keys are [A-Za-z0-9/._-] paths under it.'),
     `alias ${v.protectedDir}/;`,
+    comment('The type comes with the grant, not from the file extension.'),
+    'types { }',
+    'default_type "";',
+    grantHeaders(v),
     'add_header X-Cache-Status LOCAL always;',
     'add_header X-Content-Type-Options nosniff always;',
   );
-  return [s3, redirect, failed, unsatisfiable, local];
+  const refused = block(
+    'location = /_gh/origin/refused',
+    'internal;',
+    comment('A grant naming a target outside the known internal locations (map in the http text).'),
+    'types { }',
+    'default_type text/plain;',
+    'add_header Cache-Control no-store always;',
+    'return 502 "origin unavailable\n";',
+  );
+  return [s3, redirect, failed, unsatisfiable, local, refused];
 }
 
 function log(v: EdgeValues): string[] {

@@ -23,7 +23,7 @@ export const edgeDenyResponses = {
 /** What an `auth_request` subrequest (`/edge/decide/…`) may answer; nginx maps the rest back. */
 export const decideResponses = {
   200: emptyBody(
-    'Grant: X-Media-Target (internal location), X-Media-Key, X-Media-Origin (s3), Content-Type, Content-Disposition, Cache-Control.',
+    'Grant: X-Media-Target (internal location), X-Media-Key, X-Media-Size, X-Media-Origin (s3), Content-Type, Content-Disposition, Cache-Control.',
   ),
   401: textBody('Forged, malformed or unknown-key token; X-Media-Deny-Status: 401.'),
   403: textBody('Any other deny; X-Media-Deny-Status carries 403, 404, 410 or 503, X-Media-Deny-Reason the text.'),
@@ -90,6 +90,7 @@ export function sendDecideGrant(reply: FastifyReply, media: Media, origin: strin
   return reply
     .code(200)
     .header('x-media-key', media.objectKey)
+    .header('x-media-size', String(media.byteSize))
     .header('content-type', media.contentType || 'application/octet-stream')
     .header('content-disposition', contentDisposition(media))
     .header('cache-control', 'private, max-age=3600')

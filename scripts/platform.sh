@@ -55,13 +55,22 @@ load_env() {
   set +a
 }
 
+ready() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/readyz"; }
+
 start_service() {
   local name="$1" port="${PORTS[$1]}"
   if running "$name"; then
     say "$name already running (pid $(cat "$PID_DIR/$name.pid"))"
     return 0
   fi
-  PORT="$port" nohup node "services/$name/src/main.ts" >>"$LOG_DIR/$name.log" 2>&1 &
+  rm -f "$PID_DIR/$name.pid"
+  if ready "$port"; then
+    # Someone else's process (a test harness) answers there: reuse it rather than fail on the port.
+    # Its TOKEN_KEYS may differ from .stack/platform.env; the demo check below would then fail.
+    say "WARNING: $name on 127.0.0.1:$port was not started by this script; reusing it"
+    return 0
+  fi
+  PORT="$port" nohup node "services/$name/src/main.ts" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$PID_DIR/$name.pid"
   say "started $name on 127.0.0.1:$port (pid $!, log .stack/logs/$name.log)"
 }
@@ -69,8 +78,8 @@ start_service() {
 wait_ready() {
   local name="$1" port="${PORTS[$1]}" i
   for ((i = 0; i < 150; i++)); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz"; then return 0; fi
-    if ! running "$name"; then
+    if ready "$port"; then return 0; fi
+    if [[ -f "$PID_DIR/$name.pid" ]] && ! running "$name"; then
       tail -n 20 "$LOG_DIR/$name.log" | sed 's/^/  | /' >&2
       die "$name exited during start — log: .stack/logs/$name.log"
     fi
@@ -97,6 +106,29 @@ stop_service() {
   say "stopped $name (pid $pid)"
 }
 
+# The demo must really play: the feed parses as RSS and the media URL answers 206 to bytes=0-1
+# through the edge, as Apple Podcasts' first request does.
+check_demo() {
+  local feed_url="$1" media_url="$2" code
+  [[ -n "$feed_url" && -n "$media_url" ]] || die "the demo seed printed no feed/media URL (see above)"
+  curl -fsS --max-time 10 -o "$STACK_DIR/demo-feed.xml" "$feed_url" ||
+    die "private feed did not answer 2xx: $feed_url"
+  node --input-type=module -e '
+    import { readFileSync } from "node:fs";
+    import { XMLParser, XMLValidator } from "fast-xml-parser";
+    const xml = readFileSync(process.argv[1], "utf8");
+    const valid = XMLValidator.validate(xml);
+    if (valid !== true) { console.error("feed is not well-formed XML:", JSON.stringify(valid)); process.exit(1); }
+    const items = [new XMLParser({ ignoreAttributes: false }).parse(xml).rss?.channel?.item ?? []].flat();
+    const enclosures = items.filter((item) => item.enclosure);
+    if (enclosures.length === 0) { console.error("feed has no playable item"); process.exit(1); }
+    console.log(`platform: feed parses: ${items.length} items, ${enclosures.length} with enclosures`);
+  ' "$STACK_DIR/demo-feed.xml" || die "the private feed does not parse (saved in .stack/demo-feed.xml)"
+  code="$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' -r 0-1 "$media_url")" || code="000"
+  [[ "$code" == 206 ]] || die "media URL answered $code to Range: bytes=0-1 (want 206): $media_url"
+  say "media answers 206 to Range: bytes=0-1"
+}
+
 case "${1:-up}" in
   up)
     bash scripts/stack.sh up
@@ -109,9 +141,10 @@ case "${1:-up}" in
     for service in "${SERVICES[@]}"; do start_service "$service"; done
     for service in "${SERVICES[@]}"; do wait_ready "$service"; done
     say "all services ready; seeding the demo"
-    node scripts/demo-seed.ts | tee "$STACK_DIR/demo.txt"
+    node scripts/demo-seed.ts | tee "$STACK_DIR/demo.txt" || die "seeding the demo failed (service logs: .stack/logs/)"
     feed_url="$(sed -n 's/^private feed: *//p' "$STACK_DIR/demo.txt")"
     media_url="$(sed -n 's/^media (premium): *//p' "$STACK_DIR/demo.txt")"
+    check_demo "$feed_url" "$media_url"
     say "try:  curl -s '$feed_url' | head -c 600"
     say "      curl -s -r 0-1 -o /dev/null -w '%{http_code} %{size_download}\\n' '$media_url'"
     ;;

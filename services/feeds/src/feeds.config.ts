@@ -41,12 +41,6 @@ export const feedsConfigSchema = Type.Object({
     description:
       'How long this process keeps a subscriber/plan access record read from Redis (≤ 1 s: a revocation shows in the feed within it).',
   }),
-  PUBLIC_MEDIA_TOKEN: Type.String({
-    pattern: '^[A-Za-z0-9_-]+$',
-    default: 'public',
-    description:
-      "Path segment in place of a token in public feeds' enclosure URLs (/m/{this}/{episodeId}/{file}).",
-  }),
   PORTAL_SESSION_TTL_SECONDS: Type.Integer({
     minimum: 300,
     default: 30 * 24 * 3600,

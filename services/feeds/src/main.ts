@@ -80,7 +80,6 @@ await runMain('feeds', async () => {
       templates,
       access,
       baseUrl,
-      publicMediaToken: config.PUBLIC_MEDIA_TOKEN,
     }),
     portal: createPortalService({
       store: createPortalStore(prisma),

@@ -196,7 +196,8 @@ describe('public feed', () => {
       'premium 2, 3 and early-access 4 as teasers',
     );
     assert.ok(!body.includes('Welcome!') && !body.includes('Goodbye'));
-    assert.ok(body.includes(`${BASE_URL}/m/public/${ids.public1}/`));
+    assert.ok(body.includes(`${BASE_URL}/pub/${ids.public1}/`));
+    assert.ok(!body.includes(`${BASE_URL}/m/`), 'public feeds carry no /m/ (token) URLs');
   });
 
   test('unknown show 404, bad slug 400/404', async () => {

@@ -19,8 +19,6 @@ export interface RenderContext {
   kind: 'public' | 'private';
   /** Unix ms, newest change of anything in the feed (lastBuildDate; stable between changes). */
   lastModified: number;
-  /** Public feeds: path segment used instead of a token for public media (see README/report). */
-  publicMediaToken: string;
 }
 
 const NAMESPACES = {
@@ -41,11 +39,12 @@ export function feedSelfUrl(ctx: RenderContext, show: ShowView): Slotted {
       ]);
 }
 
+/** Private feeds: `/m/{token}/…`; public feeds: the token-less `/pub/…` (docs/edge-protocol.md). */
 export function enclosureUrl(ctx: RenderContext, episode: EpisodeView, fileName: string): Slotted {
   const tail = `/${episode.id}/${encodeURIComponent(fileName)}`;
   return ctx.kind === 'private'
     ? new Slotted([`${ctx.baseUrl}/m/`, tail])
-    : new Slotted([`${ctx.baseUrl}/m/${ctx.publicMediaToken}${tail}`]);
+    : new Slotted([`${ctx.baseUrl}/pub${tail}`]);
 }
 
 /** Everything from the XML declaration up to and including the channel-level tags. */

@@ -54,7 +54,6 @@ export interface FeedServiceDeps {
   templates: FeedTemplateCache;
   access: AccessStore;
   baseUrl: string;
-  publicMediaToken: string;
   now?: () => number;
 }
 
@@ -62,7 +61,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function createFeedService(deps: FeedServiceDeps) {
   const now = deps.now ?? Date.now;
-  const ctx = { baseUrl: deps.baseUrl, publicMediaToken: deps.publicMediaToken };
+  const ctx = { baseUrl: deps.baseUrl };
   // Apps poll the same URL again and again: remember tokens that verified (the keyring is fixed for
   // the process), so the HMAC runs once per token, not per poll. Failures are never remembered, and
   // the claims are still checked against the current access record (generation) on every request.

@@ -121,15 +121,16 @@ export function assembleFeed(template: FeedTemplate, token: string | undefined):
     byteLength,
     body() {
       if (template.parts.length === 1) return template.parts[0]!;
-      // One allocation of the final size, parts and token copied in: no intermediate list.
-      const body = Buffer.allocUnsafe(byteLength);
-      let offset = 0;
-      const parts = template.parts;
-      for (let i = 0; i < parts.length; i++) {
-        if (i > 0) offset += tokenBytes.copy(body, offset);
-        offset += parts[i]!.copy(body, offset);
+      // Measured (bench/feed-render.ts, --cpu-prof): the copy is memory-bound, and Buffer.concat of
+      // the parts with the token between them was as fast as any hand-made variant without reusing
+      // buffers — which we do not do: a pooled buffer reused too early would leak one subscriber's
+      // token into another's feed.
+      const chunks: Buffer[] = new Array(template.parts.length * 2 - 1);
+      for (let i = 0; i < template.parts.length; i++) {
+        if (i > 0) chunks[i * 2 - 1] = tokenBytes;
+        chunks[i * 2] = template.parts[i]!;
       }
-      return body;
+      return Buffer.concat(chunks, byteLength);
     },
   };
 }

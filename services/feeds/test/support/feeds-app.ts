@@ -51,7 +51,6 @@ export function buildFeedsApp(options: {
       templates,
       access,
       baseUrl,
-      publicMediaToken: 'public',
     }),
     portal: createPortalService({
       store: createPortalStore(options.prisma),

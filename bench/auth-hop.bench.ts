@@ -106,6 +106,7 @@ const child = spawn(process.execPath, ['services/auth/src/main.ts'], {
     TOKEN_ACTIVE_KID: 'k1',
     PUBLIC_BASE_URL: 'http://127.0.0.1:58080',
     MEDIA_INTERNAL_URL: 'http://127.0.0.1:1',
+    INTERNAL_API_TOKEN: 'bench-internal-token-0123456789abcdef',
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });

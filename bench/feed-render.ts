@@ -151,6 +151,7 @@ async function main() {
       PUBLIC_BASE_URL: 'https://media.example.com',
       STRIPE_SECRET_KEY: env.stripe.secretKey,
       SMTP_URL: env.smtpUrl,
+      INTERNAL_API_TOKEN: 'bench-internal-token-0123456789abcdef',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

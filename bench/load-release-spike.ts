@@ -71,6 +71,8 @@ try {
           '--json',
           summaryFile,
           '--expect-cold-origin',
+          '--max-errors',
+          '0',
         ]
       : [
           'bash',

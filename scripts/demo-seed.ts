@@ -9,7 +9,7 @@
  * services must run.
  *
  * What goes through which path:
- * - creator: `createTenantWithApiKey` (media's admin bootstrap; there is no public sign-up route);
+ * - creator: `createTenantWithApiKey` (`@gatehouse/tenant-keys`' admin bootstrap; there is no public sign-up route);
  * - show, episodes, uploads (presigned PUT straight to S3, then complete), publish: media's
  *   creators' API at EDGE_URL/api/v1 with the tenant key;
  * - plan: billing's `POST /billing/v1/plans` (Stripe product/price on stripe-mock). stripe-mock
@@ -28,10 +28,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { redisKeys, type SubscriberAccess } from '@gatehouse/contracts';
 import { createPrismaClient } from '@gatehouse/db';
+import { createTenantWithApiKey } from '@gatehouse/tenant-keys';
 import { issueAccessToken, parseKeyring } from '@gatehouse/tokens';
 import { Redis } from 'ioredis';
 import Stripe from 'stripe';
-import { createTenantWithApiKey } from '../services/media/src/adapters/tenants.repository.ts';
 
 const need = (name: string) => {
   const value = process.env[name];
@@ -89,7 +89,8 @@ async function api<T>(apiKey: string, method: string, path: string, body?: unkno
     signal: AbortSignal.timeout(15_000),
   });
   const text = await response.text();
-  if (!response.ok) throw new ApiError(`${method} ${path} answered ${response.status}: ${text}`, response.status);
+  if (!response.ok)
+    throw new ApiError(`${method} ${path} answered ${response.status}: ${text}`, response.status);
   return JSON.parse(text) as T;
 }
 
@@ -106,7 +107,11 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
 async function createDemo(): Promise<DemoState> {
   const notes: string[] = [];
   const slug = `demo-${randomBytes(3).toString('hex')}`;
-  const { tenantId, apiKey } = await createTenantWithApiKey(prisma, { slug, name: 'Demo Creator', keyName: 'demo' });
+  const { tenantId, apiKey } = await createTenantWithApiKey(prisma, {
+    slug,
+    name: 'Demo Creator',
+    keyName: 'demo',
+  });
 
   const show = await api<{ id: string; slug: string }>(apiKey, 'POST', '/api/v1/shows', {
     slug: 'demo-show',
@@ -227,7 +232,10 @@ async function createDemo(): Promise<DemoState> {
             {
               id: `si_demo${randomBytes(6).toString('hex')}`,
               object: 'subscription_item',
-              price: { id: plan.stripePriceId ?? `price_demo${randomBytes(6).toString('hex')}`, object: 'price' },
+              price: {
+                id: plan.stripePriceId ?? `price_demo${randomBytes(6).toString('hex')}`,
+                object: 'price',
+              },
               current_period_start: now,
               current_period_end: now + 30 * 86_400,
             },
@@ -246,7 +254,9 @@ async function createDemo(): Promise<DemoState> {
   const answer = await hook.text();
   if (!hook.ok || !answer.includes('"processed"'))
     throw new Error(`billing webhook answered ${hook.status}: ${answer}`);
-  notes.push('subscription: Stripe-signed customer.subscription.created webhook → billing → outbox → NATS → auth → Redis');
+  notes.push(
+    'subscription: Stripe-signed customer.subscription.created webhook → billing → outbox → NATS → auth → Redis',
+  );
 
   return {
     tenantId,
@@ -279,11 +289,14 @@ try {
   }
   const { subscriberId, tenantId, showId } = state;
   // The validity record the edge reads: written by auth's projector from billing's event.
-  const access = await waitFor('the subscriber record in Redis (billing → NATS → auth projector)', async () => {
-    const raw = await redis.get(redisKeys.subscriber(subscriberId));
-    const record = raw ? (JSON.parse(raw) as SubscriberAccess) : undefined;
-    return record && record.plans.length > 0 ? record : undefined;
-  });
+  const access = await waitFor(
+    'the subscriber record in Redis (billing → NATS → auth projector)',
+    async () => {
+      const raw = await redis.get(redisKeys.subscriber(subscriberId));
+      const record = raw ? (JSON.parse(raw) as SubscriberAccess) : undefined;
+      return record && record.plans.length > 0 ? record : undefined;
+    },
+  );
   const token = issueAccessToken(keyring, { tenantId, subscriberId, generation: access.generation });
   const feedUrl = `${publicBase}/f/${token}/${showId}.xml`;
   // The media URL exactly as the feed lists it (the enclosure of the first premium episode).

@@ -30,6 +30,8 @@ running() {
 }
 
 write_platform_env() {
+  # INTERNAL_API_TOKEN (service-to-service /internal/ calls) came later: add it to an older file too.
+  [[ -f "$PLATFORM_ENV" ]] && ! grep -q '^export INTERNAL_API_TOKEN=' "$PLATFORM_ENV" && echo "export INTERNAL_API_TOKEN=$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')" >>"$PLATFORM_ENV"
   [[ -f "$PLATFORM_ENV" ]] && return 0
   local key
   key="$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')"
@@ -42,6 +44,7 @@ export PUBLIC_BASE_URL=\${EDGE_URL}
 export MEDIA_INTERNAL_URL=http://127.0.0.1:53002
 export MEDIA_PUBLIC_URL=\${EDGE_URL}
 export BILLING_URL=http://127.0.0.1:53004
+export INTERNAL_API_TOKEN=$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')
 export HOST=127.0.0.1
 ENV
 }
@@ -55,7 +58,7 @@ load_env() {
   set +a
 }
 
-ready() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/readyz"; }
+ready() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$1/readyz" 2>/dev/null; }
 
 start_service() {
   local name="$1" port="${PORTS[$1]}"

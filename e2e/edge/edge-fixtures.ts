@@ -144,6 +144,18 @@ export async function createSubscriber(world: World, tenant: Tenant, options: { 
   return { subscriberId, token: mintToken(tenant.tenantId, subscriberId, 1), record } satisfies Subscriber;
 }
 
+/** What the billing projector writes when a subscription ends: no live plan any more. */
+export async function revokeSubscriber(world: World, subscriber: Subscriber) {
+  const next = {
+    ...subscriber.record,
+    plans: [],
+    lifecycle: 'ended' as const,
+    version: subscriber.record.version + 1,
+  };
+  await world.store.putIfNewer(redisKeys.subscriber(subscriber.subscriberId), next);
+  subscriber.record = next;
+}
+
 export async function rotateSubscriber(world: World, subscriber: Subscriber) {
   const next = {
     ...subscriber.record,
@@ -166,7 +178,14 @@ export interface Episode {
 export async function publishEpisode(
   world: World,
   tenant: Tenant,
-  options: { storage: 's3' | 'local'; size: number; status?: EpisodePolicy['status']; body?: Buffer },
+  options: {
+    storage: 's3' | 'local';
+    size: number;
+    status?: EpisodePolicy['status'];
+    body?: Buffer;
+    visibility?: EpisodePolicy['visibility'];
+    publicFrom?: number | null;
+  },
 ): Promise<Episode> {
   const episodeId = randomUUID();
   const fileName = 'episode.mp3';
@@ -183,8 +202,8 @@ export async function publishEpisode(
     showId: tenant.showId,
     episodeId,
     status: options.status ?? 'published',
-    visibility: 'premium',
-    publicFrom: null,
+    visibility: options.visibility ?? 'premium',
+    publicFrom: options.publicFrom ?? null,
     publishedAt: Date.now() - 60_000,
     media: {
       storage: options.storage,
@@ -201,4 +220,9 @@ export async function publishEpisode(
 
 export function mediaUrl(world: World, token: string, episode: Pick<Episode, 'episodeId' | 'fileName'>) {
   return `${world.env.edgeUrl}/m/${token}/${episode.episodeId}/${episode.fileName}`;
+}
+
+/** The token-less public media URL public feeds carry (docs/edge-protocol.md). */
+export function publicMediaUrl(world: World, episode: Pick<Episode, 'episodeId' | 'fileName'>) {
+  return `${world.env.edgeUrl}/pub/${episode.episodeId}/${episode.fileName}`;
 }

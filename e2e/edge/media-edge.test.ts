@@ -145,6 +145,7 @@ describe('edge media path, S3 driver (MinIO)', () => {
 
     const beyond = await edge(url, { headers: { range: `bytes=${size + 100}-` } });
     assert.equal(beyond.status, 416);
+    assert.equal(beyond.headers.get('content-range'), `bytes */${size}`);
     const beyondSlice = await edge(url, { headers: { range: `bytes=${8 * MiB}-` } });
     assert.equal(beyondSlice.status, 416);
   });

@@ -1,45 +1,54 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { stackEnv } from '@gatehouse/testkit';
 import Parser from 'rss-parser';
+import {
+  E2E_ACTIVE_KID,
+  E2E_TOKEN_KEYS,
+  E2E_WEBHOOK_SECRETS,
+  type Platform,
+  startPlatform,
+} from '../support/platform.ts';
 
 /**
- * Black box through the edge: the platform (`bash scripts/platform.sh up`: stack, auth, media,
- * feeds, billing, with .stack/platform.env loaded) must run. Seeds a demo subscriber, fetches the
- * private feed through nginx (auth_request → feeds), parses it, and downloads every enclosure
- * with Range requests as podcast apps do (Apple starts with bytes=0-1 and needs a 206).
+ * Black box through the edge, on the real services (started or reused by the shared harness):
+ * seeds a fresh demo creator through the real APIs (scripts/demo-seed.ts --fresh: media's creators'
+ * API with an upload to S3, billing's plan route and a Stripe-signed subscription webhook whose
+ * event reaches auth's Redis records through NATS), fetches the private feed through nginx
+ * (auth_request → feeds), parses it, and downloads every enclosure with Range requests as podcast
+ * apps do (Apple starts with bytes=0-1 and needs a 206). Nothing here skips: a missing part fails.
  */
 const ROOT = join(import.meta.dirname, '../..');
-const EDGE = process.env.EDGE_URL;
+const run = promisify(execFile);
+let platform: Platform;
 
-async function platformReady(): Promise<string | undefined> {
-  if (!EDGE) return 'EDGE_URL is not set (run through scripts/test.sh with the stack up)';
-  if (!process.env.TOKEN_KEYS)
-    return 'TOKEN_KEYS is not set: load .stack/platform.env (scripts/platform.sh up)';
-  for (const [name, port] of [
-    ['auth', 53001],
-    ['feeds', 53003],
-  ] as const) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2000) });
-      if (!response.ok) return `${name} is not ready on ${port}`;
-    } catch {
-      return `${name} is not running on ${port} (bash scripts/platform.sh up)`;
-    }
-  }
-  return undefined;
-}
+before(async () => {
+  platform = await startPlatform(['auth', 'media', 'feeds', 'billing'], { timeoutMs: 60_000 });
+});
+after(async () => {
+  await platform?.stop();
+});
 
-test('private feed through the edge; its enclosures download with Range requests', async (t) => {
-  const missing = await platformReady();
-  if (missing) return t.skip(missing);
-  const out = execFileSync(process.execPath, [join(ROOT, 'scripts/demo-seed.ts')], {
+test('private feed through the edge; its enclosures download with Range requests', async () => {
+  const EDGE = stackEnv().edgeUrl;
+  const { stdout: out } = await run(process.execPath, [join(ROOT, 'scripts/demo-seed.ts'), '--fresh'], {
     encoding: 'utf8',
-    env: process.env,
+    timeout: 60_000,
+    // The secrets the (started or reused) services run with.
+    env: {
+      ...process.env,
+      EDGE_URL: EDGE,
+      PUBLIC_BASE_URL: EDGE,
+      TOKEN_KEYS: E2E_TOKEN_KEYS,
+      TOKEN_ACTIVE_KID: E2E_ACTIVE_KID,
+      STRIPE_WEBHOOK_SECRETS: E2E_WEBHOOK_SECRETS,
+    },
   });
   const feedUrl = /^private feed:\s+(\S+)$/m.exec(out)?.[1] ?? '';
-  assert.ok(feedUrl.startsWith(EDGE!), out);
+  assert.ok(feedUrl.startsWith(EDGE), out);
 
   const feed = await fetch(feedUrl);
   assert.equal(feed.status, 200);

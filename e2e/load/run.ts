@@ -9,8 +9,9 @@ import { originReport } from './origin-report.ts';
 //   npx node e2e/load/run.ts --fixture .stack/load/fixture.json --scenario release-spike \
 //     [--edge URL] [--connections 32] [--max-requests 20000] [--duration 60] [--rounds 1]
 //     [--chunk-kib 1024] [--spike-share 0.2] [--episode 0] [--json out.json]
-// Exit code 1 when a deny-expected request was granted, a response was malformed, or (with
-// --expect-cold-origin) origin requests differ from the distinct slices read.
+// Exit code 1 when a deny-expected request was granted, a response was malformed, more than
+// --max-errors answers were unexpected, or (with --expect-cold-origin) origin requests differ
+// from the distinct slices read.
 
 const USAGE = 'see the header of e2e/load/run.ts';
 const { values } = parseArgs({
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     episode: { type: 'string', default: String(DEFAULT_RUN.episodeIndex) },
     json: { type: 'string' },
     'expect-cold-origin': { type: 'boolean', default: false },
+    'max-errors': { type: 'string' },
   },
 });
 
@@ -84,6 +86,10 @@ console.log(`load generator CPU ${summary.loadGeneratorCpuSeconds} s over ${summ
 if (values.json) writeFileSync(values.json, `${JSON.stringify(summary, null, 2)}\n`);
 
 let failed = stats.wrongGrants > 0 || stats.malformed.length > 0;
+if (values['max-errors'] !== undefined && stats.errorCount > Number(values['max-errors'])) {
+  console.error(`${stats.errorCount} unexpected answers (allowed: ${values['max-errors']})`);
+  failed = true;
+}
 if (values['expect-cold-origin'] && origin.available && origin.requests !== expectedSlices) {
   console.error(`origin requests ${origin.requests} != distinct slices read ${expectedSlices}`);
   failed = true;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { stackEnv, waitFor } from '@gatehouse/testkit';
 
@@ -20,10 +20,41 @@ export const SERVICE_PORTS: Record<ServiceName, number> = {
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
 
+/**
+ * Secrets of the services started by `scripts/platform.sh up` (.stack/platform.env), when those
+ * services run: tests then reuse them, and must mint tokens / sign webhooks with the same secrets.
+ */
+function runningPlatformSecrets(): Record<string, string> {
+  const stackDir = path.join(ROOT, '.stack');
+  const envFile = path.join(stackDir, 'platform.env');
+  const pidFile = path.join(stackDir, 'pids', 'auth.pid');
+  if (!existsSync(envFile) || !existsSync(pidFile)) return {};
+  try {
+    process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 0);
+  } catch {
+    return {};
+  }
+  const secrets: Record<string, string> = {};
+  for (const match of readFileSync(envFile, 'utf8').matchAll(
+    /^export (TOKEN_KEYS|TOKEN_ACTIVE_KID|STRIPE_WEBHOOK_SECRETS|INTERNAL_API_TOKEN)=(\S+)$/gm,
+  ))
+    secrets[match[1]!] = match[2]!;
+  return secrets.TOKEN_KEYS && secrets.TOKEN_ACTIVE_KID ? secrets : {};
+}
+const platformSecrets = runningPlatformSecrets();
+
 /** Test token keys; a reused service must have been started with the same TOKEN_KEYS. */
 export const E2E_TOKEN_KEYS =
-  process.env.TOKEN_KEYS ?? 'e2e1:ZTJlLXRva2VuLWtleS0wMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA';
-export const E2E_ACTIVE_KID = process.env.TOKEN_ACTIVE_KID ?? 'e2e1';
+  process.env.TOKEN_KEYS ??
+  platformSecrets.TOKEN_KEYS ??
+  'e2e1:ZTJlLXRva2VuLWtleS0wMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA';
+export const E2E_ACTIVE_KID =
+  process.env.TOKEN_ACTIVE_KID ??
+  (process.env.TOKEN_KEYS ? undefined : platformSecrets.TOKEN_ACTIVE_KID) ??
+  'e2e1';
+/** Billing's webhook signing secret for services this harness starts (or the running platform's). */
+export const E2E_WEBHOOK_SECRETS =
+  process.env.STRIPE_WEBHOOK_SECRETS ?? platformSecrets.STRIPE_WEBHOOK_SECRETS ?? 'whsec_e2e_webhook_secret';
 
 export interface Platform {
   /** Base URL of each service (direct, not through the edge). */
@@ -53,6 +84,12 @@ export function serviceEnv(name: ServiceName): NodeJS.ProcessEnv {
     TOKEN_ACTIVE_KID: E2E_ACTIVE_KID,
     PUBLIC_BASE_URL: stack.edgeUrl,
     MEDIA_INTERNAL_URL: `http://127.0.0.1:${SERVICE_PORTS.media}`,
+    // Shared with reused platform services (a replica started here must talk to their media/billing).
+    INTERNAL_API_TOKEN:
+      process.env.INTERNAL_API_TOKEN ?? platformSecrets.INTERNAL_API_TOKEN ?? 'e2e-internal-api-token-0123456789abcdef',
+    // billing's webhook secret; feeds calls billing's internal rotation route.
+    STRIPE_WEBHOOK_SECRETS: E2E_WEBHOOK_SECRETS,
+    BILLING_URL: `http://127.0.0.1:${SERVICE_PORTS.billing}`,
   };
 }
 

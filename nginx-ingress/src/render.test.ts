@@ -18,7 +18,7 @@ const clusterValues = (dir: string): ValuesOverride => ({
     billing: { servers: ['127.0.0.1:53004'], keepalive: 8 },
   },
   cache: { path: `${dir}/media` },
-  authCache: { path: `${dir}/auth`, socket: `${dir}/auth.sock` },
+  authCache: { path: `${dir}/auth` },
   origin: {
     allow: ['https://s3.eu-west-1.amazonaws.com', 'http://minio.storage:9000'],
     resolver: '127.0.0.1',
@@ -35,12 +35,42 @@ function location(text: string, head: string): string {
 }
 
 describe('local target', () => {
-  test('media hop: keepalive upstream, no body, client Range/If-* and identity stripped', () => {
+  test('media routes: auth_request to the decision, grant variables, deny mapping, try_files target', () => {
+    const text = local();
+    for (const prefix of ['/m/', '/d/', '/pub/']) {
+      const route = location(text, `location ^~ ${prefix}`);
+      for (const directive of [
+        'access_log off;',
+        'auth_request /_gh/decide;',
+        'auth_request_set $gh_target_raw $upstream_http_x_media_target;',
+        'auth_request_set $gh_origin $upstream_http_x_media_origin;',
+        'auth_request_set $gh_key $upstream_http_x_media_key;',
+        'auth_request_set $gh_deny_status $upstream_http_x_media_deny_status;',
+        'error_page 401 403 = @gh_media_denied;',
+        'error_page 500 502 503 504 = @gh_media_unavailable;',
+        'try_files /.gh $gh_target;',
+      ]) {
+        assert.ok(route.includes(directive), `${prefix}: ${directive}`);
+      }
+    }
+    assert.ok(text.includes('"~^/m(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[^/?#]{1,765})(?:\\?|$)" /edge/decide/media$1;'));
+    assert.ok(text.includes('"~^/pub(/[0-9a-f-]{36}/[^/?#]{1,765})(?:\\?|$)" /edge/decide/public$1;'));
+    const denied = location(text, 'location @gh_media_denied');
+    assert.ok(denied.includes('if ($gh_deny_status = 410) { return 410 "$gh_deny_message\\n"; }'));
+    assert.ok(denied.includes('add_header Retry-After $gh_retry_after always;'));
+  });
+
+  test('decision subrequest: keepalive upstream, no body, client Range/If-* and identity stripped, 200-only cache keyed by window', () => {
     const text = local();
     assert.match(text, /upstream gh_auth \{\n\s+server 127\.0\.0\.1:53001 max_fails=0;\n\s+keepalive 64;/);
-    const media = location(text, 'location ^~ /m/');
+    const media = location(text, 'location = /_gh/decide');
     for (const directive of [
-      'proxy_pass http://gh_auth/edge/media/;',
+      'internal;',
+      'if ($gh_decide_uri = "") { return 403; }',
+      'proxy_pass http://gh_auth$gh_decide_uri;',
+      'proxy_cache gh_auth_decisions;',
+      'proxy_cache_key $gh_decide_uri|$gh_decide_slot;',
+      'proxy_cache_valid 200 1s;',
       'proxy_pass_request_body off;',
       'proxy_set_header Range "";',
       'proxy_set_header If-None-Match "";',
@@ -51,14 +81,18 @@ describe('local target', () => {
     ]) {
       assert.ok(media.includes(directive), directive);
     }
+    assert.ok(!media.includes('proxy_cache_lock'), 'no lock: its waiters poll every 500 ms');
+    // 200 ms windows cut from the tenths digit of $msec.
+    assert.match(text, /map \$msec \$gh_decide_slot \{\n\s+default "";\n\s+"~\^\(\\d\+\)\\\.\[0-1\]" \$1:0;/);
+    assert.equal((text.match(/" \$1:\d;/g) ?? []).length, 5);
+    const off = renderLocal(resolveValues('local', { authCache: { enabled: false } }, env));
+    assert.ok(!location(off, 'location = /_gh/decide').includes('proxy_cache'));
   });
 
-  test('origin location: set before use, allow-list, slice key, lock, stale, redirects, cache status', () => {
+  test('origin location: allow-list, slice key, lock, stale, redirects, cache status, grant headers', () => {
     const s3 = location(local(), 'location = /_gh/origin/s3');
     const order = [
       'internal;',
-      'set $gh_origin $upstream_http_x_media_origin;',
-      'set $gh_key $upstream_http_x_media_key;',
       'if ($gh_origin_allowed = 0) { return 502; }',
       'slice 1m;',
       'proxy_cache_key $gh_key$slice_range;',
@@ -91,6 +125,9 @@ describe('local target', () => {
       'add_header X-Cache-Status $upstream_cache_status always;',
       'proxy_hide_header X-Amz-Request-Id;',
       'proxy_hide_header Server;',
+      'proxy_hide_header Content-Type;',
+      'add_header Content-Type $gh_content_type;',
+      'add_header Content-Disposition $gh_disposition always;',
     ]) {
       assert.ok(s3.includes(directive), directive);
     }
@@ -153,6 +190,9 @@ describe('edge and ingress-nginx targets', () => {
     assert.doesNotMatch(s['server-snippet'], /^\s*slice |\$slice_range/m);
     assert.match(s['server-snippet'], /proxy_cache_key \$gh_key;/);
     assert.match(s['server-snippet'], /proxy_cache_max_range_offset 8m;/);
+    // auth_request and proxy_cache exist in the controller's nginx: the decision cache works there too.
+    assert.match(s['http-snippet'], /keys_zone=gh_auth_decisions:/);
+    assert.match(s['server-snippet'], /proxy_cache gh_auth_decisions;/);
     assert.doesNotMatch(s['server-snippet'], /^\s*server \{/m);
     const yaml = renderTarget(
       'ingress-nginx',
@@ -176,7 +216,8 @@ describe('edge and ingress-nginx targets', () => {
       /upstreams\.auth\.servers/,
     );
     assert.throws(() => resolveValues('local', { secureLink: { secret: 'short' } }), /secureLink\.secret/);
-    assert.throws(() => resolveValues('local', { authCache: { enabled: true, valid: '5s' } }), /at most 1s/);
+    assert.throws(() => resolveValues('local', { authCache: { windowMs: 2000 } }), /authCache\.windowMs/);
+    assert.throws(() => resolveValues('local', { authCache: { windowMs: 300 } }), /authCache\.windowMs/);
     assert.throws(() => resolveValues('local', { nope: 1 } as never), /values\.nope is not a known setting/);
   });
 
@@ -201,7 +242,7 @@ describe('nginx -t accepts the renders', {
     assert.ok(result.ok, result.output);
   });
 
-  test('local with the auth-decision cache enabled', () => {
+  test('local without the auth-decision cache', () => {
     const result = nginxTest((dir) =>
       wrapHttp(
         renderLocal(
@@ -209,7 +250,7 @@ describe('nginx -t accepts the renders', {
             'local',
             {
               ...clusterValues(dir),
-              authCache: { enabled: true, path: `${dir}/a`, socket: `${dir}/a.sock` },
+              authCache: { enabled: false, path: `${dir}/a` },
             },
             env,
           ),

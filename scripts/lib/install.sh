@@ -125,3 +125,26 @@ ensure_installed() {
   part_external stripe-mock || ensure_go_tool stripe-mock "$STRIPE_MOCK_MODULE" "$STRIPE_MOCK_VERSION"
   part_external minio || ensure_go_tool minio "$MINIO_MODULE" "$MINIO_VERSION"
 }
+
+# ---------------------------------------------------------------------------------------------
+# Chromium for the portal's browser test (services/feeds/test/portal.integration.test.ts drives
+# /usr/bin/chromium through playwright-core). Added by the feeds engineer; called by
+# scripts/test.sh before the tests, not by `stack.sh up` (the platform itself does not need it).
+# Idempotent: nothing happens when /usr/bin/chromium exists.
+ensure_chromium() {
+  [[ -x /usr/bin/chromium ]] && return 0
+  if ! is_root; then
+    die "Chromium is missing (the portal test needs /usr/bin/chromium) — install it with: sudo apt-get install -y chromium"
+  fi
+  mkdir -p "$LOG_DIR"
+  local t0 log="$LOG_DIR/apt-get-chromium.log"
+  t0=$(now_s)
+  say "installing chromium (Debian package, for the portal test)"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; } >"$log" 2>&1 || {
+    tail -n 20 "$log" >&2
+    die "apt-get install chromium failed — log: $log"
+  }
+  [[ -x /usr/bin/chromium ]] || die "chromium installed but /usr/bin/chromium is missing — log: $log"
+  say "installed chromium in $(($(now_s) - t0))s"
+}

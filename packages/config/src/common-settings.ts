@@ -65,5 +65,11 @@ export const settings = {
     description: 'HMAC keys for feed/media tokens as kid:base64url-secret (≥32 bytes), comma-separated.',
   }),
   TOKEN_ACTIVE_KID: Type.String({ minLength: 1, description: 'Key id used to sign new tokens.' }),
+  INTERNAL_API_TOKEN: Type.String({
+    minLength: 32,
+    pattern: '^[A-Za-z0-9._~+/=-]{32,}$',
+    description:
+      'Shared secret of service-to-service calls (/internal/…): sent as `Authorization: Bearer …`, checked in constant time (≥ 32 chars, e.g. `openssl rand -base64 32`).',
+  }),
   PUBLIC_BASE_URL: url('Public URL of the edge, used in feed and media links.', '^https?://'),
 } as const;

@@ -88,7 +88,7 @@ export function buildApp(deps: AuthAppDeps) {
   app.get(
     '/openapi.json',
     { schema: { hide: true, response: { 200: { type: 'object', additionalProperties: true } } } },
-    async () => app.swagger(),
+    async () => app.swagger() as unknown as Record<string, unknown>,
   );
 
   app.setErrorHandler(httpErrorHandler);

@@ -16,6 +16,7 @@ export const authConfigSchema = Type.Object({
     pattern: '^https?://',
     description: 'Base URL of the media service for POST /internal/v1/origins (presigned URLs on a miss).',
   }),
+  INTERNAL_API_TOKEN: settings.INTERNAL_API_TOKEN,
   MEDIA_INTERNAL_TIMEOUT_MS: Type.Integer({
     minimum: 50,
     maximum: 10_000,

@@ -65,6 +65,7 @@ await runMain('auth', async () => {
     originIssuer: createMediaOriginsClient({
       baseUrl: config.MEDIA_INTERNAL_URL,
       timeoutMs: config.MEDIA_INTERNAL_TIMEOUT_MS,
+      internalApiToken: config.INTERNAL_API_TOKEN,
     }),
     settings: {
       cacheMaxEntries: config.AUTH_CACHE_MAX_ENTRIES,

@@ -95,6 +95,7 @@ export async function startRig(options: RigOptions) {
     verifier: createWebhookVerifier(stripe, [WEBHOOK_SECRET]),
     onCommitted: () => relay.notify(),
     publicBaseUrl: 'http://127.0.0.1:58080',
+    internalApiToken: 'revocation-rig-internal-token-0123456789abcdef',
   });
   await billing.ready();
 

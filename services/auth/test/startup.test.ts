@@ -10,6 +10,7 @@ const baseEnv = {
   TOKEN_ACTIVE_KID: 'k1',
   PUBLIC_BASE_URL: 'http://127.0.0.1:58080',
   MEDIA_INTERNAL_URL: 'http://127.0.0.1:53002',
+  INTERNAL_API_TOKEN: 'startup-test-internal-token-0123456789abcdef',
 };
 
 async function start(env: Record<string, string>) {

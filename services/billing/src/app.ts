@@ -27,6 +27,8 @@ export interface BillingDeps {
   onCommitted: () => void;
   /** Public URL of the edge (the portal's Checkout return pages live there). */
   publicBaseUrl: string;
+  /** `INTERNAL_API_TOKEN`: callers of `/internal/…` (the feeds portal) send it as a Bearer token. */
+  internalApiToken: string;
 }
 
 /** Builds the billing service's HTTP app. Reads no configuration and opens no connection itself. */
@@ -39,7 +41,7 @@ export function buildApp(deps: BillingDeps) {
   app.get(
     '/openapi.json',
     { schema: { hide: true, response: { 200: { type: 'object', additionalProperties: true } } } },
-    async () => app.swagger(),
+    async () => app.swagger() as unknown as Record<string, unknown>,
   );
 
   app.setErrorHandler(httpErrorHandler);

@@ -14,6 +14,7 @@ export const billingConfigSchema = Type.Object({
   STRIPE_API_PORT: settings.STRIPE_API_PORT,
   STRIPE_API_PROTOCOL: settings.STRIPE_API_PROTOCOL,
   PUBLIC_BASE_URL: settings.PUBLIC_BASE_URL,
+  INTERNAL_API_TOKEN: settings.INTERNAL_API_TOKEN,
   RECONCILE_INTERVAL_MS: Type.Integer({
     minimum: 0,
     default: 900_000,

@@ -50,6 +50,7 @@ await runMain('billing', async () => {
     verifier: createWebhookVerifier(stripe, webhookSecrets(config)),
     onCommitted: () => relay.notify(),
     publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/$/, ''),
+    internalApiToken: config.INTERNAL_API_TOKEN,
     readiness: [{ name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` }],
   });
 

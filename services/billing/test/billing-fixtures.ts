@@ -1,6 +1,7 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
+import { generateApiKey } from '@gatehouse/tenant-keys';
 import Stripe from 'stripe';
 import type { StripeGateway } from '../src/adapters/stripe-gateway.ts';
 import { createWebhookVerifier } from '../src/adapters/webhook-verifier.ts';
@@ -9,6 +10,8 @@ import type { SubscriptionState } from '../src/domain/stripe-state.ts';
 
 /** Test fixtures for billing: rows in the shared Postgres isolated by fresh ids, signed webhooks. */
 export const WEBHOOK_SECRETS = ['whsec_test_current_0123456789', 'whsec_test_previous_0123456789'];
+/** The internal credential the billing test app expects on `/internal/…` (INTERNAL_API_TOKEN). */
+export const INTERNAL_API_TOKEN = 'billing-test-internal-token-0123456789abcdef';
 export const logger = createLogger({ level: 'silent', service: 'billing-test' });
 
 /** A real SDK client (stripe-mock when the stack's STRIPE_API_* are set); also signs test webhooks. */
@@ -34,16 +37,8 @@ export async function createTenant(
       ...(options.graceSeconds === undefined ? {} : { pastDueGraceSeconds: options.graceSeconds }),
     },
   });
-  const prefix = randomBytes(6).toString('hex');
-  const apiKey = `ghk_${prefix}_${randomBytes(32).toString('base64url')}`;
-  await prisma.tenantApiKey.create({
-    data: {
-      tenantId: tenant.id,
-      name: 'test',
-      prefix,
-      secretHash: createHash('sha256').update(apiKey).digest('hex'),
-    },
-  });
+  const { key: apiKey, prefix, secretHash } = generateApiKey();
+  await prisma.tenantApiKey.create({ data: { tenantId: tenant.id, name: 'test', prefix, secretHash } });
   return { tenant, apiKey };
 }
 
@@ -170,6 +165,7 @@ export function billingApp(prisma: PrismaClient, gateway: StripeGateway, onCommi
     verifier: createWebhookVerifier(sdk(), WEBHOOK_SECRETS),
     onCommitted,
     publicBaseUrl: 'https://edge.example.test',
+    internalApiToken: INTERNAL_API_TOKEN,
   });
 }
 

@@ -13,6 +13,7 @@ const base = async (): Promise<Record<string, string>> => ({
   STRIPE_SECRET_KEY: 'sk_test_123',
   STRIPE_WEBHOOK_SECRETS: 'whsec_test',
   PUBLIC_BASE_URL: 'http://127.0.0.1:58080',
+  INTERNAL_API_TOKEN: 'startup-test-internal-token-0123456789abcdef',
 });
 
 test('a missing STRIPE_WEBHOOK_SECRETS ends the process with exit 1 and one line naming it', async () => {

@@ -15,6 +15,7 @@ import {
   stripeEvent,
   subscriptionObject,
   WEBHOOK_SECRETS,
+  INTERNAL_API_TOKEN,
 } from './billing-fixtures.ts';
 
 const prisma = createPrismaClient(stackEnv().databaseUrl, { poolSize: 4 });
@@ -355,5 +356,36 @@ describe('token rotation', () => {
       headers: { authorization: `Bearer ${s.apiKey.slice(0, -1)}x` },
     });
     assert.equal(badKey.statusCode, 401);
+  });
+
+  test('the internal rotation route (feeds portal) requires INTERNAL_API_TOKEN', async (t) => {
+    const s = await setup();
+    t.after(() => s.app.close());
+    const url = `/internal/v1/subscribers/${s.subscriber.id}/token-rotations`;
+    const payload = { tenantId: s.tenant.id, rotatedBy: 'subscriber' };
+    const before = await computeSubscriberAccess(prisma, s.subscriber.id);
+    for (const authorization of [
+      undefined,
+      `Bearer ${INTERNAL_API_TOKEN.slice(0, -1)}x`,
+      `Bearer ${s.apiKey}`,
+      INTERNAL_API_TOKEN,
+    ]) {
+      const refused = await s.app.inject({
+        method: 'POST',
+        url,
+        payload,
+        ...(authorization === undefined ? {} : { headers: { authorization } }),
+      });
+      assert.equal(refused.statusCode, 401, `${authorization}: ${refused.body}`);
+    }
+    assert.equal((await computeSubscriberAccess(prisma, s.subscriber.id))?.generation, before?.generation);
+    const rotated = await s.app.inject({
+      method: 'POST',
+      url,
+      payload,
+      headers: { authorization: `Bearer ${INTERNAL_API_TOKEN}` },
+    });
+    assert.equal(rotated.statusCode, 200, rotated.body);
+    assert.equal(rotated.json().generation, (before?.generation ?? 1) + 1);
   });
 });

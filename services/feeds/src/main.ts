@@ -91,7 +91,7 @@ await runMain('feeds', async () => {
         port: config.STRIPE_API_PORT,
         protocol: config.STRIPE_API_PROTOCOL,
       }),
-      rotator: createBillingRotationClient(config.BILLING_URL),
+      rotator: createBillingRotationClient(config.BILLING_URL, config.INTERNAL_API_TOKEN),
       keyring,
       baseUrl,
       sessionTtlSeconds: config.PORTAL_SESSION_TTL_SECONDS,

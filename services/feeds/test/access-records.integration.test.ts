@@ -67,7 +67,12 @@ test('reads the Redis records without Postgres, and sees a revocation within a s
   assert.deepEqual(fallbacks, [], 'no Postgres read');
 
   // Cancelled (billing → projector wrote a newer record): visible once the 1 s entry expired.
-  await store.putIfNewer(redisKeys.subscriber(subscriberId), { ...access, plans: [], lifecycle: 'ended', version: 6 });
+  await store.putIfNewer(redisKeys.subscriber(subscriberId), {
+    ...access,
+    plans: [],
+    lifecycle: 'ended',
+    version: 6,
+  });
   clock += 500;
   assert.equal((await records.loadSubscriberAccess(subscriberId))?.plans.length, 1, 'still cached at 0.5 s');
   clock += 501;

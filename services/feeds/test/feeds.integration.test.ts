@@ -114,7 +114,8 @@ const guidsOf = (body: string) =>
   (xml.parse(body).rss.channel.item ?? []).map((item: { guid: { '#text': string } }) => item.guid['#text']);
 const episodeIdsOf = (body: string) =>
   (xml.parse(body).rss.channel.item ?? []).flatMap((item: { enclosure?: { '@url': string } }) =>
-    item.enclosure ? [item.enclosure['@url'].split('/')[5]] : [],
+    // …/m/{token}/{episodeId}/{file} (private) and …/pub/{episodeId}/{file} (public).
+    item.enclosure ? [item.enclosure['@url'].split('/').at(-2)] : [],
   );
 
 describe('public feed', () => {

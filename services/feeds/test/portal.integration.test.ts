@@ -7,8 +7,8 @@ import { createPrismaClient, type PrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import { stackEnv } from '@gatehouse/testkit';
 import { verifyAccessToken } from '@gatehouse/tokens';
-import { type Browser, chromium } from 'playwright-core';
 import { Redis } from 'ioredis';
+import { type Browser, chromium } from 'playwright-core';
 import { createStripeClient, createStripeGateway } from '../../billing/src/adapters/stripe-gateway.ts';
 import { createWebhookVerifier } from '../../billing/src/adapters/webhook-verifier.ts';
 import { buildApp as buildBillingApp } from '../../billing/src/app.ts';
@@ -34,6 +34,7 @@ const env = stackEnv();
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '../../../test-artifacts');
 const { keyring } = testKeyring();
+const INTERNAL_API_TOKEN = 'portal-test-internal-token-0123456789abcdef';
 let prisma: PrismaClient;
 let redis: Redis;
 let billing: ReturnType<typeof buildBillingApp>;
@@ -73,6 +74,7 @@ before(async () => {
     verifier: createWebhookVerifier(stripe, ['whsec_portal_test']),
     onCommitted: () => {},
     publicBaseUrl: base,
+    internalApiToken: INTERNAL_API_TOKEN,
   });
   const billingUrl = await billing.listen({ host: '127.0.0.1', port: 0 });
   built = buildFeedsApp({
@@ -82,7 +84,7 @@ before(async () => {
     smtpUrl: env.smtpUrl,
     stripe: env.stripe,
     baseUrl: base,
-    rotator: createBillingRotationClient(billingUrl),
+    rotator: createBillingRotationClient(billingUrl, INTERNAL_API_TOKEN),
   });
   await built.app.listen({ host: '127.0.0.1', port });
   const tenant = await seedTenant(prisma, { name: 'Acme <Audio> & Co' });

@@ -14,6 +14,7 @@ const base = async (): Promise<Record<string, string>> => ({
   TOKEN_KEYS: `k1:${randomBytes(32).toString('base64url')}`,
   TOKEN_ACTIVE_KID: 'k1',
   PUBLIC_BASE_URL: 'http://127.0.0.1:58080',
+  INTERNAL_API_TOKEN: 'startup-test-internal-token-0123456789abcdef',
   STRIPE_SECRET_KEY: 'sk_test_123',
   SMTP_URL: `smtp://127.0.0.1:${await closedPort()}`,
 });

@@ -11,15 +11,19 @@ import {
   requestMetricsHook,
 } from '@gatehouse/observability';
 import type { StorageDriver } from '@gatehouse/storage';
+import {
+  createApiKeyVerifier,
+  createInternalTokenVerifier,
+  createPrismaApiKeyRepository,
+} from '@gatehouse/tenant-keys';
 import addFormatsModule from 'ajv-formats';
 import Fastify from 'fastify';
 import type { EpisodePolicyPublisher } from './adapters/episode-policy.publisher.ts';
 import { createEpisodesRepository } from './adapters/episodes.repository.ts';
-import { createApiKeyRepository } from './adapters/tenants.repository.ts';
 import { createUploadsRepository } from './adapters/uploads.repository.ts';
 import type { OriginUrlKeeper } from './domain/origin-url-keeper.ts';
 import type { UploadLimits } from './domain/upload-plan.ts';
-import { apiKeyAuthenticator } from './routes/api-key-auth.ts';
+import { apiKeyAuthenticator, internalAuthenticator } from './routes/api-key-auth.ts';
 import { domainRoutes } from './routes/domains.routes.ts';
 import { episodeRoutes } from './routes/episodes.routes.ts';
 import { originRoutes } from './routes/origins.routes.ts';
@@ -42,6 +46,8 @@ export interface MediaAppDeps {
   /** Wakes the outbox relay after a commit that enqueued an event. */
   notifyOutbox: () => void;
   limits: UploadLimits & { uploadUrlTtlSeconds: number };
+  /** `INTERNAL_API_TOKEN`: callers of `/internal/…` (the auth service) send it as a Bearer token. */
+  internalApiToken: string;
 }
 
 /** Builds the media service's HTTP app. Reads no configuration and opens no connection itself. */
@@ -60,7 +66,8 @@ export function buildApp(deps: MediaAppDeps) {
   app.get(
     '/openapi.json',
     { schema: { hide: true, response: { 200: { type: 'object', additionalProperties: true } } } },
-    async () => app.swagger(),
+    // A shallow copy: the OpenAPI Document interface has no index signature, the reply schema's type does.
+    async () => ({ ...app.swagger() }),
   );
 
   app.setErrorHandler(httpErrorHandler);
@@ -82,7 +89,8 @@ export function buildApp(deps: MediaAppDeps) {
     originKeeper: deps.originKeeper,
     limits: deps.limits,
   };
-  const authenticate = apiKeyAuthenticator(createApiKeyRepository(deps.prisma));
+  const authenticate = apiKeyAuthenticator(createApiKeyVerifier(createPrismaApiKeyRepository(deps.prisma)));
+  const authenticateInternal = internalAuthenticator(createInternalTokenVerifier(deps.internalApiToken));
 
   app.register(
     async (api) => {
@@ -95,7 +103,10 @@ export function buildApp(deps: MediaAppDeps) {
     },
     { prefix: '/api/v1' },
   );
-  app.register(originRoutes, { deps: routeDeps });
+  app.register(async (internal) => {
+    internal.addHook('onRequest', authenticateInternal);
+    await internal.register(originRoutes, { deps: routeDeps });
+  });
 
   return app;
 }

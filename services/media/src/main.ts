@@ -89,6 +89,7 @@ await runMain('media', async () => {
     policies,
     originKeeper,
     notifyOutbox: () => relay.notify(),
+    internalApiToken: config.INTERNAL_API_TOKEN,
     limits: {
       maxUploadBytes: config.MAX_UPLOAD_BYTES,
       multipartThresholdBytes: config.MULTIPART_THRESHOLD_BYTES,

@@ -11,6 +11,7 @@ export const mediaConfigSchema = Type.Object({
   DATABASE_URL: settings.DATABASE_URL,
   REDIS_URL: settings.REDIS_URL,
   NATS_URL: settings.NATS_URL,
+  INTERNAL_API_TOKEN: settings.INTERNAL_API_TOKEN,
   STORAGE_DRIVER: Type.Union([Type.Literal('s3'), Type.Literal('local')], {
     default: 's3',
     description:

@@ -13,7 +13,7 @@ import { stackEnv, uniqueId } from '@gatehouse/testkit';
 import { Redis } from 'ioredis';
 import { createRedisEpisodePolicyPublisher } from '../src/adapters/episode-policy.publisher.ts';
 import { createRedisOriginUrlStore } from '../src/adapters/origin-url.store.ts';
-import { createTenantWithApiKey } from '../src/adapters/tenants.repository.ts';
+import { createTenantWithApiKey, internalAuthorization } from '@gatehouse/tenant-keys';
 import { buildApp } from '../src/app.ts';
 import {
   MP3_FRAME_BYTES,
@@ -26,6 +26,9 @@ import { createOriginUrlKeeper } from '../src/domain/origin-url-keeper.ts';
 const env = stackEnv();
 const MiB = 1024 * 1024;
 const logger = createLogger({ level: 'silent', service: 'media-test' });
+const INTERNAL_TOKEN = 'media-test-internal-token-0123456789abcdef';
+/** `POST /internal/v1/origins` as the auth service sends it (with the internal credential). */
+const internalHeaders = { authorization: internalAuthorization(INTERNAL_TOKEN) };
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 let prisma: PrismaClient;
@@ -45,6 +48,7 @@ function makeApp(storage: StorageDriver) {
       ttlMs: 6 * 3600_000,
     }),
     notifyOutbox: () => {},
+    internalApiToken: INTERNAL_TOKEN,
     // A 5 MiB threshold so a 6 MiB file exercises multipart (MinIO's minimum part size is 5 MiB).
     limits: {
       maxUploadBytes: 50 * MiB,
@@ -302,7 +306,17 @@ describe('media API against Postgres, Redis and MinIO', () => {
     assert.equal(done.json().durationSeconds, Math.round((frames * MP3_SAMPLES_PER_FRAME) / 44100));
 
     const objectKey = await objectKeyOf(plan.upload.id);
-    const origin = await app.inject({ method: 'POST', url: '/internal/v1/origins', payload: { objectKey } });
+    // Without the internal credential, or with a wrong one: 401 before anything is looked up or signed.
+    for (const headers of [{}, { authorization: 'Bearer wrong-internal-token-0123456789abcdef' }, { authorization: `Bearer ${key}` }]) {
+      const refused = await app.inject({ method: 'POST', url: '/internal/v1/origins', headers, payload: { objectKey } });
+      assert.equal(refused.statusCode, 401, refused.body);
+    }
+    const origin = await app.inject({
+      method: 'POST',
+      url: '/internal/v1/origins',
+      headers: internalHeaders,
+      payload: { objectKey },
+    });
     assert.equal(origin.statusCode, 200, origin.body);
     const kept = JSON.parse((await redis.get(redisKeys.origin(objectKey))) ?? 'null') as OriginUrl;
     assert.equal(kept.url, origin.json().url);
@@ -315,13 +329,21 @@ describe('media API against Postgres, Redis and MinIO', () => {
         await app.inject({
           method: 'POST',
           url: '/internal/v1/origins',
+          headers: internalHeaders,
           payload: { objectKey: 't/unknown/x.mp3' },
         })
       ).statusCode,
       404,
     );
     assert.equal(
-      (await app.inject({ method: 'POST', url: '/internal/v1/origins', payload: { objectKey: '../x' } }))
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/internal/v1/origins',
+          headers: internalHeaders,
+          payload: { objectKey: '../x' },
+        })
+      )
         .statusCode,
       400,
     );
@@ -438,7 +460,9 @@ test('the local protected-directory driver end to end: streamed PUT, atomic file
       fileName: 'local.mp3',
     });
     assert.equal(
-      (await app.inject({ method: 'POST', url: '/internal/v1/origins', payload: { objectKey } })).statusCode,
+      (
+        await app.inject({ method: 'POST', url: '/internal/v1/origins', headers: internalHeaders, payload: { objectKey } })
+      ).statusCode,
       404,
     );
   } finally {

@@ -11,6 +11,7 @@ const base = async (): Promise<Record<string, string>> => ({
   LOG_LEVEL: 'silent',
   PORT: String(await closedPort()),
   STORAGE_DRIVER: 'local',
+  INTERNAL_API_TOKEN: 'startup-test-internal-token-0123456789abcdef',
   LOCAL_STORAGE_DIR: mkdtempSync(join(tmpdir(), 'gatehouse-media-startup-')),
   NATS_URL: `nats://127.0.0.1:${await closedPort()}`,
 });

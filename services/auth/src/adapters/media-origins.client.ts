@@ -5,13 +5,22 @@ import type { OriginIssuer } from '../domain/origin-resolver.ts';
  * Client of the media service's internal `POST /internal/v1/origins` (docs/edge-protocol.md).
  * Short timeout: the edge is waiting, and a slow answer is better turned into 503 + Retry-After.
  */
-export function createMediaOriginsClient(options: { baseUrl: string; timeoutMs: number }): OriginIssuer {
+export function createMediaOriginsClient(options: {
+  baseUrl: string;
+  timeoutMs: number;
+  /** INTERNAL_API_TOKEN, sent as `Authorization: Bearer …` (media answers 401 without it). */
+  internalApiToken: string;
+}): OriginIssuer {
   const endpoint = new URL('/internal/v1/origins', options.baseUrl).toString();
   return {
     async issue(objectKey) {
       const response = await fetch(endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          authorization: `Bearer ${options.internalApiToken}`,
+        },
         body: JSON.stringify({ objectKey }),
         signal: AbortSignal.timeout(options.timeoutMs),
       });

@@ -1,8 +1,8 @@
 import { errors } from '@gatehouse/errors';
+import { createApiKeyVerifier, createPrismaApiKeyRepository } from '@gatehouse/tenant-keys';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { createPlan, findPlan, findSubscriber, listPlans } from '../adapters/plans.repository.ts';
-import { type AuthenticatedTenant, authenticateTenant } from '../adapters/tenant-api-keys.ts';
 import { rotateAccessToken } from '../adapters/token-rotation.repository.ts';
 import type { BillingDeps } from '../app.ts';
 import {
@@ -17,6 +17,12 @@ import {
   SessionBody,
 } from './schemas.ts';
 
+/** The tenant of the request's API key (`@gatehouse/tenant-keys` verifies it). */
+export interface AuthenticatedTenant {
+  id: string;
+  stripeAccountId: string | null;
+}
+
 const tenants = new WeakMap<FastifyRequest, AuthenticatedTenant>();
 const tenantOf = (request: FastifyRequest) => {
   const tenant = tenants.get(request);
@@ -26,8 +32,12 @@ const tenantOf = (request: FastifyRequest) => {
 
 /** `/billing/v1/…`: the creators' billing API, authenticated with the tenant's API key. */
 export async function apiRoutes(app: FastifyInstance, deps: BillingDeps) {
+  const keys = createApiKeyVerifier(createPrismaApiKeyRepository(deps.prisma));
   app.addHook('onRequest', async (request) => {
-    tenants.set(request, await authenticateTenant(deps.prisma, request.headers.authorization));
+    const key = await keys.verify(request.headers.authorization, (error) =>
+      request.log.warn({ err: error }, 'could not record API key use'),
+    );
+    tenants.set(request, { id: key.tenantId, stripeAccountId: key.tenantStripeAccountId });
   });
   const authErrors = [400, 401, 403] as const;
 

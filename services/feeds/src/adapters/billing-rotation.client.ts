@@ -6,9 +6,10 @@ import type { TokenRotator } from '../domain/portal-service.ts';
  * gh.access.token.rotated.v1 through its outbox). Billing's internal route, not exposed by the edge
  * (services/billing/src/routes/internal.routes.ts):
  *   POST {BILLING_URL}/internal/v1/subscribers/{subscriberId}/token-rotations
+ *   Authorization: Bearer {INTERNAL_API_TOKEN}
  *   { "tenantId": "…", "rotatedBy": "subscriber" }  → 200 { subscriberId, generation }
  */
-export function createBillingRotationClient(billingUrl: string): TokenRotator {
+export function createBillingRotationClient(billingUrl: string, internalApiToken: string): TokenRotator {
   const base = billingUrl.replace(/\/+$/, '');
   return {
     async rotate(tenantId, subscriberId) {
@@ -18,7 +19,7 @@ export function createBillingRotationClient(billingUrl: string): TokenRotator {
           `${base}/internal/v1/subscribers/${encodeURIComponent(subscriberId)}/token-rotations`,
           {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${internalApiToken}` },
             body: JSON.stringify({ tenantId, rotatedBy: 'subscriber' }),
             signal: AbortSignal.timeout(5_000),
           },

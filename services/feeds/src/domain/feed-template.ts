@@ -105,7 +105,8 @@ export interface AssembledFeed {
 }
 
 export function assembleFeed(template: FeedTemplate, token: string | undefined): AssembledFeed {
-  if (template.parts.length > 1 && token === undefined) throw new Error('a private feed template needs a token');
+  if (template.parts.length > 1 && token === undefined)
+    throw new Error('a private feed template needs a token');
   const tokenBytes = Buffer.from(token ?? '', 'utf8');
   let partsLength = 0;
   for (const part of template.parts) partsLength += part.length;

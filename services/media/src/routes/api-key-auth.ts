@@ -1,7 +1,5 @@
-import { errors } from '@gatehouse/errors';
+import type { ApiKeyVerifier, InternalTokenVerifier } from '@gatehouse/tenant-keys';
 import type { FastifyRequest } from 'fastify';
-import type { ApiKeyRepository } from '../adapters/tenants.repository.ts';
-import { apiKeyMatches, apiKeyPrefix, bearerToken, hashApiKey } from '../domain/api-key.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -10,26 +8,17 @@ declare module 'fastify' {
   }
 }
 
-/** Compared against when the prefix is unknown, so an unknown key costs the same as a wrong one. */
-const DUMMY_HASH = hashApiKey(`ghk_000000000000_${'A'.repeat(43)}`);
-const TOUCH_EVERY_MS = 5 * 60 * 1000;
-
-/** onRequest hook for `/api/v1`: `Authorization: Bearer ghk_…` → request.tenantId, else 401. */
-export function apiKeyAuthenticator(keys: ApiKeyRepository) {
+/** onRequest hook for `/api/v1`: `Authorization: Bearer ghk_…` → request.tenantId, else 401/403. */
+export function apiKeyAuthenticator(keys: ApiKeyVerifier) {
   return async (request: FastifyRequest) => {
-    const key = bearerToken(request.headers.authorization);
-    const prefix = key === undefined ? undefined : apiKeyPrefix(key);
-    if (key === undefined || prefix === undefined)
-      throw errors.unauthenticated('missing or malformed API key');
-    const record = await keys.findByPrefix(prefix);
-    const matches = apiKeyMatches(key, record?.secretHash ?? DUMMY_HASH);
-    if (!record || !matches || record.revoked) throw errors.unauthenticated('invalid API key');
-    if (record.tenantStatus !== 'active') throw errors.forbidden('tenant is not active');
+    const record = await keys.verify(request.headers.authorization, (error) =>
+      request.log.warn({ err: error }, 'could not record API key use'),
+    );
     request.tenantId = record.tenantId;
-    if (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
-      keys
-        .touch(record.id)
-        .catch((error: unknown) => request.log.warn({ err: error }, 'could not record API key use'));
-    }
   };
+}
+
+/** onRequest hook for `/internal/…`: the shared service credential (INTERNAL_API_TOKEN), else 401. */
+export function internalAuthenticator(internal: InternalTokenVerifier) {
+  return async (request: FastifyRequest) => internal.verify(request.headers.authorization);
 }

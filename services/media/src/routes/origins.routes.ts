@@ -7,8 +7,9 @@ import type { RouteDeps } from './route-deps.ts';
 
 /**
  * `POST /internal/v1/origins` — the auth service's cold path when Redis holds no usable origin URL for an
- * object (docs/edge-protocol.md). Not routed by the edge. Only ready S3 objects known to the database are
- * signed, so a caller cannot obtain a URL for an arbitrary key in the bucket.
+ * object (docs/edge-protocol.md). Not routed by the edge, and only for callers holding INTERNAL_API_TOKEN
+ * (checked by the scope's onRequest hook in app.ts: 401 otherwise). Only ready S3 objects known to the
+ * database are signed, so a caller cannot obtain a URL for an arbitrary key in the bucket.
  */
 export const originRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async (app, { deps }) => {
   app.post(
@@ -25,6 +26,7 @@ export const originRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
             { additionalProperties: false },
           ),
           400: errorBodySchema,
+          401: errorBodySchema,
           404: errorBodySchema,
         },
       },

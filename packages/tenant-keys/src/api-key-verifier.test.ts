@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isAppError } from '@gatehouse/errors';
-import type { FastifyRequest } from 'fastify';
-import type { ApiKeyRecord, ApiKeyRepository } from '../adapters/tenants.repository.ts';
-import { generateApiKey } from '../domain/api-key.ts';
-import { apiKeyAuthenticator } from './api-key-auth.ts';
+import { generateApiKey } from './api-key.ts';
+import { type ApiKeyRecord, type ApiKeyRepository, createApiKeyVerifier } from './api-key-verifier.ts';
 
 const TENANT = '0190a1b2-0000-7000-8000-000000000001';
 
-function setup(overrides: Partial<ApiKeyRecord> = {}) {
+function setup(overrides: Partial<ApiKeyRecord> = {}, now = Date.now()) {
   const generated = generateApiKey();
   const record: ApiKeyRecord = {
     id: 'key-1',
@@ -16,24 +14,27 @@ function setup(overrides: Partial<ApiKeyRecord> = {}) {
     secretHash: generated.secretHash,
     revoked: false,
     tenantStatus: 'active',
-    lastUsedAt: new Date(),
+    tenantStripeAccountId: null,
+    lastUsedAt: new Date(now),
     ...overrides,
   };
+  const touched: string[] = [];
   const keys: ApiKeyRepository = {
     findByPrefix: async (prefix) => (prefix === generated.prefix ? record : undefined),
-    touch: async () => {},
+    touch: async (id) => {
+      touched.push(id);
+    },
   };
+  const verifier = createApiKeyVerifier(keys, { touchEveryMs: 1000, now: () => now });
   const run = async (authorization: string | undefined) => {
-    const request = { headers: { authorization }, log: { warn() {} } } as unknown as FastifyRequest;
     try {
-      await apiKeyAuthenticator(keys)(request);
-      return { tenantId: request.tenantId };
+      return { tenantId: (await verifier.verify(authorization)).tenantId };
     } catch (error) {
       assert.ok(isAppError(error));
       return { status: error.status };
     }
   };
-  return { key: generated.key, run };
+  return { key: generated.key, run, touched };
 }
 
 test('the key scopes the request to its tenant', async () => {
@@ -52,4 +53,15 @@ test('missing, malformed, unknown, wrong or revoked keys are 401; a suspended te
   assert.deepEqual(await revoked.run(`Bearer ${revoked.key}`), { status: 401 });
   const suspended = setup({ tenantStatus: 'suspended' });
   assert.deepEqual(await suspended.run(`Bearer ${suspended.key}`), { status: 403 });
+});
+
+test('lastUsedAt is written only when it is older than touchEveryMs (and only for a valid key)', async () => {
+  const now = 1_900_000_000_000;
+  const fresh = setup({ lastUsedAt: new Date(now - 500) }, now);
+  await fresh.run(`Bearer ${fresh.key}`);
+  assert.deepEqual(fresh.touched, []);
+  const stale = setup({ lastUsedAt: new Date(now - 5000) }, now);
+  await stale.run(`Bearer ${stale.key}`);
+  await stale.run(`Bearer ${stale.key.slice(0, -1)}${stale.key.endsWith('x') ? 'y' : 'x'}`);
+  assert.deepEqual(stale.touched, ['key-1']);
 });

@@ -213,7 +213,14 @@ Per request the feed reads no Postgres: the subscriber's access and the plan gra
 side's Redis records (\`gh:v1:sub:*\`, \`gh:v1:plan:*\`) behind a ≤ 1 s in-process cache (Postgres
 only when a record is missing, written back), the show/tier template from the render cache. A full
 render is then the token check (memoised HMAC), one ${(body.length / 1024).toFixed(0)} KiB copy of the template parts with the token
-spliced in, and the socket write; a 304 never builds the body. nginx only sendfile()s.
+spliced in — into a reused buffer, given back only once its response went to the OS
+(services/feeds/src/domain/body-pool.ts) — and the socket write; a 304 never builds the body.
+What bounds a full render (\`FEED_BENCH_NODE_ARGS=--cpu-prof FEED_BENCH_WRITE=0\`, full-render phase,
+2026-11-22): ~46 % of the feeds process in \`writev\` (the kernel copying the megabyte into the
+socket), ~15 % assembling the body, the rest Fastify/HTTP and idle; before the buffer reuse, allocation
+and GC of a fresh megabyte per request took another ~20 % (548 → 1,329 req/s in back-to-back runs).
+nginx sends the same bytes with sendfile() (one kernel copy, no user-space work), and both share the
+2 cores with wrk and other engineers' work, so the ratio moves with the load average.
 <!-- feeds:end -->`;
     const file = join(ROOT, 'BENCHMARKS.md');
     let text = '';

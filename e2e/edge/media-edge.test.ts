@@ -177,10 +177,16 @@ describe('edge media path, S3 driver (MinIO)', () => {
     secretsNeverShown.add(episode.objectKey);
     const flipped = `${alice.token.slice(0, 10)}${alice.token[10] === 'A' ? 'B' : 'A'}${alice.token.slice(11)}`;
     const tokens = { forged: 'x'.repeat(alice.token.length), truncated: alice.token.slice(0, -4), flipped };
-    const monitor = await world.redis.duplicate().monitor();
+    // monitor() opens its own connection: close it and the duplicate it came from (an open
+    // connection keeps the test process alive after the last test).
+    const source = world.redis.duplicate();
+    const monitor = await source.monitor();
     const commands: string[] = [];
     monitor.on('monitor', (_time: string, args: string[]) => commands.push(args.join(' ')));
-    t.after(() => monitor.disconnect());
+    t.after(() => {
+      monitor.disconnect();
+      source.disconnect();
+    });
     await sleep(100);
     for (const [name, token] of Object.entries(tokens)) {
       const r = await edge(mediaUrl(world, token, episode));

@@ -86,7 +86,9 @@ export function serviceEnv(name: ServiceName): NodeJS.ProcessEnv {
     MEDIA_INTERNAL_URL: `http://127.0.0.1:${SERVICE_PORTS.media}`,
     // Shared with reused platform services (a replica started here must talk to their media/billing).
     INTERNAL_API_TOKEN:
-      process.env.INTERNAL_API_TOKEN ?? platformSecrets.INTERNAL_API_TOKEN ?? 'e2e-internal-api-token-0123456789abcdef',
+      process.env.INTERNAL_API_TOKEN ??
+      platformSecrets.INTERNAL_API_TOKEN ??
+      'e2e-internal-api-token-0123456789abcdef',
     // billing's webhook secret; feeds calls billing's internal rotation route.
     STRIPE_WEBHOOK_SECRETS: E2E_WEBHOOK_SECRETS,
     BILLING_URL: `http://127.0.0.1:${SERVICE_PORTS.billing}`,

@@ -24,6 +24,7 @@ export function names(v: EdgeValues) {
     denyStatus: `$${p}_deny_status`,
     denyMessage: `$${p}_deny_message`,
     retryAfter: `$${p}_retry_after`,
+    unsatisfiedRange: `$${p}_unsatisfied_range`,
     originAllowed: `$${p}_origin_allowed`,
     redirect: `$${p}_redirect`,
     redirectAllowed: `$${p}_redirect_allowed`,
@@ -108,6 +109,11 @@ export function httpContext(v: EdgeValues): Node[] {
     ),
     comment('auth could not decide (503): the client may retry in a second.'),
     block(`map ${n.denyStatus} ${n.retryAfter}`, 'default "";', '503 1;'),
+    comment(
+      "A 416 carries `Content-Range: bytes */size` (RFC 9110): nginx's range filter writes one\n" +
+        'itself; a 416 from storage gets it from the size in the grant.',
+    ),
+    block(`map $sent_http_content_range ${n.unsatisfiedRange}`, `"" "bytes */${n.size}";`, 'default "";'),
     comment('Internal targets a grant may name; anything else (or ..) lands on a 502.'),
     block(
       `map ${n.targetRaw} ${n.target}`,

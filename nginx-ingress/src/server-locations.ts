@@ -321,8 +321,7 @@ function originLocations(v: EdgeValues, target: Target): Node[] {
     'types { }',
     'default_type text/plain;',
     'add_header X-Cache-Status MISS always;',
-    comment('The size came with the grant: what RFC 9110 asks a 416 to carry.'),
-    `add_header Content-Range "bytes */${n.size}" always;`,
+    `add_header Content-Range ${n.unsatisfiedRange} always;`,
     'return 416 "range not satisfiable\\n";',
   );
   const local = block(

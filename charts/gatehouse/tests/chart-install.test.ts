@@ -94,6 +94,7 @@ async function installAndCheck(scenario: Scenario) {
         ns,
         '--from-literal=DATABASE_URL=postgresql://x@db/gatehouse',
         '--from-literal=SECURE_LINK_SECRET=existing-secret-0001',
+        '--from-literal=INTERNAL_API_TOKEN=existing-internal-api-token-0001-abcdef',
       ]);
       assert.equal(s.status, 0, s.stderr);
     }

@@ -42,6 +42,7 @@ test('a typo or a wrong type in a values override fails the schema, naming the p
       /\/containerSecurityContext\/allowPrivilegeEscalation/,
     ],
     [['secrets.secureLinkSecret=short'], /\/secrets\/secureLinkSecret/],
+    [['secrets.internalApiToken=too-short-0123456789'], /\/secrets\/internalApiToken/],
     [['networkPolicy.enabeld=false'], /additional properties 'enabeld' not allowed/],
   ];
   for (const [set, message] of cases) {

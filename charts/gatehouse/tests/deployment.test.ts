@@ -57,6 +57,9 @@ test('secrets reach only the services that need them, from the chart Secret or t
   assert.equal(secretEnv(own, 'media').S3_SECRET_ACCESS_KEY, `${FULLNAME}-secrets`);
   assert.equal(secretEnv(own, 'billing').STRIPE_WEBHOOK_SECRETS, `${FULLNAME}-secrets`);
   assert.equal(secretEnv(own, 'feeds').STRIPE_WEBHOOK_SECRETS, undefined);
+  // Callers (auth, feeds) and checkers (media, billing) of /internal/ share one credential.
+  for (const svc of Object.keys(SERVICES))
+    assert.equal(secretEnv(own, svc).INTERNAL_API_TOKEN, `${FULLNAME}-secrets`, svc);
   const existing = renderChart({ scenario: 'existing-secrets' });
   for (const svc of Object.keys(SERVICES)) {
     for (const name of Object.values(secretEnv(existing, svc))) assert.equal(name, 'gatehouse-prod-secrets');

@@ -8,6 +8,7 @@ test('the chart Secret holds every key; none with existingSecret; missing values
   const s = find(renderChart({ scenario: 'edge' }), 'Secret', `${FULLNAME}-secrets`);
   assert.deepEqual(Object.keys(s.stringData).sort(), [
     'DATABASE_URL',
+    'INTERNAL_API_TOKEN',
     'NATS_URL',
     'REDIS_URL',
     'S3_ACCESS_KEY_ID',

@@ -1,6 +1,7 @@
-import type { PlanGrants, SubscriberAccess } from '@gatehouse/contracts';
+import type { EpisodePolicy, PlanGrants, SubscriberAccess } from '@gatehouse/contracts';
 import type { Prisma, PrismaClient } from '@gatehouse/db';
 import { lifecycleOf, plansOf, type SubscriptionFacts } from './access-rules.ts';
+import { episodeAccessStateOf, toEpisodePolicy } from './episode-policy.ts';
 
 /** A Prisma client or the client of an open interactive transaction. */
 export type Db = PrismaClient | Prisma.TransactionClient;
@@ -73,6 +74,30 @@ export async function computePlanGrants(db: Db, planId: string): Promise<PlanGra
     episodeIds,
     version: Number(plan.grantsVersion),
   };
+}
+
+/**
+ * An episode's policy record as media last wrote it (same `version`, same mapping: `toEpisodePolicy`).
+ * Undefined for an unknown episode. Used by the auth cold path when Redis lost the record.
+ */
+export async function computeEpisodePolicy(db: Db, episodeId: string): Promise<EpisodePolicy | undefined> {
+  const row = await db.episode.findUnique({
+    where: { id: episodeId },
+    select: {
+      id: true,
+      tenantId: true,
+      showId: true,
+      status: true,
+      visibility: true,
+      publishedAt: true,
+      earlyAccessUntil: true,
+      version: true,
+      currentMediaAsset: {
+        select: { storageDriver: true, objectKey: true, contentType: true, byteSize: true, status: true },
+      },
+    },
+  });
+  return row ? toEpisodePolicy(episodeAccessStateOf(row)) : undefined;
 }
 
 /**

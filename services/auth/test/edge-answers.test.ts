@@ -40,6 +40,7 @@ const countingStore = {
 // The media service's internal origins endpoint is our own interface (docs/edge-protocol.md); a
 // small stub HTTP server of that interface stands in for it here. Storage itself is not faked:
 // auth never talks to storage.
+const INTERNAL_API_TOKEN = 'auth-test-internal-token-0123456789abcdef';
 let mediaCalls = 0;
 let mediaMode: 'ok' | 'fail' | 'slow' = 'ok';
 const stubMedia: Server = createServer((request, response) => {
@@ -49,6 +50,11 @@ const stubMedia: Server = createServer((request, response) => {
   });
   request.on('end', () => {
     mediaCalls++;
+    // Like media: /internal/ answers 401 without the shared INTERNAL_API_TOKEN (every call here must carry it).
+    if (request.headers.authorization !== `Bearer ${INTERNAL_API_TOKEN}`) {
+      response.writeHead(401).end();
+      return;
+    }
     const { objectKey } = JSON.parse(body) as { objectKey: string };
     const answer = () => {
       if (mediaMode === 'fail') {
@@ -165,7 +171,11 @@ before(async () => {
     readiness: [],
     keyring,
     store: countingStore,
-    originIssuer: createMediaOriginsClient({ baseUrl: mediaUrlBase, timeoutMs: 60 }),
+    originIssuer: createMediaOriginsClient({
+      baseUrl: mediaUrlBase,
+      timeoutMs: 60,
+      internalApiToken: INTERNAL_API_TOKEN,
+    }),
     settings: { publicBaseUrl: 'https://edge.example' },
     now,
   });

@@ -9,13 +9,13 @@ import {
   createPlanRow,
   createSubscriber,
   createTenant,
+  INTERNAL_API_TOKEN,
   newSubscriptionId,
   recordedStripe,
   signedHeaders,
   stripeEvent,
   subscriptionObject,
   WEBHOOK_SECRETS,
-  INTERNAL_API_TOKEN,
 } from './billing-fixtures.ts';
 
 const prisma = createPrismaClient(stackEnv().databaseUrl, { poolSize: 4 });

@@ -9,11 +9,11 @@ import { type EpisodePolicy, type OriginUrl, redisKeys } from '@gatehouse/contra
 import { createPrismaClient, type PrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import { LocalStorageDriver, S3StorageDriver, type StorageDriver } from '@gatehouse/storage';
+import { createTenantWithApiKey, internalAuthorization } from '@gatehouse/tenant-keys';
 import { stackEnv, uniqueId } from '@gatehouse/testkit';
 import { Redis } from 'ioredis';
 import { createRedisEpisodePolicyPublisher } from '../src/adapters/episode-policy.publisher.ts';
 import { createRedisOriginUrlStore } from '../src/adapters/origin-url.store.ts';
-import { createTenantWithApiKey, internalAuthorization } from '@gatehouse/tenant-keys';
 import { buildApp } from '../src/app.ts';
 import {
   MP3_FRAME_BYTES,
@@ -307,8 +307,17 @@ describe('media API against Postgres, Redis and MinIO', () => {
 
     const objectKey = await objectKeyOf(plan.upload.id);
     // Without the internal credential, or with a wrong one: 401 before anything is looked up or signed.
-    for (const headers of [{}, { authorization: 'Bearer wrong-internal-token-0123456789abcdef' }, { authorization: `Bearer ${key}` }]) {
-      const refused = await app.inject({ method: 'POST', url: '/internal/v1/origins', headers, payload: { objectKey } });
+    for (const headers of [
+      {},
+      { authorization: 'Bearer wrong-internal-token-0123456789abcdef' },
+      { authorization: `Bearer ${key}` },
+    ]) {
+      const refused = await app.inject({
+        method: 'POST',
+        url: '/internal/v1/origins',
+        headers,
+        payload: { objectKey },
+      });
       assert.equal(refused.statusCode, 401, refused.body);
     }
     const origin = await app.inject({
@@ -343,8 +352,7 @@ describe('media API against Postgres, Redis and MinIO', () => {
           headers: internalHeaders,
           payload: { objectKey: '../x' },
         })
-      )
-        .statusCode,
+      ).statusCode,
       400,
     );
   });
@@ -461,7 +469,12 @@ test('the local protected-directory driver end to end: streamed PUT, atomic file
     });
     assert.equal(
       (
-        await app.inject({ method: 'POST', url: '/internal/v1/origins', headers: internalHeaders, payload: { objectKey } })
+        await app.inject({
+          method: 'POST',
+          url: '/internal/v1/origins',
+          headers: internalHeaders,
+          payload: { objectKey },
+        })
       ).statusCode,
       404,
     );

@@ -1,6 +1,8 @@
-export { type RecordSourceLike, type StaleGraceOptions, StaleGraceSource } from './stale-grace-source.ts';
 export {
+  type ColdLoader,
   type ColdLoaderOptions,
   ColdPathBusyError,
+  createColdLoader,
   createSubscriberColdLoader,
-} from './subscriber-cold-loader.ts';
+} from './cold-record-loader.ts';
+export { type RecordSourceLike, type StaleGraceOptions, StaleGraceSource } from './stale-grace-source.ts';

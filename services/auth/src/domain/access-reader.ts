@@ -18,6 +18,10 @@ export interface RecordSource {
  */
 export interface SubscriberColdLoader {
   loadSubscriber(tenantId: string, subscriberId: string): Promise<SubscriberAccess | undefined>;
+  /** Optional, same contract for a plan's grants; absent: a missing plan grants nothing. */
+  loadPlan?(planId: string): Promise<PlanGrants | undefined>;
+  /** Optional, same contract for an episode's policy; absent: a missing episode is unknown (404). */
+  loadEpisode?(episodeId: string): Promise<EpisodePolicy | undefined>;
 }
 
 export const noColdPath: SubscriberColdLoader = { loadSubscriber: async () => undefined };
@@ -71,12 +75,20 @@ export class AccessReader {
         ? [redisKeys.subscriber(subscriberId), redisKeys.tenant(tenantId)]
         : [redisKeys.subscriber(subscriberId), redisKeys.tenant(tenantId), redisKeys.episode(episodeId)];
     const values = await this.#cache.loadMany<unknown>(keys, this.#fetch, this.#expiry);
-    let subscriber = (values[0] ?? undefined) as SubscriberAccess | undefined;
-    if (subscriber === undefined) subscriber = await this.#coldSubscriber(tenantId, subscriberId);
+    const subscriber = (values[0] ?? undefined) as SubscriberAccess | undefined;
+    const episode = (values[2] ?? undefined) as EpisodePolicy | undefined;
+    const tenant = (values[1] ?? undefined) as TenantPolicy | undefined;
+    if (subscriber !== undefined && (episode !== undefined || episodeId === undefined))
+      return { subscriber, tenant, episode };
+    // Misses (e.g. Redis flushed) rebuild from Postgres, both in parallel.
+    const [coldSub, coldEpisode] = await Promise.all([
+      subscriber ?? this.#coldSubscriber(tenantId, subscriberId),
+      episode ?? (episodeId === undefined ? undefined : this.#coldEpisode(episodeId)),
+    ]);
     return {
-      subscriber,
-      tenant: (values[1] ?? undefined) as TenantPolicy | undefined,
-      episode: (values[2] ?? undefined) as EpisodePolicy | undefined,
+      subscriber: coldSub,
+      tenant,
+      episode: coldEpisode,
     };
   }
 
@@ -84,8 +96,13 @@ export class AccessReader {
   async readPublic(
     episodeId: string,
   ): Promise<{ episode: EpisodePolicy | undefined; tenant: TenantPolicy | undefined }> {
-    const [value] = await this.#cache.loadMany<unknown>([redisKeys.episode(episodeId)], this.#fetch, this.#expiry);
-    const episode = (value ?? undefined) as EpisodePolicy | undefined;
+    const [value] = await this.#cache.loadMany<unknown>(
+      [redisKeys.episode(episodeId)],
+      this.#fetch,
+      this.#expiry,
+    );
+    const cached = (value ?? undefined) as EpisodePolicy | undefined;
+    const episode = cached === undefined ? await this.#coldEpisode(episodeId) : cached;
     if (episode === undefined) return { episode, tenant: undefined };
     const [tenant] = await this.#cache.loadMany<unknown>(
       [redisKeys.tenant(episode.tenantId)],
@@ -102,7 +119,9 @@ export class AccessReader {
       this.#fetch,
       this.#expiry,
     );
-    return values.map((value) => (value ?? undefined) as PlanGrants | undefined);
+    const plans = values.map((value) => (value ?? undefined) as PlanGrants | undefined);
+    if (!plans.includes(undefined) || !this.#cold.loadPlan) return plans;
+    return Promise.all(plans.map((plan, i) => (plan === undefined ? this.#coldPlan(planIds[i]!) : plan)));
   }
 
   /** For the projector and the invalidation broadcast: drop these Redis keys from this replica. */
@@ -118,17 +137,38 @@ export class AccessReader {
 
   readonly #fetch = (keys: string[]) => this.#source.getMany<unknown>(keys);
 
-  async #coldSubscriber(tenantId: string, subscriberId: string): Promise<SubscriberAccess | undefined> {
-    const key = redisKeys.subscriber(subscriberId);
-    // Single-flight per subscriber under a key of its own; the result is stored under the real key.
-    const loaded = await this.#cache.once<SubscriberAccess>(
+  #coldSubscriber(tenantId: string, subscriberId: string): Promise<SubscriberAccess | undefined> {
+    return this.#coldRecord(redisKeys.subscriber(subscriberId), this.#ages.subscriberMaxAgeMs, () =>
+      this.#cold.loadSubscriber(tenantId, subscriberId),
+    );
+  }
+
+  async #coldPlan(planId: string): Promise<PlanGrants | undefined> {
+    const load = this.#cold.loadPlan?.bind(this.#cold);
+    if (!load) return undefined;
+    return this.#coldRecord(redisKeys.plan(planId), this.#ages.subscriberMaxAgeMs, () => load(planId));
+  }
+
+  async #coldEpisode(episodeId: string): Promise<EpisodePolicy | undefined> {
+    const load = this.#cold.loadEpisode?.bind(this.#cold);
+    if (!load) return undefined;
+    return this.#coldRecord(redisKeys.episode(episodeId), this.#ages.policyMaxAgeMs, () => load(episodeId));
+  }
+
+  async #coldRecord<V>(
+    key: string,
+    maxAgeMs: number,
+    load: () => Promise<V | undefined>,
+  ): Promise<V | undefined> {
+    // Single-flight per record under a key of its own; the result is stored under the real key.
+    const loaded = await this.#cache.once<V>(
       `cold:${key}`,
-      () => this.#cold.loadSubscriber(tenantId, subscriberId),
-      // Cache the cold answer (also "no such subscriber") as briefly as a subscriber record.
-      (_value, now) => now + this.#ages.subscriberMaxAgeMs,
+      load,
+      // Cache the cold answer (also "no such record") as briefly as the record itself.
+      (_value, now) => now + maxAgeMs,
     );
     if (loaded === null) return undefined;
-    this.#cache.set(key, loaded, this.#cache.now() + this.#ages.subscriberMaxAgeMs);
+    this.#cache.set(key, loaded, this.#cache.now() + maxAgeMs);
     return loaded;
   }
 }

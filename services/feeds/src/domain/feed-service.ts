@@ -1,5 +1,6 @@
 import { errors } from '@gatehouse/errors';
 import { type AccessClaims, type Keyring, verifyAccessToken } from '@gatehouse/tokens';
+import type { BodyPool } from './body-pool.ts';
 import type { CatalogCache } from './catalog-cache.ts';
 import type { FeedAudience, SubscriberLifecycle } from './feed-model.ts';
 import { assembleFeed, type FeedTemplateCache } from './feed-template.ts';
@@ -41,7 +42,7 @@ export interface EdgeIdentity {
 
 export interface RenderedFeed {
   /** Builds the body (identity encoding); not called for a 304 or a memoised gzip answer. */
-  body: () => Buffer;
+  body: (pool?: BodyPool) => Buffer;
   byteLength: number;
   etag: string;
   lastModified: number;

@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { errorBodySchema, errors } from '@gatehouse/errors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BodyPool } from '../domain/body-pool.ts';
 import { acceptsGzip, gzipEtag, isNotModified } from '../domain/conditional-get.ts';
 import type { FeedService, RenderedFeed } from '../domain/feed-service.ts';
 import { LruCache } from '../domain/lru-cache.ts';
@@ -34,6 +35,7 @@ const headerValue = (request: FastifyRequest, name: string): string | undefined 
  */
 export function registerFeedRoutes(app: FastifyInstance, feeds: FeedService) {
   const gzipped = new LruCache<Buffer>({ maxEntries: 5_000, maxWeight: 128 * 1024 * 1024 });
+  const bodies = new BodyPool();
 
   async function send(
     request: FastifyRequest,
@@ -57,7 +59,12 @@ export function registerFeedRoutes(app: FastifyInstance, feeds: FeedService) {
       ifModifiedSince: headerValue(request, 'if-modified-since'),
     };
     if (isNotModified(conditional, feed.etag, feed.lastModified)) return reply.code(304).send();
-    if (!useGzip) return reply.code(200).send(feed.body());
+    if (!useGzip) {
+      const body = feed.body(bodies);
+      // Back to the pool only once the whole response went to the OS; never on an aborted one.
+      reply.raw.once('finish', () => bodies.release(body));
+      return reply.code(200).send(body);
+    }
     // Keyed by subscriber (cacheScope) and the tag: a compressed private body is per subscriber.
     const key = `${cacheScope}|${etag}`;
     let body = gzipped.get(key);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { episodeAccessStateOf } from '@gatehouse/access-snapshot';
 import type { Prisma, PrismaClient } from '@gatehouse/db';
 import { errors } from '@gatehouse/errors';
 import type { Logger } from '@gatehouse/logging';
@@ -9,29 +10,7 @@ import type { EpisodePolicyPublisher } from './episode-policy.publisher.ts';
 export const episodeInclude = { currentMediaAsset: true } as const;
 export type EpisodeRow = Prisma.EpisodeGetPayload<{ include: typeof episodeInclude }>;
 
-export function toAccessState(row: EpisodeRow): EpisodeAccessState {
-  const asset = row.currentMediaAsset;
-  return {
-    id: row.id,
-    tenantId: row.tenantId,
-    showId: row.showId,
-    status: row.status,
-    visibility: row.visibility,
-    publishedAt: row.publishedAt,
-    earlyAccessUntil: row.earlyAccessUntil,
-    version: row.version,
-    media: asset
-      ? {
-          storage: asset.storageDriver,
-          objectKey: asset.objectKey,
-          contentType: asset.contentType,
-          byteSize: Number(asset.byteSize ?? 0n),
-          fileName: asset.objectKey.slice(asset.objectKey.lastIndexOf('/') + 1),
-          ready: asset.status === 'ready',
-        }
-      : null,
-  };
-}
+export const toAccessState = (row: EpisodeRow): EpisodeAccessState => episodeAccessStateOf(row);
 
 export interface EpisodesRepositoryDeps {
   prisma: PrismaClient;

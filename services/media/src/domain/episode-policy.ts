@@ -2,55 +2,9 @@ import type { EpisodePolicy, Subject } from '@gatehouse/contracts';
 
 export type EpisodeStatus = EpisodePolicy['status'];
 
-/** What the policy needs of an episode and its current media (plain values, no ORM types). */
-export interface EpisodeAccessState {
-  id: string;
-  tenantId: string;
-  showId: string;
-  status: EpisodeStatus;
-  visibility: EpisodePolicy['visibility'];
-  publishedAt: Date | null;
-  earlyAccessUntil: Date | null;
-  version: number;
-  media: {
-    storage: 's3' | 'local';
-    objectKey: string;
-    contentType: string;
-    byteSize: number;
-    fileName: string;
-    ready: boolean;
-  } | null;
-}
-
-/**
- * The record the edge's auth hop reads for an episode. Media is only included once it is ready, so a
- * half-finished upload is never served; `publicFrom` is set only for premium episodes with early access.
- */
-export function toEpisodePolicy(episode: EpisodeAccessState): EpisodePolicy {
-  const media = episode.media?.ready
-    ? {
-        storage: episode.media.storage,
-        objectKey: episode.media.objectKey,
-        contentType: episode.media.contentType,
-        byteSize: episode.media.byteSize,
-        fileName: episode.media.fileName,
-      }
-    : null;
-  return {
-    tenantId: episode.tenantId,
-    showId: episode.showId,
-    episodeId: episode.id,
-    status: episode.status,
-    visibility: episode.visibility,
-    publicFrom:
-      episode.visibility === 'premium' && episode.earlyAccessUntil
-        ? episode.earlyAccessUntil.getTime()
-        : null,
-    publishedAt: episode.publishedAt ? episode.publishedAt.getTime() : null,
-    media,
-    version: episode.version,
-  };
-}
+// The policy record itself is built by the shared `@gatehouse/access-snapshot` (the auth cold path
+// rebuilds the same record from Postgres when Redis lost it).
+export { type EpisodeAccessState, toEpisodePolicy } from '@gatehouse/access-snapshot';
 
 /** Which media event a change is: it became published, it was removed, or anything else. */
 export function episodeEventSubject(

@@ -3,6 +3,7 @@
  * Redis behind it) next to `/healthz` (the same Fastify server doing no work) in one run.
  *
  *   source .stack/env && npx node bench/auth-hop.bench.ts [seconds=10] [connections=32]
+ *   AUTH_CPU_PROF=/tmp/prof … — also write a V8 CPU profile of the auth process (--cpu-prof)
  *
  * Starts `services/auth/src/main.ts` as its own process (as nginx would see it), seeds one subscriber,
  * plan, episode and origin record in the stack's Redis under random ids, and drives both URLs with a
@@ -95,7 +96,9 @@ await redis.set(
 );
 
 // The same Node 24 that runs this script, spawned directly so SIGTERM reaches the server itself.
-const child = spawn(process.execPath, ['services/auth/src/main.ts'], {
+const profDir = process.env.AUTH_CPU_PROF;
+const nodeArgs = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
+const child = spawn(process.execPath, [...nodeArgs, 'services/auth/src/main.ts'], {
   cwd: repo,
   env: {
     ...process.env,
@@ -156,15 +159,18 @@ try {
   await waitUntilUp();
   const token = issueAccessToken(keyring, { tenantId, subscriberId, generation: 1 });
   const mediaPath = `/edge/media/${token}/${episodeId}/episode.mp3`;
+  const decidePath = `/edge/decide/media/${token}/${episodeId}/episode.mp3`;
   if ((await hit(mediaPath)) !== 200) throw new Error('media request is not granted; seeding failed');
   // Warm-up: JIT and the in-process cache.
   const warm = seconds;
   const quick = Math.max(1, Math.floor(warm / 5));
   await runFor(quick, '/healthz');
   await runFor(quick, mediaPath);
+  await runFor(quick, decidePath);
   const results = [
     await run('/healthz (baseline)', '/healthz', 200),
     await run('/edge/media (grant, s3)', mediaPath, 200),
+    await run('/edge/decide/media (grant, s3; what nginx asks)', decidePath, 200),
   ];
   console.log(
     `auth hop: ${seconds}s per run, ${connections} keep-alive connections, node ${process.version}`,
@@ -173,6 +179,7 @@ try {
   console.log('|---|---:|---:|---:|---:|');
   for (const r of results) console.log(`| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} |`);
   console.log(`ratio media/healthz: ${(results[1]!.rps / results[0]!.rps).toFixed(2)}`);
+  console.log(`ratio decide/healthz: ${(results[2]!.rps / results[0]!.rps).toFixed(2)}`);
 } finally {
   child.kill('SIGTERM');
   agent.destroy();

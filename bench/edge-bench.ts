@@ -151,7 +151,7 @@ async function main() {
     const runs: Run[][] = scenarios.map(() => []);
     const loads: string[] = [loadAverage()];
     for (let round = 0; round < ROUNDS; round++) {
-      scenarios.forEach((scenario, i) => runs[i]!.push(measure(watch, scenario.run)));
+      for (const [i, scenario] of scenarios.entries()) runs[i]!.push(measure(watch, scenario.run));
       loads.push(loadAverage());
     }
     // The run with the median req/s stands for its scenario (its latency and CPU come with it).
@@ -177,7 +177,9 @@ async function main() {
       '',
       '| scenario | req/s (median) | req/s per round | MiB/s | p50 | p99 | non-2xx | CPU during the median run |',
       '|---|---|---|---|---|---|---|---|',
-      ...scenarios.map((scenario, i) => row(scenario.name, [staticRun, edgeRun, secureRun, edgeRangeRun][i]!, runs[i]!)),
+      ...scenarios.map((scenario, i) =>
+        row(scenario.name, [staticRun, edgeRun, secureRun, edgeRangeRun][i]!, runs[i]!),
+      ),
       '',
       `- 1 MiB downloads: edge/static = **${ratio1.toFixed(2)}** (target ≥ 0.7) — ${ratio1 >= 0.7 ? 'met' : 'missed'}; per round ${perRound(1, 0)}.`,
       `- tiny ranges: edge/secure_link = **${ratio2.toFixed(2)}** (target ≥ 0.5) — ${ratio2 >= 0.5 ? 'met' : 'missed'}; per round ${perRound(3, 2)}.`,

@@ -288,16 +288,25 @@ try {
     if (!FRESH) writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   }
   const { subscriberId, tenantId, showId } = state;
-  // The validity record the edge reads: written by auth's projector from billing's event.
-  const access = await waitFor(
-    'the subscriber record in Redis (billing → NATS → auth projector)',
-    async () => {
-      const raw = await redis.get(redisKeys.subscriber(subscriberId));
-      const record = raw ? (JSON.parse(raw) as SubscriberAccess) : undefined;
-      return record && record.plans.length > 0 ? record : undefined;
-    },
-  );
-  const token = issueAccessToken(keyring, { tenantId, subscriberId, generation: access.generation });
+  let generation: number;
+  if (reused) {
+    // Redis may have restarted empty since: the edge's auth hop rebuilds the record from Postgres
+    // (its cold path) on the first request, so the current generation comes from Postgres here.
+    const credential = await prisma.accessCredential.findUnique({ where: { subscriberId } });
+    generation = credential?.generation ?? 1;
+  } else {
+    // A new demo: the record the edge reads must arrive the production way, from billing's event.
+    const access = await waitFor(
+      'the subscriber record in Redis (billing → NATS → auth projector)',
+      async () => {
+        const raw = await redis.get(redisKeys.subscriber(subscriberId));
+        const record = raw ? (JSON.parse(raw) as SubscriberAccess) : undefined;
+        return record && record.plans.length > 0 ? record : undefined;
+      },
+    );
+    generation = access.generation;
+  }
+  const token = issueAccessToken(keyring, { tenantId, subscriberId, generation });
   const feedUrl = `${publicBase}/f/${token}/${showId}.xml`;
   // The media URL exactly as the feed lists it (the enclosure of the first premium episode).
   const feed = await fetch(feedUrl.replace(publicBase, edge));

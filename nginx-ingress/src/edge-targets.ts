@@ -19,11 +19,7 @@ function edgeServer(v: EdgeValues, target: Target, extra: Node[] = []): Node {
 
 /** The local stack: included by the stack's nginx.conf inside its `http {}` (conf.d/edge.conf). */
 export function renderLocal(v: EdgeValues): string {
-  return renderNodes([
-    httpContext(v),
-    '',
-    edgeServer(v, 'local'),
-  ]);
+  return renderNodes([httpContext(v), '', edgeServer(v, 'local')]);
 }
 
 /** The Gatehouse edge Deployment (official nginx image): a complete nginx.conf. */

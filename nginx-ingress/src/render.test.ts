@@ -49,11 +49,16 @@ describe('local target', () => {
         'error_page 401 403 = @gh_media_denied;',
         'error_page 500 502 503 504 = @gh_media_unavailable;',
         'try_files /.gh $gh_target;',
+        'open_file_cache_errors on;',
       ]) {
         assert.ok(route.includes(directive), `${prefix}: ${directive}`);
       }
     }
-    assert.ok(text.includes('"~^/m(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[^/?#]{1,765})(?:\\?|$)" /edge/decide/media$1;'));
+    assert.ok(
+      text.includes(
+        '"~^/m(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[^/?#]{1,765})(?:\\?|$)" /edge/decide/media$1;',
+      ),
+    );
     assert.ok(text.includes('"~^/pub(/[0-9a-f-]{36}/[^/?#]{1,765})(?:\\?|$)" /edge/decide/public$1;'));
     const denied = location(text, 'location @gh_media_denied');
     assert.ok(denied.includes('if ($gh_deny_status = 410) { return 410 "$gh_deny_message\\n"; }'));

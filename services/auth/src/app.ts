@@ -8,12 +8,14 @@ import {
   type ReadinessCheck,
   requestMetricsHook,
 } from '@gatehouse/observability';
-import type { Keyring } from '@gatehouse/tokens';
+import { type Keyring, verifyAccessToken } from '@gatehouse/tokens';
 import Fastify from 'fastify';
 import { AccessChecker } from './domain/access-checker.ts';
 import { AccessReader, type RecordSource, type SubscriberColdLoader } from './domain/access-reader.ts';
+import type { VerifiedClaims } from './domain/media-access-decider.ts';
 import { type OriginIssuer, OriginResolver } from './domain/origin-resolver.ts';
 import { RecordCache } from './domain/record-cache.ts';
+import { VerifiedTokenCache } from './domain/verified-token-cache.ts';
 import { downloadLinksRoutes } from './routes/download-links.routes.ts';
 import { edgeAuthorizeRoutes } from './routes/edge-authorize.routes.ts';
 import { edgeDecideRoutes } from './routes/edge-decide.routes.ts';
@@ -109,8 +111,14 @@ export function buildApp(deps: AuthAppDeps) {
     flush: () => reader.flush(),
   });
 
+  const tokens = new VerifiedTokenCache<VerifiedClaims>(settings.cacheMaxEntries);
+  const verifyOnce = (token: string) => {
+    const verified = verifyAccessToken(deps.keyring, token);
+    return verified.ok ? verified.claims : undefined;
+  };
   const routeDeps: RouteDeps = {
     keyring: deps.keyring,
+    verifyAccess: (token) => tokens.verify(token, verifyOnce),
     checker: new AccessChecker(reader, now),
     origins: new OriginResolver({
       source: deps.store,

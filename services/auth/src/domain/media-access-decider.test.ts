@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import type { EpisodePolicy, PlanGrants, SubscriberAccess, TenantPolicy } from '@gatehouse/contracts';
-import { type DecisionInput, decideMediaAccess, decideWithoutPlans } from './media-access-decider.ts';
+import {
+  type DecisionInput,
+  decideMediaAccess,
+  decidePublicAccess,
+  decideWithoutPlans,
+} from './media-access-decider.ts';
 
 const now = 1_800_000_000_000;
 const tenantId = randomUUID();
@@ -233,5 +238,52 @@ describe('media access decider', () => {
     assert.deepEqual(decideWithoutPlans({ ...base, subscriber: expired, episode: episode() }), {
       needPlans: ['p2'],
     });
+  });
+});
+
+describe('public media decider (/pub/, no token)', () => {
+  const tenant: TenantPolicy = { tenantId, status: 'active', version: 1 };
+  const decide = (ep: EpisodePolicy | undefined, over: { fileName?: string; tenant?: TenantPolicy } = {}) =>
+    decidePublicAccess({
+      episodeId,
+      fileName: over.fileName ?? 'ep.mp3',
+      episode: ep,
+      tenant: over.tenant ?? tenant,
+      now,
+    });
+
+  test('public, or premium whose early access is over → grant', () => {
+    assert.deepEqual(decide(episode({ visibility: 'public' })), { grant: true, media, via: 'public' });
+    assert.deepEqual(decide(episode({ publicFrom: now - 1 })), { grant: true, media, via: 'early_access' });
+  });
+
+  test('premium (also still in early access) → 403; suspended tenant → 403', () => {
+    assert.deepEqual(decide(episode()), { grant: false, status: 403, reason: 'not_entitled' });
+    assert.deepEqual(decide(episode({ publicFrom: now + 1 })), {
+      grant: false,
+      status: 403,
+      reason: 'not_entitled',
+    });
+    const suspended: TenantPolicy = { ...tenant, status: 'suspended' };
+    assert.deepEqual(decide(episode({ visibility: 'public' }), { tenant: suspended }), {
+      grant: false,
+      status: 403,
+      reason: 'tenant_suspended',
+    });
+  });
+
+  test('unknown, draft, removed, scheduled, no media, other file name → 404', () => {
+    const notFound = { grant: false, status: 404, reason: 'episode_not_found' };
+    assert.deepEqual(decide(undefined), notFound);
+    for (const ep of [
+      episode({ visibility: 'public', status: 'draft' }),
+      episode({ visibility: 'public', status: 'removed' }),
+      episode({ visibility: 'public', publishedAt: now + 1 }),
+      episode({ visibility: 'public', media: null }),
+      episode({ visibility: 'public', episodeId: randomUUID() }),
+    ]) {
+      assert.deepEqual(decide(ep), notFound);
+    }
+    assert.deepEqual(decide(episode({ visibility: 'public' }), { fileName: 'other.mp3' }), notFound);
   });
 });

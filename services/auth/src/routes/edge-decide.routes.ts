@@ -1,4 +1,4 @@
-import { verifyAccessToken, verifyDownloadToken } from '@gatehouse/tokens';
+import { verifyDownloadToken } from '@gatehouse/tokens';
 import type { FastifyInstance } from 'fastify';
 import { decideResponses } from './edge-reply.ts';
 import { deny, mediaOutcome, publicOutcome, sendOutcome } from './media-answer.ts';
@@ -33,12 +33,12 @@ export function edgeDecideRoutes(deps: RouteDeps) {
       { exposeHeadRoute: false, schema: { params, response: decideResponses } },
       async (request, reply) => {
         const { token, episodeId, fileName } = request.params;
-        const verified = token.length <= 1024 ? verifyAccessToken(deps.keyring, token) : undefined;
-        if (!verified?.ok) return sendOutcome(reply, deny(401, 'invalid token'), 'decide');
+        const claims = token.length <= 1024 ? deps.verifyAccess(token) : undefined;
+        if (claims === undefined) return sendOutcome(reply, deny(401, 'invalid token'), 'decide');
         if (!UUID_RE.test(episodeId) || fileName.length > FILE_NAME_MAX) {
           return sendOutcome(reply, deny(404, 'episode not found'), 'decide');
         }
-        const outcome = await mediaOutcome(deps, request.log, verified.claims, episodeId, fileName);
+        const outcome = await mediaOutcome(deps, request.log, claims, episodeId, fileName);
         return sendOutcome(reply, outcome, 'decide');
       },
     );
@@ -57,7 +57,8 @@ export function edgeDecideRoutes(deps: RouteDeps) {
             verified?.reason === 'expired' ? deny(410, 'this link has expired') : deny(401, 'invalid token');
           return sendOutcome(reply, outcome, 'decide');
         }
-        if (fileName.length > FILE_NAME_MAX) return sendOutcome(reply, deny(404, 'episode not found'), 'decide');
+        if (fileName.length > FILE_NAME_MAX)
+          return sendOutcome(reply, deny(404, 'episode not found'), 'decide');
         const { episodeId, ...claims } = verified.claims;
         const outcome = await mediaOutcome(deps, request.log, claims, episodeId, fileName);
         return sendOutcome(reply, outcome, 'decide');

@@ -1,4 +1,3 @@
-import { verifyAccessToken } from '@gatehouse/tokens';
 import type { FastifyInstance } from 'fastify';
 import { edgeDenyResponses, emptyBody, sendDeny } from './edge-reply.ts';
 import { answerMedia } from './media-answer.ts';
@@ -44,10 +43,10 @@ export function edgeMediaRoutes(deps: RouteDeps) {
       },
       handler: async (request, reply) => {
         const { token, episodeId, fileName } = request.params;
-        const verified = verifyAccessToken(deps.keyring, token);
-        if (!verified.ok) return sendDeny(reply, 401, 'invalid token');
+        const claims = token.length <= 1024 ? deps.verifyAccess(token) : undefined;
+        if (claims === undefined) return sendDeny(reply, 401, 'invalid token');
         if (request.validationError) return sendDeny(reply, 404, 'episode not found');
-        return answerMedia(deps, request, reply, verified.claims, episodeId, fileName);
+        return answerMedia(deps, request, reply, claims, episodeId, fileName);
       },
     });
   };

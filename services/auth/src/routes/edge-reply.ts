@@ -26,7 +26,9 @@ export const decideResponses = {
     'Grant: X-Media-Target (internal location), X-Media-Key, X-Media-Size, X-Media-Origin (s3), Content-Type, Content-Disposition, Cache-Control.',
   ),
   401: textBody('Forged, malformed or unknown-key token; X-Media-Deny-Status: 401.'),
-  403: textBody('Any other deny; X-Media-Deny-Status carries 403, 404, 410 or 503, X-Media-Deny-Reason the text.'),
+  403: textBody(
+    'Any other deny; X-Media-Deny-Status carries 403, 404, 410 or 503, X-Media-Deny-Reason the text.',
+  ),
 } as const;
 
 export function sendDeny(reply: FastifyReply, status: number, message: string): FastifyReply {

@@ -1,6 +1,13 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { type AccessDecision, denyMessages, type VerifiedClaims } from '../domain/media-access-decider.ts';
-import { type Media, sendDecideDeny, sendDecideGrant, sendDeny, sendGrant, sendUnavailable } from './edge-reply.ts';
+import {
+  type Media,
+  sendDecideDeny,
+  sendDecideGrant,
+  sendDeny,
+  sendGrant,
+  sendUnavailable,
+} from './edge-reply.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 // objectKey characters the protocol allows in X-Accel-Redirect (nginx %-decodes it; these need none).

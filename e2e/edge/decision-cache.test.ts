@@ -11,6 +11,7 @@ import {
   createSubscriber,
   createTenant,
   mediaUrl,
+  mintDownloadToken,
   openWorld,
   publicMediaUrl,
   publishEpisode,
@@ -20,9 +21,12 @@ import {
 } from './edge-fixtures.ts';
 
 // The edge's cache of auth decisions (nginx-ingress/README.md, docs/edge-protocol.md): grants are
-// reused for at most one 200 ms window, so a revocation written to Redis reaches the edge within
+// reused for at most one window (authCache.windowMs, 100 ms by default), so a revocation written to Redis reaches the edge within
 // auth's own record max age (1 s) + one window; the public /pub/ route; and the nginx workers
 // staying alive on every path that used to crash them (X-Accel-Redirect replayed from a cache).
+
+/** nginx-ingress's default authCache.windowMs (what the stack renders). */
+const WINDOW_MS = 100;
 
 let world: World;
 let platform: Platform;
@@ -50,6 +54,7 @@ after(async () => {
 });
 
 describe('auth-decision cache', () => {
+  // Auth's record max age (1 s) + one window; 1.2 s leaves room for a 200 ms window too.
   test('a revocation written to Redis reaches the edge within 1.2 s, and no cached grant outlives it', async () => {
     const episode = await publishEpisode(world, tenant, { storage: 's3', size: 64 * 1024 });
     const subscriber = await createSubscriber(world, tenant);
@@ -97,7 +102,7 @@ describe('auth-decision cache', () => {
     const episode = await publishEpisode(world, tenant, { storage: 's3', size: 64 * 1024 });
     const subscriber = await createSubscriber(world, tenant);
     const url = mediaUrl(world, subscriber.token, episode);
-    // Each stored grant is one file of the decision cache: at most one per 200 ms window, however
+    // Each stored grant is one file of the decision cache: at most one per window, however
     // many requests fell into it (the other requests of the window were answered without auth).
     const started = performance.now();
     for (let i = 0; i < 100; i++) {
@@ -105,9 +110,30 @@ describe('auth-decision cache', () => {
       assert.equal(response.status, 206);
       assert.equal(Buffer.from(await response.arrayBuffer())[0], episode.body[i]);
     }
-    const windows = Math.ceil((performance.now() - started) / 200) + 1;
+    const windows = Math.ceil((performance.now() - started) / WINDOW_MS) + 1;
     const decisions = countDecisionFiles(episode.episodeId);
     assert.ok(decisions >= 1 && decisions <= windows, `decision entries ${decisions}, windows ${windows}`);
+  });
+});
+
+describe('download links /d/{token}/{fileName} (seed 004)', () => {
+  test('a live link downloads (ranges too), an expired one is 410, a forged one 401', async () => {
+    const episode = await publishEpisode(world, tenant, { storage: 's3', size: 20_000 });
+    const subscriber = await createSubscriber(world, tenant);
+    const nowS = Math.floor(Date.now() / 1000);
+    const live = `${world.env.edgeUrl}/d/${mintDownloadToken(subscriber, episode.episodeId, nowS + 300)}/${episode.fileName}`;
+    const full = await fetch(live);
+    assert.equal(full.status, 200);
+    assert.ok(Buffer.from(await full.arrayBuffer()).equals(episode.body));
+    const tiny = await fetch(live, { headers: { range: 'bytes=0-1' } });
+    assert.equal(tiny.status, 206);
+    assert.equal(tiny.headers.get('content-range'), `bytes 0-1/${episode.body.length}`);
+    await tiny.arrayBuffer();
+    const expired = `${world.env.edgeUrl}/d/${mintDownloadToken(subscriber, episode.episodeId, nowS - 5)}/${episode.fileName}`;
+    const gone = await fetch(expired);
+    assert.equal(gone.status, 410);
+    assert.equal(await gone.text(), 'this link has expired\n');
+    assert.equal((await fetch(`${world.env.edgeUrl}/d/${'z'.repeat(90)}/${episode.fileName}`)).status, 401);
   });
 });
 

@@ -13,7 +13,7 @@ import {
   type TenantPolicy,
 } from '@gatehouse/contracts';
 import { type StackEnv, stackEnv, uniqueId } from '@gatehouse/testkit';
-import { issueAccessToken, parseKeyring } from '@gatehouse/tokens';
+import { issueAccessToken, issueDownloadToken, parseKeyring } from '@gatehouse/tokens';
 import { Redis } from 'ioredis';
 import { E2E_ACTIVE_KID, E2E_TOKEN_KEYS } from '../support/platform.ts';
 
@@ -56,6 +56,12 @@ const keyring = parseKeyring(E2E_TOKEN_KEYS, E2E_ACTIVE_KID);
 
 export function mintToken(tenantId: string, subscriberId: string, generation = 1): string {
   return issueAccessToken(keyring, { tenantId, subscriberId, generation });
+}
+
+/** A short-lived `/d/` download token (what auth's POST /v1/download-links issues). */
+export function mintDownloadToken(subscriber: Subscriber, episodeId: string, expiresAt: number): string {
+  const { tenantId, subscriberId, generation } = subscriber.record;
+  return issueDownloadToken(keyring, { tenantId, subscriberId, generation, episodeId, expiresAt });
 }
 
 /** Deterministic pseudo-random bytes: a wrong byte anywhere in a response is caught. */

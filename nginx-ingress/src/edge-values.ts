@@ -134,7 +134,7 @@ export function defaultValues(target: Target, env: NodeJS.ProcessEnv = process.e
         billing: upstream(['127.0.0.1:53004']),
       },
       cache: { ...CACHE_COMMON, path: path.join(cacheDir, 'media'), maxSize: '4g' },
-      authCache: { enabled: true, path: path.join(cacheDir, 'auth'), windowMs: 200 },
+      authCache: { enabled: true, path: path.join(cacheDir, 'auth'), windowMs: 100 },
       origin: { ...ORIGIN_COMMON, allow: ['http://127.0.0.1:59000'], resolver: '127.0.0.1 ipv6=off' },
       protectedDir: path.join(stack, 'protected'),
       secureLink: {
@@ -155,7 +155,7 @@ export function defaultValues(target: Target, env: NodeJS.ProcessEnv = process.e
       billing: upstream(['gatehouse-billing:80']),
     },
     cache: { ...CACHE_COMMON, path: '/var/cache/gatehouse/media', maxSize: '20g' },
-    authCache: { enabled: true, path: '/var/cache/gatehouse/auth', windowMs: 200 },
+    authCache: { enabled: true, path: '/var/cache/gatehouse/auth', windowMs: 100 },
     origin: {
       ...ORIGIN_COMMON,
       allow: [],

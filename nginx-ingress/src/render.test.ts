@@ -87,9 +87,12 @@ describe('local target', () => {
       assert.ok(media.includes(directive), directive);
     }
     assert.ok(!media.includes('proxy_cache_lock'), 'no lock: its waiters poll every 500 ms');
-    // 200 ms windows cut from the tenths digit of $msec.
-    assert.match(text, /map \$msec \$gh_decide_slot \{\n\s+default "";\n\s+"~\^\(\\d\+\)\\\.\[0-1\]" \$1:0;/);
-    assert.equal((text.match(/" \$1:\d;/g) ?? []).length, 5);
+    // 100 ms windows (the default) cut from the tenths digit of $msec; 200 ms windows pair the digits.
+    assert.match(text, /map \$msec \$gh_decide_slot \{\n\s+default "";\n\s+"~\^\(\\d\+\)\\\.0" \$1:0;/);
+    assert.equal((text.match(/" \$1:\d;/g) ?? []).length, 10);
+    const wide = renderLocal(resolveValues('local', { authCache: { windowMs: 200 } }, env));
+    assert.match(wide, /"~\^\(\\d\+\)\\\.\[0-1\]" \$1:0;/);
+    assert.equal((wide.match(/" \$1:\d;/g) ?? []).length, 5);
     const off = renderLocal(resolveValues('local', { authCache: { enabled: false } }, env));
     assert.ok(!location(off, 'location = /_gh/decide').includes('proxy_cache'));
   });

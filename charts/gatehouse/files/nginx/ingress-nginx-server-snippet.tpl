@@ -5,37 +5,78 @@ proxy_headers_hash_bucket_size 128;
 # Media: the auth hop, then the origin from the shared cache.
 location ^~ /m/ {
   access_log off;
-  proxy_pass http://gh_auth/edge/media/;
-  proxy_http_version 1.1;
-  proxy_set_header Connection "";
-  proxy_set_header Host $host;
-  proxy_set_header X-Forwarded-For $remote_addr;
-  proxy_set_header X-Forwarded-Proto $scheme;
-  proxy_set_header X-Forwarded-Host $host;
-  proxy_set_header X-Real-IP $remote_addr;
-  proxy_set_header X-Gatehouse-Tenant-Id "";
-  proxy_set_header X-Gatehouse-Subscriber-Id "";
-  proxy_set_header X-Gatehouse-Generation "";
-  proxy_set_header X-Gatehouse-Deny-Reason "";
-  proxy_pass_request_body off;
-  proxy_set_header Content-Length "";
-  proxy_set_header Range "";
-  proxy_set_header If-Range "";
-  proxy_set_header If-Match "";
-  proxy_set_header If-None-Match "";
-  proxy_set_header If-Modified-Since "";
-  proxy_set_header If-Unmodified-Since "";
-  proxy_set_header Cookie "";
-  proxy_set_header Authorization "";
-  proxy_set_header X-Original-Method $request_method;
-  proxy_hide_header X-Media-Origin;
-  proxy_hide_header X-Media-Key;
-  proxy_connect_timeout 2s;
-  proxy_read_timeout 10s;
+  open_file_cache max=10000 inactive=30s;
+  open_file_cache_valid 30s;
+  open_file_cache_errors on;
+  auth_request /_gh/decide;
+  auth_request_set $gh_target_raw $upstream_http_x_media_target;
+  auth_request_set $gh_origin $upstream_http_x_media_origin;
+  auth_request_set $gh_key $upstream_http_x_media_key;
+  auth_request_set $gh_size $upstream_http_x_media_size;
+  auth_request_set $gh_content_type $upstream_http_content_type;
+  auth_request_set $gh_disposition $upstream_http_content_disposition;
+  auth_request_set $gh_cache_control $upstream_http_cache_control;
+  auth_request_set $gh_deny_status $upstream_http_x_media_deny_status;
+  auth_request_set $gh_deny_message $upstream_http_x_media_deny_reason;
+  # auth_request knows 2xx/401/403; auth down or confused → 500 here → 503 to the client.
+  error_page 401 403 = @gh_media_denied;
+  error_page 500 502 503 504 = @gh_media_unavailable;
+  # Granted: on to the internal target (the first name never exists; this is the redirect).
+  root /nonexistent;
+  try_files /.gh $gh_target;
 }
 location ^~ /d/ {
   access_log off;
-  proxy_pass http://gh_auth/edge/download/;
+  open_file_cache max=10000 inactive=30s;
+  open_file_cache_valid 30s;
+  open_file_cache_errors on;
+  auth_request /_gh/decide;
+  auth_request_set $gh_target_raw $upstream_http_x_media_target;
+  auth_request_set $gh_origin $upstream_http_x_media_origin;
+  auth_request_set $gh_key $upstream_http_x_media_key;
+  auth_request_set $gh_size $upstream_http_x_media_size;
+  auth_request_set $gh_content_type $upstream_http_content_type;
+  auth_request_set $gh_disposition $upstream_http_content_disposition;
+  auth_request_set $gh_cache_control $upstream_http_cache_control;
+  auth_request_set $gh_deny_status $upstream_http_x_media_deny_status;
+  auth_request_set $gh_deny_message $upstream_http_x_media_deny_reason;
+  # auth_request knows 2xx/401/403; auth down or confused → 500 here → 503 to the client.
+  error_page 401 403 = @gh_media_denied;
+  error_page 500 502 503 504 = @gh_media_unavailable;
+  # Granted: on to the internal target (the first name never exists; this is the redirect).
+  root /nonexistent;
+  try_files /.gh $gh_target;
+}
+location ^~ /pub/ {
+  access_log off;
+  open_file_cache max=10000 inactive=30s;
+  open_file_cache_valid 30s;
+  open_file_cache_errors on;
+  auth_request /_gh/decide;
+  auth_request_set $gh_target_raw $upstream_http_x_media_target;
+  auth_request_set $gh_origin $upstream_http_x_media_origin;
+  auth_request_set $gh_key $upstream_http_x_media_key;
+  auth_request_set $gh_size $upstream_http_x_media_size;
+  auth_request_set $gh_content_type $upstream_http_content_type;
+  auth_request_set $gh_disposition $upstream_http_content_disposition;
+  auth_request_set $gh_cache_control $upstream_http_cache_control;
+  auth_request_set $gh_deny_status $upstream_http_x_media_deny_status;
+  auth_request_set $gh_deny_message $upstream_http_x_media_deny_reason;
+  # auth_request knows 2xx/401/403; auth down or confused → 500 here → 503 to the client.
+  error_page 401 403 = @gh_media_denied;
+  error_page 500 502 503 504 = @gh_media_unavailable;
+  # Granted: on to the internal target (the first name never exists; this is the redirect).
+  root /nonexistent;
+  try_files /.gh $gh_target;
+}
+location = /_gh/decide {
+  internal;
+  access_log off;
+  open_file_cache max=10000 inactive=30s;
+  open_file_cache_valid 30s;
+  open_file_cache_errors on;
+  if ($gh_decide_uri = "") { return 403; }
+  proxy_pass http://gh_auth$gh_decide_uri;
   proxy_http_version 1.1;
   proxy_set_header Connection "";
   proxy_set_header Host $host;
@@ -62,14 +103,46 @@ location ^~ /d/ {
   proxy_hide_header X-Media-Key;
   proxy_connect_timeout 2s;
   proxy_read_timeout 10s;
+  # Grants only (200), and only inside the 100 ms window they were stored in; denials are
+  # never stored. Auth's Cache-Control is for the client, not for this cache.
+  proxy_cache gh_auth_decisions;
+  proxy_cache_key $gh_decide_uri|$gh_decide_slot;
+  proxy_cache_valid 200 1s;
+  proxy_ignore_headers Cache-Control Expires Set-Cookie Vary X-Accel-Expires X-Accel-Redirect X-Accel-Limit-Rate X-Accel-Buffering;
+}
+location @gh_media_denied {
+  access_log off;
+  # No type by extension (episode.mp3 would make this audio/mpeg).
+  types { }
+  default_type text/plain;
+  charset utf-8;
+  add_header Cache-Control no-store always;
+  add_header X-Content-Type-Options nosniff always;
+  add_header Retry-After $gh_retry_after always;
+  if ($gh_deny_status = 401) { return 401 "$gh_deny_message\n"; }
+  if ($gh_deny_status = 403) { return 403 "$gh_deny_message\n"; }
+  if ($gh_deny_status = 410) { return 410 "$gh_deny_message\n"; }
+  if ($gh_deny_status = 503) { return 503 "$gh_deny_message\n"; }
+  if ($gh_deny_status = 404) { return 404 "$gh_deny_message\n"; }
+  # No deny status: the path had no media shape, so auth was not asked.
+  return 404 "not found\n";
+}
+location @gh_media_unavailable {
+  access_log off;
+  types { }
+  default_type text/plain;
+  add_header Cache-Control no-store always;
+  add_header Retry-After 1 always;
+  return 503 "temporarily unable to decide; retry\n";
 }
 location = /_gh/origin/s3 {
   internal;
   access_log off;
-  # $upstream_http_* of the auth response are only readable before proxy_pass replaces the
-  # upstream: copy them now. The origin travels verbatim (X-Accel-Redirect would be %-decoded).
-  set $gh_origin $upstream_http_x_media_origin;
-  set $gh_key $upstream_http_x_media_key;
+  open_file_cache max=10000 inactive=30s;
+  open_file_cache_valid 30s;
+  open_file_cache_errors on;
+  # The origin and key came with the grant (auth_request_set): the origin travels verbatim in
+  # its own header (X-Accel-Redirect would %-decode it).
   if ($gh_origin_allowed = 0) { return 502; }
   if ($gh_key = "") { return 502; }
   # No slice module in ingress-nginx: whole objects are cached; a range starting past
@@ -145,9 +218,13 @@ location = /_gh/origin/s3 {
   proxy_hide_header X-Content-Type-Options;
   proxy_hide_header Strict-Transport-Security;
   proxy_hide_header Content-Security-Policy;
+  proxy_hide_header Content-Type;
   proxy_hide_header Content-Disposition;
   proxy_hide_header Cache-Control;
   proxy_hide_header Expires;
+  add_header Content-Type $gh_content_type;
+  add_header Content-Disposition $gh_disposition always;
+  add_header Cache-Control $gh_cache_control always;
   add_header X-Cache-Status $upstream_cache_status always;
   add_header X-Content-Type-Options nosniff always;
   # Storage redirects are followed inside nginx; storage errors never reach the client.
@@ -159,6 +236,9 @@ location = /_gh/origin/s3 {
 }
 location @gh_origin_redirect {
   access_log off;
+  open_file_cache max=10000 inactive=30s;
+  open_file_cache_valid 30s;
+  open_file_cache_errors on;
   set $gh_redirect $upstream_http_location;
   if ($gh_redirect_allowed = 0) { return 502; }
   # No slice module in ingress-nginx: whole objects are cached; a range starting past
@@ -234,9 +314,13 @@ location @gh_origin_redirect {
   proxy_hide_header X-Content-Type-Options;
   proxy_hide_header Strict-Transport-Security;
   proxy_hide_header Content-Security-Policy;
+  proxy_hide_header Content-Type;
   proxy_hide_header Content-Disposition;
   proxy_hide_header Cache-Control;
   proxy_hide_header Expires;
+  add_header Content-Type $gh_content_type;
+  add_header Content-Disposition $gh_disposition always;
+  add_header Cache-Control $gh_cache_control always;
   add_header X-Cache-Status $upstream_cache_status always;
   add_header X-Content-Type-Options nosniff always;
   proxy_intercept_errors on;
@@ -245,7 +329,7 @@ location @gh_origin_redirect {
   proxy_pass $gh_redirect;
 }
 location @gh_origin_failed {
-  # A client request for /_gh/origin/s3 is refused by `internal` (404) before `set` runs, and
+  # A client request for /_gh/origin/s3 is refused by `internal` (404) with no grant, and
   # that 404 passes through this location too: keep it a 404, not an origin failure.
   uninitialized_variable_warn off;
   if ($gh_origin = "") { return 404; }
@@ -254,17 +338,37 @@ location @gh_origin_failed {
   return 502 "origin unavailable\n";
 }
 location @gh_range_not_satisfiable {
+  types { }
   default_type text/plain;
   add_header X-Cache-Status MISS always;
+  add_header Content-Range $gh_unsatisfied_range always;
   return 416 "range not satisfiable\n";
 }
 location ^~ /_gh/origin/local/ {
   internal;
   access_log off;
+  open_file_cache max=10000 inactive=30s;
+  open_file_cache_valid 30s;
+  open_file_cache_errors on;
   # Protected directory driver (seed 002): object keys are [A-Za-z0-9/._-] paths under it.
   alias /srv/gatehouse/protected/;
+  # The type comes with the grant, not from the file extension.
+  types { }
+  default_type "";
+  add_header Content-Type $gh_content_type;
+  add_header Content-Disposition $gh_disposition always;
+  add_header Cache-Control $gh_cache_control always;
   add_header X-Cache-Status LOCAL always;
   add_header X-Content-Type-Options nosniff always;
+}
+location = /_gh/origin/refused {
+  internal;
+  # A grant naming a target outside the known internal locations (map in the http text).
+  types { }
+  default_type text/plain;
+  add_header Cache-Control no-store always;
+  return 502 "origin unavailable
+";
 }
 # Nothing under /_gh/ is reachable from outside.
 location ^~ /_gh/ {

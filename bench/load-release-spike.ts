@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuSplit, sampleCpu } from '../e2e/load/cpu-split.ts';
-import { createLoadWorld, LOAD_WEBHOOK_SECRET, writeFixture } from '../e2e/load/load-world.ts';
+import { createLoadWorld, writeFixture } from '../e2e/load/load-world.ts';
 import { startPlatform } from '../e2e/support/platform.ts';
 
 // The release spike at the highest load this machine makes (issue 7), on the local stack:
@@ -30,7 +30,6 @@ const { values } = parseArgs({
 });
 if (values.tool !== 'node' && values.tool !== 'k6') throw new Error('--tool must be node or k6');
 
-process.env.STRIPE_WEBHOOK_SECRETS ??= LOAD_WEBHOOK_SECRET;
 const platform = await startPlatform(['auth', 'media', 'billing', 'feeds']);
 try {
   const setupStarted = Date.now();
@@ -41,7 +40,6 @@ try {
     episodes: 1,
     episodeBytes: Number(values['episode-kib']) * 1024,
     projectorWaitMs: 10_000,
-    webhookSecret: process.env.STRIPE_WEBHOOK_SECRETS.split(',')[0]!,
     log: (line) => console.log(`setup: ${line}`),
   });
   const fixtureFile = path.join(ROOT, '.stack', 'load', 'spike-fixture.json');

@@ -12,7 +12,7 @@ import {
   openWorld,
   publishEpisode,
 } from '../e2e/edge/edge-fixtures.ts';
-import { startPlatform } from '../e2e/support/platform.ts';
+import { E2E_WEBHOOK_SECRET, startPlatform } from '../e2e/support/platform.ts';
 
 /**
  * Revocation latency (issue 4): a subscriber is downloading through the edge; a signed
@@ -27,8 +27,6 @@ import { startPlatform } from '../e2e/support/platform.ts';
  */
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.RUNS ?? 100);
-const SECRET = process.env.STRIPE_WEBHOOK_SECRETS?.split(',')[0] ?? 'whsec_bench_revocation_0123456789';
-process.env.STRIPE_WEBHOOK_SECRETS ??= SECRET;
 process.env.RECONCILE_INTERVAL_MS ??= '0';
 
 const env = stackEnv();
@@ -39,7 +37,7 @@ const world = openWorld();
 
 async function webhook(event: object): Promise<{ status: number; at: number }> {
   const payload = JSON.stringify(event);
-  const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET });
+  const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: E2E_WEBHOOK_SECRET });
   const response = await fetch(`${env.edgeUrl}/billing/webhooks/stripe`, {
     method: 'POST',
     body: payload,

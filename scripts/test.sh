@@ -86,6 +86,9 @@ if ((${#args[@]} == 0)); then
   exit 1
 fi
 
+# e2e: a reused service (one on a standard port the harness did not start) that rejects the
+# harness's secrets fails its suite here instead of skipping it (e2e/support/e2e-secrets.ts).
+export GATEHOUSE_E2E_STRICT=1
 step "node --test ${args[*]}"
 node --version
 status=0

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { LOAD_WEBHOOK_SECRET } from '../load/load-world.ts';
 import { startPlatform } from '../support/platform.ts';
 
 // Runs a command while the four services run (started here unless already running), then stops
@@ -11,7 +10,6 @@ if (command.length === 0) {
   console.error('usage: with-platform.ts -- COMMAND [ARGS…]');
   process.exit(2);
 }
-process.env.STRIPE_WEBHOOK_SECRETS ??= LOAD_WEBHOOK_SECRET;
 const platform = await startPlatform(['auth', 'media', 'feeds', 'billing']);
 let code = 1;
 try {

@@ -12,7 +12,7 @@ import { issueAccessToken, parseKeyring } from '@gatehouse/tokens';
 import { Redis } from 'ioredis';
 import Stripe from 'stripe';
 import { silentMp3 } from '../../services/media/src/domain/media-probe/audio-fixtures.ts';
-import { E2E_ACTIVE_KID, E2E_TOKEN_KEYS } from '../support/platform.ts';
+import { E2E_ACTIVE_KID, E2E_TOKEN_KEYS, E2E_WEBHOOK_SECRET } from '../support/e2e-secrets.ts';
 import type { FixtureSubscriber, LoadFixture } from './load-fixture.ts';
 
 /**
@@ -35,12 +35,8 @@ export interface LoadWorldOptions {
   episodes: number;
   episodeBytes: number;
   projectorWaitMs: number;
-  /** Webhook signing secret; must be one of billing's STRIPE_WEBHOOK_SECRETS. */
-  webhookSecret: string;
   log?: (line: string) => void;
 }
-
-export const LOAD_WEBHOOK_SECRET = 'whsec_gatehouse_load_0123456789abcdef';
 
 export interface LoadWorld {
   fixture: LoadFixture;
@@ -87,7 +83,7 @@ export async function createLoadWorld(options: LoadWorldOptions): Promise<LoadWo
   }
 
   const webhook = (type: string, object: unknown, created: number) =>
-    sendWebhook(stripe, edge, options.webhookSecret, type, object, created);
+    sendWebhook(stripe, edge, E2E_WEBHOOK_SECRET, type, object, created);
 
   const subscription = subscriptionObject;
 
@@ -269,14 +265,13 @@ export function writeFixture(file: string, fixture: LoadFixture) {
 }
 
 /**
- * Billing refused the signature: it runs with other STRIPE_WEBHOOK_SECRETS (a billing service
- * another engineer started on the shared port is reused by e2e/support/platform.ts).
+ * Billing refused the signature: it does not hold the secret the webhook was signed with.
  */
 export class WebhookSecretMismatch extends Error {
   constructor(edge: string) {
     super(
-      `billing behind ${edge} rejects webhooks signed with STRIPE_WEBHOOK_SECRETS[0]: it was started with other ` +
-        'secrets (a reused service). Stop it, or set STRIPE_WEBHOOK_SECRETS to one of its secrets.',
+      `billing behind ${edge} rejects the webhook signature: it does not hold the e2e harness's ` +
+        'STRIPE_WEBHOOK_SECRETS (startPlatform checks reused services; was billing restarted with other ones?)',
     );
     this.name = 'WebhookSecretMismatch';
   }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type ServiceName, startPlatform } from '../support/platform.ts';
-import { createLoadWorld, LOAD_WEBHOOK_SECRET, writeFixture } from './load-world.ts';
+import { createLoadWorld, writeFixture } from './load-world.ts';
 
 // Creates N subscribers and fresh episodes on the LOCAL stack through the real platform and
 // writes the load fixture (tokens + episode paths) for run.ts / k6:
@@ -31,7 +31,6 @@ const count = (name: string, raw: string | undefined, min = 0) => {
   return n;
 };
 
-process.env.STRIPE_WEBHOOK_SECRETS ??= LOAD_WEBHOOK_SECRET;
 const services: ServiceName[] = ['auth', 'media', 'billing', 'feeds'];
 const platform = await startPlatform(services);
 console.log(`services started by setup: ${platform.started.join(', ') || '(all reused)'}`);
@@ -44,7 +43,6 @@ try {
     episodes: count('episodes', values.episodes, 1),
     episodeBytes: count('episode-kib', values['episode-kib'], 4) * 1024,
     projectorWaitMs: count('projector-wait', values['projector-wait']) * 1000,
-    webhookSecret: process.env.STRIPE_WEBHOOK_SECRETS.split(',')[0]!,
     log: (line) => console.log(`setup: ${line}`),
   });
   writeFixture(values.out!, world.fixture);

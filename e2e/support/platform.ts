@@ -1,12 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { stackEnv, waitFor } from '@gatehouse/testkit';
+import { E2E_SECRETS, E2E_SECRETS_SOURCE, e2eStrict } from './e2e-secrets.ts';
+import { rejectedSecrets } from './secret-probe.ts';
+
+export {
+  E2E_ACTIVE_KID,
+  E2E_INTERNAL_API_TOKEN,
+  E2E_TOKEN_KEYS,
+  E2E_WEBHOOK_SECRET,
+  E2E_WEBHOOK_SECRETS,
+} from './e2e-secrets.ts';
 
 /**
  * Starts the real services for end-to-end tests: `node services/<name>/src/main.ts` with the
- * local stack's env plus test keys, on their standard ports; waits for `/readyz`; kills what it
- * started at the end. A service already answering on its port is reused (and left running).
+ * local stack's env plus the harness's secrets (e2e-secrets.ts), on their standard ports; waits
+ * for `/readyz`; `stop()` kills what it started (call it in `after`: it runs on failure too).
+ * A service already answering on its port is reused (and left running) once it has proven it
+ * holds the harness's secrets (secret-probe.ts); one that does not is an error naming it.
  */
 export type ServiceName = 'auth' | 'media' | 'feeds' | 'billing';
 
@@ -20,48 +32,25 @@ export const SERVICE_PORTS: Record<ServiceName, number> = {
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
 
-/**
- * Secrets of the services started by `scripts/platform.sh up` (.stack/platform.env), when those
- * services run: tests then reuse them, and must mint tokens / sign webhooks with the same secrets.
- */
-function runningPlatformSecrets(): Record<string, string> {
-  const stackDir = path.join(ROOT, '.stack');
-  const envFile = path.join(stackDir, 'platform.env');
-  const pidFile = path.join(stackDir, 'pids', 'auth.pid');
-  if (!existsSync(envFile) || !existsSync(pidFile)) return {};
-  try {
-    process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 0);
-  } catch {
-    return {};
-  }
-  const secrets: Record<string, string> = {};
-  for (const match of readFileSync(envFile, 'utf8').matchAll(
-    /^export (TOKEN_KEYS|TOKEN_ACTIVE_KID|STRIPE_WEBHOOK_SECRETS|INTERNAL_API_TOKEN)=(\S+)$/gm,
-  ))
-    secrets[match[1]!] = match[2]!;
-  return secrets.TOKEN_KEYS && secrets.TOKEN_ACTIVE_KID ? secrets : {};
-}
-const platformSecrets = runningPlatformSecrets();
-
-/** Test token keys; a reused service must have been started with the same TOKEN_KEYS. */
-export const E2E_TOKEN_KEYS =
-  process.env.TOKEN_KEYS ??
-  platformSecrets.TOKEN_KEYS ??
-  'e2e1:ZTJlLXRva2VuLWtleS0wMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDA';
-export const E2E_ACTIVE_KID =
-  process.env.TOKEN_ACTIVE_KID ??
-  (process.env.TOKEN_KEYS ? undefined : platformSecrets.TOKEN_ACTIVE_KID) ??
-  'e2e1';
-/** Billing's webhook signing secret for services this harness starts (or the running platform's). */
-export const E2E_WEBHOOK_SECRETS =
-  process.env.STRIPE_WEBHOOK_SECRETS ?? platformSecrets.STRIPE_WEBHOOK_SECRETS ?? 'whsec_e2e_webhook_secret';
-
 export interface Platform {
   /** Base URL of each service (direct, not through the edge). */
   url(name: ServiceName): string;
   /** Services this harness started (the others were reused). */
   started: ServiceName[];
+  /**
+   * Set (only with `onMismatch: 'report'` outside strict mode) when a reused service rejects the
+   * harness's secrets: the caller skips with this reason.
+   */
+  mismatch?: string;
   stop(): Promise<void>;
+}
+
+/** A reused service rejects the harness's secrets. */
+export class SecretMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SecretMismatchError';
+  }
 }
 
 async function ready(port: number): Promise<boolean> {
@@ -73,6 +62,7 @@ async function ready(port: number): Promise<boolean> {
   }
 }
 
+/** The environment of a service the harness starts: the stack's addresses and the harness's secrets. */
 export function serviceEnv(name: ServiceName): NodeJS.ProcessEnv {
   const stack = stackEnv();
   return {
@@ -80,38 +70,46 @@ export function serviceEnv(name: ServiceName): NodeJS.ProcessEnv {
     HOST: '127.0.0.1',
     PORT: String(SERVICE_PORTS[name]),
     LOG_LEVEL: process.env.E2E_SERVICE_LOG_LEVEL ?? 'warn',
-    TOKEN_KEYS: E2E_TOKEN_KEYS,
-    TOKEN_ACTIVE_KID: E2E_ACTIVE_KID,
     PUBLIC_BASE_URL: stack.edgeUrl,
     MEDIA_INTERNAL_URL: `http://127.0.0.1:${SERVICE_PORTS.media}`,
-    // Shared with reused platform services (a replica started here must talk to their media/billing).
-    INTERNAL_API_TOKEN:
-      process.env.INTERNAL_API_TOKEN ??
-      platformSecrets.INTERNAL_API_TOKEN ??
-      'e2e-internal-api-token-0123456789abcdef',
-    // billing's webhook secret; feeds calls billing's internal rotation route.
-    STRIPE_WEBHOOK_SECRETS: E2E_WEBHOOK_SECRETS,
     BILLING_URL: `http://127.0.0.1:${SERVICE_PORTS.billing}`,
+    // Last, so nothing in the caller's environment overrides them.
+    ...E2E_SECRETS,
   };
 }
 
-/** Starts (or reuses) the named services; throws naming the service and its log if one never gets ready. */
+/** Services started by any startPlatform of this process: killed if the process exits without stop(). */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+/**
+ * Starts (or reuses) the named services; throws naming the service and its log if one never gets
+ * ready, and naming the service and the setting if a reused one rejects the harness's secrets
+ * (`onMismatch: 'report'` returns that as `mismatch` instead, unless GATEHOUSE_E2E_STRICT=1).
+ */
 export async function startPlatform(
   names: ServiceName[],
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; onMismatch?: 'throw' | 'report' } = {},
 ): Promise<Platform> {
   const stack = stackEnv();
   const logDir = path.join(stack.logDir, 'e2e');
   mkdirSync(logDir, { recursive: true });
   const children = new Map<ServiceName, ChildProcess>();
   const started: ServiceName[] = [];
+  const mismatches: string[] = [];
   const stop = async () => {
     await Promise.all(
       [...children.values()].map(
         (child) =>
           new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
+            const done = () => {
+              live.delete(child);
+              resolve();
+            };
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            child.once('exit', done);
             child.kill('SIGTERM');
             setTimeout(() => child.kill('SIGKILL'), 5000).unref();
           }),
@@ -121,7 +119,14 @@ export async function startPlatform(
   try {
     for (const name of names) {
       const port = SERVICE_PORTS[name];
-      if (await ready(port)) continue;
+      if (await ready(port)) {
+        const rejected = await rejectedSecrets(name, `http://127.0.0.1:${port}`);
+        if (rejected.length > 0)
+          mismatches.push(
+            `${name} on 127.0.0.1:${port} was not started by this test and rejects the harness's ${rejected.join(', ')}`,
+          );
+        continue;
+      }
       const log = path.join(logDir, `${name}.log`);
       const out = createWriteStream(log, { flags: 'a' });
       const child = spawn(NODE, [path.join(ROOT, 'services', name, 'src', 'main.ts')], {
@@ -132,6 +137,7 @@ export async function startPlatform(
       child.stdout?.pipe(out);
       child.stderr?.pipe(out);
       children.set(name, child);
+      live.add(child);
       started.push(name);
       try {
         await waitFor(
@@ -146,6 +152,13 @@ export async function startPlatform(
           `${name} did not become ready on :${port} (${(error as Error).message}); log: ${log}`,
         );
       }
+    }
+    if (mismatches.length > 0) {
+      const message =
+        `${mismatches.join('; ')}. The harness's secrets come from ${E2E_SECRETS_SOURCE}. ` +
+        'Stop that process (or `bash scripts/platform.sh down` if the platform started it) so the harness starts its own.';
+      if (options.onMismatch !== 'report' || e2eStrict()) throw new SecretMismatchError(message);
+      return { url: (n) => `http://127.0.0.1:${SERVICE_PORTS[n]}`, started, mismatch: message, stop };
     }
   } catch (error) {
     await stop();

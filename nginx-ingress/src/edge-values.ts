@@ -10,6 +10,17 @@ import path from 'node:path';
 export type Target = 'local' | 'edge' | 'ingress-nginx';
 export const TARGETS: readonly Target[] = ['local', 'edge', 'ingress-nginx'];
 
+/**
+ * How `/m/`, `/d/` and `/pub/` ask auth (docs/edge-protocol.md, nginx-ingress/README.md):
+ * - `decision-cache` (default): an `auth_request` subrequest to `/edge/decide/…` whose grant nginx
+ *   caches for at most `authCache.windowMs`; most range requests never reach auth.
+ * - `x-accel`: the original protocol (seeds 002/004): the request is proxied to auth's
+ *   `/edge/media|download|public/…`, which answers `X-Accel-Redirect` to the internal location;
+ *   every request asks auth, nothing about the decision is cached.
+ */
+export type AuthMode = 'decision-cache' | 'x-accel';
+export const AUTH_MODES: readonly AuthMode[] = ['decision-cache', 'x-accel'];
+
 export interface UpstreamValues {
   /** `host:port` entries (`server` lines); Kubernetes Service DNS names in a cluster. */
   servers: string[];
@@ -46,6 +57,16 @@ export interface EdgeValues {
    * so revocation reaches the edge within `windowMs` of reaching auth. Denials are never cached.
    */
   authCache: { enabled: boolean; path: string; windowMs: number };
+  media: {
+    /** The media front door's auth protocol (see AuthMode). */
+    authMode: AuthMode;
+    /**
+     * `listen` arguments of a second edge server in `x-accel` mode beside the main one, sharing
+     * its media cache (one cache, two front doors: the local stack's 58082, for tests and the
+     * bench). Empty: no second server. local/edge only.
+     */
+    xAccelListen: string[];
+  };
   origin: {
     /** `scheme://host[:port]` of every storage endpoint nginx may fetch from (SSRF allow-list). */
     allow: string[];
@@ -135,6 +156,7 @@ export function defaultValues(target: Target, env: NodeJS.ProcessEnv = process.e
       },
       cache: { ...CACHE_COMMON, path: path.join(cacheDir, 'media'), maxSize: '4g' },
       authCache: { enabled: true, path: path.join(cacheDir, 'auth'), windowMs: 100 },
+      media: { authMode: 'decision-cache', xAccelListen: ['127.0.0.1:58082'] },
       origin: { ...ORIGIN_COMMON, allow: ['http://127.0.0.1:59000'], resolver: '127.0.0.1 ipv6=off' },
       protectedDir: path.join(stack, 'protected'),
       secureLink: {
@@ -156,6 +178,7 @@ export function defaultValues(target: Target, env: NodeJS.ProcessEnv = process.e
     },
     cache: { ...CACHE_COMMON, path: '/var/cache/gatehouse/media', maxSize: '20g' },
     authCache: { enabled: true, path: '/var/cache/gatehouse/auth', windowMs: 100 },
+    media: { authMode: 'decision-cache' as AuthMode, xAccelListen: [] as string[] },
     origin: {
       ...ORIGIN_COMMON,
       allow: [],
@@ -218,6 +241,15 @@ export function validateValues(v: EdgeValues, target: Target): void {
   if (!/^[a-z][a-z0-9_]{0,15}$/.test(v.prefix)) fail('prefix', 'must match [a-z][a-z0-9_]{0,15}');
   if (target !== 'ingress-nginx' && v.listen.length === 0) fail('listen', 'needs at least one address');
   for (const l of v.listen) if (!/^[A-Za-z0-9.:[\]_ -]+$/.test(l)) fail('listen', `has an unsafe entry ${l}`);
+  if (!AUTH_MODES.includes(v.media.authMode))
+    fail('media.authMode', `must be one of ${AUTH_MODES.join(', ')}`);
+  if (target === 'ingress-nginx' && v.media.xAccelListen.length > 0)
+    fail('media.xAccelListen', 'must be empty for ingress-nginx (the controller owns the servers)');
+  for (const l of v.media.xAccelListen) {
+    if (typeof l !== 'string' || !/^[A-Za-z0-9.:[\]_ -]+$/.test(l))
+      fail('media.xAccelListen', `has an unsafe entry ${l}`);
+    if (v.listen.includes(l)) fail('media.xAccelListen', `repeats the main listen address ${l}`);
+  }
   if (!SAFE.test(v.serverName)) fail('serverName', 'has unsafe characters');
   for (const [name, u] of Object.entries(v.upstreams)) {
     if (u.servers.length === 0) fail(`upstreams.${name}.servers`, 'needs at least one host:port');
@@ -260,6 +292,13 @@ export function validateValues(v: EdgeValues, target: Target): void {
     if (!/^[A-Za-z0-9._-]+\/$/.test(p)) fail('secureLink.prefixes', `has a bad prefix ${p} (like private/)`);
   }
   if (!SIZE.test(v.clientMaxBodySize)) fail('clientMaxBodySize', 'must be a size');
+}
+
+/** The auth modes the rendered text serves: the main server's, plus x-accel for a second server. */
+export function authModes(v: EdgeValues, target: Target): AuthMode[] {
+  const modes = new Set<AuthMode>([v.media.authMode]);
+  if (target !== 'ingress-nginx' && v.media.xAccelListen.length > 0) modes.add('x-accel');
+  return [...modes];
 }
 
 /** Defaults for the target, then the override, then validation. */

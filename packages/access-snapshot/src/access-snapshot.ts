@@ -91,6 +91,7 @@ export async function computeEpisodePolicy(db: Db, episodeId: string): Promise<E
       visibility: true,
       publishedAt: true,
       earlyAccessUntil: true,
+      lifecycleKind: true,
       version: true,
       currentMediaAsset: {
         select: { storageDriver: true, objectKey: true, contentType: true, byteSize: true, status: true },

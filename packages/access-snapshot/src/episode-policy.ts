@@ -1,4 +1,4 @@
-import type { EpisodePolicy } from '@gatehouse/contracts';
+import type { EpisodeLifecycle, EpisodePolicy } from '@gatehouse/contracts';
 
 /** What the policy needs of an episode and its current media (plain values, no ORM types). */
 export interface EpisodeAccessState {
@@ -9,6 +9,7 @@ export interface EpisodeAccessState {
   visibility: EpisodePolicy['visibility'];
   publishedAt: Date | null;
   earlyAccessUntil: Date | null;
+  lifecycleKind: EpisodeLifecycle;
   version: number;
   media: {
     storage: 's3' | 'local';
@@ -29,6 +30,7 @@ export interface EpisodeRowFacts {
   visibility: EpisodePolicy['visibility'];
   publishedAt: Date | null;
   earlyAccessUntil: Date | null;
+  lifecycleKind: EpisodeLifecycle;
   version: number;
   currentMediaAsset: {
     storageDriver: 's3' | 'local';
@@ -50,6 +52,7 @@ export function episodeAccessStateOf(row: EpisodeRowFacts): EpisodeAccessState {
     visibility: row.visibility,
     publishedAt: row.publishedAt,
     earlyAccessUntil: row.earlyAccessUntil,
+    lifecycleKind: row.lifecycleKind,
     version: row.version,
     media: asset
       ? {
@@ -90,6 +93,8 @@ export function toEpisodePolicy(episode: EpisodeAccessState): EpisodePolicy {
         ? episode.earlyAccessUntil.getTime()
         : null,
     publishedAt: episode.publishedAt ? episode.publishedAt.getTime() : null,
+    // Always written (also `none`), so every new record states it; only old records lack it.
+    lifecycle: episode.lifecycleKind,
     media,
     version: episode.version,
   };

@@ -68,6 +68,22 @@ export const EpisodePolicy = Type.Object(
     publicFrom: Type.Union([EpochMs, Type.Null()]),
     /** Not before this instant (scheduled publishing). */
     publishedAt: Type.Union([EpochMs, Type.Null()]),
+    /**
+     * A lifecycle episode speaks to subscribers in one state (welcome ↔ `active`, payment_failed ↔
+     * `payment_failed`, subscription_ended ↔ `ended`, see `SubscriberAccess.lifecycle`) and is
+     * granted to them without a plan. Optional on purpose, read with `episodeLifecycleOf` (absent =
+     * `none`): records and events written before the field existed — Redis entries under `gh:v1`,
+     * outbox rows not yet relayed, messages still in the stream — stay valid and keep their old
+     * meaning (no lifecycle grant, i.e. fail closed), so the layout prefix need not change.
+     */
+    lifecycle: Type.Optional(
+      Type.Union([
+        Type.Literal('none'),
+        Type.Literal('welcome'),
+        Type.Literal('payment_failed'),
+        Type.Literal('subscription_ended'),
+      ]),
+    ),
     media: Type.Union([
       Type.Null(),
       Type.Object(
@@ -87,6 +103,29 @@ export const EpisodePolicy = Type.Object(
   { additionalProperties: false },
 );
 export type EpisodePolicy = Static<typeof EpisodePolicy>;
+export type EpisodeLifecycle = NonNullable<EpisodePolicy['lifecycle']>;
+
+/** The episode's lifecycle kind; a record written before the field existed is `none`. */
+export const episodeLifecycleOf = (policy: EpisodePolicy): EpisodeLifecycle => policy.lifecycle ?? 'none';
+
+/**
+ * The subscriber state each lifecycle episode speaks to. One table for the feeds service (which
+ * lists the episode in the private feed of a subscriber in that state) and the auth hop (which lets
+ * that subscriber play it), so what a feed shows is what its enclosures play.
+ */
+export const lifecycleAudience: Readonly<
+  Record<Exclude<EpisodeLifecycle, 'none'>, SubscriberAccess['lifecycle']>
+> = {
+  welcome: 'active',
+  payment_failed: 'payment_failed',
+  subscription_ended: 'ended',
+};
+
+/** Whether an episode of this lifecycle kind is meant for a subscriber in this state. */
+export const lifecycleMatches = (
+  kind: EpisodeLifecycle,
+  subscriber: SubscriberAccess['lifecycle'],
+): boolean => kind !== 'none' && lifecycleAudience[kind] === subscriber;
 
 /** A presigned GET URL for an object, kept ahead of need by the media service. */
 export const OriginUrl = Type.Object(

@@ -1,5 +1,9 @@
 export {
+  type EpisodeLifecycle,
   EpisodePolicy,
+  episodeLifecycleOf,
+  lifecycleAudience,
+  lifecycleMatches,
   OriginUrl,
   PlanAccess,
   PlanGrants,

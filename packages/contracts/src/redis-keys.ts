@@ -1,6 +1,8 @@
 /**
  * The Redis key layout, in one place. `v1` is the layout version: a change of record shape gets a
- * new prefix so old and new replicas never misread each other during a rollout.
+ * new prefix so old and new replicas never misread each other during a rollout. An added optional
+ * field whose absence keeps the old meaning (e.g. `EpisodePolicy.lifecycle`, absent = `none`) is not
+ * a change of shape: old records stay readable and the prefix stays.
  *
  * | key                          | value (JSON)        | writer                        | reader |
  * |------------------------------|---------------------|-------------------------------|--------|

@@ -84,6 +84,9 @@ export function operationalRoutes(options: { checks: readonly ReadinessCheck[]; 
   ];
 }
 
+/** One of the routes `operationalRoutes` returns. */
+export type OperationalRoute = ReturnType<typeof operationalRoutes>[number];
+
 /** The one error handler: stable codes, and 5xx details only in the log. */
 export function httpErrorHandler(
   error: unknown,

@@ -1,8 +1,15 @@
 export { onShutdown, runMain } from './graceful-shutdown.ts';
 export {
+  type HttpAppLike,
+  type HttpBasicsOptions,
+  installHttpBasics,
+  type OpenApiRoute,
+} from './http-basics.ts';
+export {
   errorBodySchema,
   httpErrorHandler,
   notFoundHandler,
+  type OperationalRoute,
   operationalRoutes,
   type ReplyLike,
   requestMetricsHook,

@@ -10,6 +10,7 @@ export {
 export { S3StorageDriver, type S3StorageSettings } from './s3-storage-driver.ts';
 export {
   type CompletedPart,
+  ObjectExistsError,
   type ObjectHead,
   ObjectNotFoundError,
   ObjectTooLargeError,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { LocalStorageDriver } from './local-storage-driver.ts';
-import { ObjectTooLargeError, StorageNotSupportedError } from './storage-driver.ts';
+import { ObjectExistsError, ObjectTooLargeError, StorageNotSupportedError } from './storage-driver.ts';
 
 async function withDriver(fn: (driver: LocalStorageDriver, root: string) => Promise<void>) {
   const root = await mkdtemp(join(tmpdir(), 'gh-local-storage-'));
@@ -78,4 +78,22 @@ test('refuses unsafe keys and the operations local storage does not have', () =>
       ttlSeconds: 60,
     });
     assert.equal(upload.url, 'http://media/api/v1/uploads/u1/content');
+  }));
+
+test('overwrite: false keeps the first of two concurrent writes and leaves no temporary file', () =>
+  withDriver(async (driver, root) => {
+    const write = (text: string) =>
+      driver.writeObject('private/t/a/doc.pdf', Readable.from([Buffer.from(text)]), {
+        maxBytes: 100,
+        overwrite: false,
+      });
+    const results = await Promise.allSettled([write('first'), write('second')]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    assert.ok(rejected.reason instanceof ObjectExistsError);
+    const kept = (await readFile(join(root, 'private/t/a/doc.pdf'))).toString();
+    assert.ok(kept === 'first' || kept === 'second');
+    await assert.rejects(write('third'), ObjectExistsError);
+    assert.equal((await readFile(join(root, 'private/t/a/doc.pdf'))).toString(), kept);
+    assert.deepEqual(await readdir(join(root, '.partial')), []);
   }));

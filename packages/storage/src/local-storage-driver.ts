@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, constants, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { access, constants, link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { assertObjectKey } from './object-key.ts';
 import {
+  ObjectExistsError,
   type ObjectHead,
   ObjectNotFoundError,
   ObjectTooLargeError,
@@ -21,6 +22,8 @@ export interface LocalStorageSettings {
   root: string;
   /** URL of the service's own content route for an upload (`…/api/v1/uploads/{id}/content`). */
   uploadUrlFor: (uploadId: string) => string;
+  /** Mode of written files (default 0640); 0644 where the reader (nginx workers) is another user. */
+  fileMode?: number;
 }
 
 /** Temporary files live inside the root (same filesystem, so rename is atomic); keys never start with '.'. */
@@ -36,10 +39,12 @@ export class LocalStorageDriver implements StorageDriver {
   readonly kind = 'local' as const;
   readonly root: string;
   readonly #uploadUrlFor: (uploadId: string) => string;
+  readonly #fileMode: number;
 
   constructor(settings: LocalStorageSettings) {
     this.root = resolve(settings.root);
     this.#uploadUrlFor = settings.uploadUrlFor;
+    this.#fileMode = settings.fileMode ?? 0o640;
   }
 
   /** Absolute path of a key; the key is validated and the result checked to stay under the root. */
@@ -81,7 +86,7 @@ export class LocalStorageDriver implements StorageDriver {
   async writeObject(
     objectKey: string,
     body: Readable,
-    options: { maxBytes: number },
+    options: { maxBytes: number; overwrite?: boolean },
   ): Promise<{ size: number }> {
     const target = this.pathOf(objectKey);
     const partialDir = join(this.root, PARTIAL_DIR);
@@ -96,7 +101,7 @@ export class LocalStorageDriver implements StorageDriver {
       },
     });
     try {
-      await pipeline(body, limiter, createWriteStream(temporary, { flags: 'wx', mode: 0o640 }));
+      await pipeline(body, limiter, createWriteStream(temporary, { flags: 'wx', mode: this.#fileMode }));
       const handle = await open(temporary, 'r');
       try {
         await handle.sync();
@@ -104,7 +109,16 @@ export class LocalStorageDriver implements StorageDriver {
         await handle.close();
       }
       await mkdir(resolve(target, '..'), { recursive: true });
-      await rename(temporary, target);
+      if (options.overwrite === false) {
+        // link(2) fails with EEXIST instead of replacing: of two concurrent writers exactly one wins,
+        // and the file appears complete or not at all, as with rename.
+        await link(temporary, target).catch((error: NodeJS.ErrnoException) => {
+          throw error.code === 'EEXIST' ? new ObjectExistsError(objectKey) : error;
+        });
+        await unlink(temporary);
+      } else {
+        await rename(temporary, target);
+      }
       return { size };
     } catch (error) {
       await unlink(temporary).catch(() => undefined);

@@ -67,7 +67,11 @@ export interface StorageDriver {
    * Writes a body that arrives through the service itself (local driver only): to a temporary file,
    * renamed into place once complete, so a reader never sees a half-written object.
    */
-  writeObject?(objectKey: string, body: Readable, options: { maxBytes: number }): Promise<{ size: number }>;
+  writeObject?(
+    objectKey: string,
+    body: Readable,
+    options: { maxBytes: number; overwrite?: boolean },
+  ): Promise<{ size: number }>;
   /** Resolves when the storage is usable (bucket reachable / directory writable). */
   checkReady(): Promise<void>;
 }
@@ -85,6 +89,14 @@ export class ObjectTooLargeError extends Error {
   constructor(maxBytes: number) {
     super(`object exceeds ${maxBytes} bytes`);
     this.name = 'ObjectTooLargeError';
+  }
+}
+
+/** `writeObject` with `overwrite: false` found the key taken (by an earlier or a concurrent write). */
+export class ObjectExistsError extends Error {
+  constructor(objectKey: string) {
+    super(`object ${objectKey} already exists`);
+    this.name = 'ObjectExistsError';
   }
 }
 

@@ -1,13 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { Logger } from '@gatehouse/logging';
-import {
-  createMetrics,
-  httpErrorHandler,
-  notFoundHandler,
-  operationalRoutes,
-  type ReadinessCheck,
-  requestMetricsHook,
-} from '@gatehouse/observability';
+import { installHttpBasics, type ReadinessCheck } from '@gatehouse/observability';
 import { type Keyring, verifyAccessToken } from '@gatehouse/tokens';
 import Fastify from 'fastify';
 import { AccessChecker } from './domain/access-checker.ts';
@@ -83,21 +76,10 @@ export function buildApp(deps: AuthAppDeps) {
     // Download tokens are ~100 characters, more than find-my-way's default of 100.
     routerOptions: { maxParamLength: 1024 },
   });
-  const metrics = createMetrics('auth');
   // OpenAPI document generated from the routes' JSON schemas (scripts/schemathesis.sh runs
   // against it). Registered before the route plugins so its onRoute hook sees them.
   app.register(swagger, { openapi: { info: { title: 'Gatehouse auth', version: '1' } } });
-  app.get(
-    '/openapi.json',
-    { schema: { hide: true, response: { 200: { type: 'object', additionalProperties: true } } } },
-    async () => app.swagger() as unknown as Record<string, unknown>,
-  );
-
-  app.setErrorHandler(httpErrorHandler);
-  app.setNotFoundHandler(notFoundHandler);
-  app.addHook('onResponse', requestMetricsHook(metrics));
-
-  for (const route of operationalRoutes({ checks: deps.readiness, metrics })) app.route(route);
+  installHttpBasics(app, { service: 'auth', checks: deps.readiness, openapi: () => ({ ...app.swagger() }) });
 
   const cache = new RecordCache({ maxEntries: settings.cacheMaxEntries, now });
   const reader = new AccessReader({

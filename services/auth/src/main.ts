@@ -1,11 +1,10 @@
 import { hostname } from 'node:os';
 import { createVersionedStore } from '@gatehouse/access-cache';
+import { connectNats, connectRedis } from '@gatehouse/clients';
 import { loadConfig } from '@gatehouse/config';
 import { createLogger } from '@gatehouse/logging';
 import { onShutdown, runMain } from '@gatehouse/observability';
 import { parseKeyring } from '@gatehouse/tokens';
-import { connect } from '@nats-io/transport-node';
-import { Redis } from 'ioredis';
 import { createMediaOriginsClient } from './adapters/media-origins.client.ts';
 import { buildApp } from './app.ts';
 import { authConfigSchema } from './auth.config.ts';
@@ -22,27 +21,10 @@ await runMain('auth', async () => {
     }
   })();
 
-  let started = false;
-  const redis = new Redis(config.REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    // Startup fails fast on an unreachable Redis; once serving, reconnect with a short backoff
-    // (requests meanwhile answer 503 + Retry-After, never a deny).
-    retryStrategy: (attempt: number): number | null => (started ? Math.min(attempt * 100, 1000) : null),
-  });
-  // Before listening the connect() rejection reports the failure; afterwards each reconnect failure is logged.
-  redis.on('error', (error: Error) => {
-    if (started) logger.warn({ err: error }, 'redis connection error');
-  });
-  await redis.connect().catch((error: Error) => {
-    throw new Error(`Redis at ${config.REDIS_URL} unreachable (${error.message})`);
-  });
-  const nats = await connect({ servers: config.NATS_URL.split(','), name: 'gatehouse-auth' }).catch(
-    (error: Error) => {
-      throw new Error(`NATS at ${config.NATS_URL} unreachable (${error.message})`);
-    },
-  );
+  // Fails the start on an unreachable Redis; once connected it reconnects with a short backoff
+  // (requests meanwhile answer 503 + Retry-After, never a deny).
+  const redis = await connectRedis(config.REDIS_URL, { logger });
+  const nats = await connectNats(config.NATS_URL, 'auth');
 
   // Projector side: Redis outage policy wrapper, cold path, then (after the app) consumer + invalidations.
   const projectorSide = prepareProjectorSide({
@@ -79,7 +61,6 @@ await runMain('auth', async () => {
 
   const projector = await projectorSide.start(app.accessCache);
   await app.listen({ host: config.HOST, port: config.PORT });
-  started = true;
   onShutdown(
     async () => {
       await app.close();

@@ -1,14 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { PrismaClient } from '@gatehouse/db';
 import type { Logger } from '@gatehouse/logging';
-import {
-  createMetrics,
-  httpErrorHandler,
-  notFoundHandler,
-  operationalRoutes,
-  type ReadinessCheck,
-  requestMetricsHook,
-} from '@gatehouse/observability';
+import { installHttpBasics, type ReadinessCheck } from '@gatehouse/observability';
 import Fastify from 'fastify';
 import type { StripeGateway } from './adapters/stripe-gateway.ts';
 import type { WebhookVerifier } from './adapters/webhook-verifier.ts';
@@ -34,21 +27,15 @@ export interface BillingDeps {
 /** Builds the billing service's HTTP app. Reads no configuration and opens no connection itself. */
 export function buildApp(deps: BillingDeps) {
   const app = Fastify({ loggerInstance: deps.logger, disableRequestLogging: true, return503OnClosing: true });
-  const metrics = createMetrics('billing');
   // OpenAPI document generated from the routes' JSON schemas (scripts/schemathesis.sh runs
   // against it). Registered before the route plugins so its onRoute hook sees them.
   app.register(swagger, { openapi: { info: { title: 'Gatehouse billing', version: '1' } } });
-  app.get(
-    '/openapi.json',
-    { schema: { hide: true, response: { 200: { type: 'object', additionalProperties: true } } } },
-    async () => app.swagger() as unknown as Record<string, unknown>,
-  );
+  installHttpBasics(app, {
+    service: 'billing',
+    checks: deps.readiness,
+    openapi: () => ({ ...app.swagger() }),
+  });
 
-  app.setErrorHandler(httpErrorHandler);
-  app.setNotFoundHandler(notFoundHandler);
-  app.addHook('onResponse', requestMetricsHook(metrics));
-
-  for (const route of operationalRoutes({ checks: deps.readiness, metrics })) app.route(route);
   app.register(async (scope) => webhookRoutes(scope, deps));
   app.register(async (scope) => apiRoutes(scope, deps));
   app.register(async (scope) => internalRoutes(scope, deps));

@@ -1,10 +1,10 @@
+import { checkPostgres, connectNats } from '@gatehouse/clients';
 import { loadConfig } from '@gatehouse/config';
 import { createPrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import { onShutdown, runMain } from '@gatehouse/observability';
 import { createOutboxRelay, ensureStreams } from '@gatehouse/outbox';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { createStripeClient, createStripeGateway } from './adapters/stripe-gateway.ts';
 import { createWebhookVerifier } from './adapters/webhook-verifier.ts';
 import { buildApp } from './app.ts';
@@ -16,14 +16,10 @@ await runMain('billing', async () => {
   const logger = createLogger({ level: config.LOG_LEVEL, service: 'billing' });
 
   const prisma = createPrismaClient(config.DATABASE_URL, { applicationName: 'gatehouse-billing' });
-  await prisma.$queryRaw`SELECT 1`.catch((error: Error) => {
-    throw new Error(`Postgres unreachable (${error.message})`);
-  });
+  await checkPostgres(prisma);
   // NATS may be down at start: webhooks are still accepted (the outbox holds the events), so the
   // connection keeps retrying in the background instead of failing the start.
-  const nats = await connect({
-    servers: config.NATS_URL.split(','),
-    name: 'gatehouse-billing',
+  const nats = await connectNats(config.NATS_URL, 'billing', {
     waitOnFirstConnect: true,
     maxReconnectAttempts: -1,
   });

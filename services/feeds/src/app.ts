@@ -1,13 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { Logger } from '@gatehouse/logging';
-import {
-  createMetrics,
-  httpErrorHandler,
-  notFoundHandler,
-  operationalRoutes,
-  type ReadinessCheck,
-  requestMetricsHook,
-} from '@gatehouse/observability';
+import { installHttpBasics, type ReadinessCheck } from '@gatehouse/observability';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { FeedService } from './domain/feed-service.ts';
 import type { PortalService } from './domain/portal-service.ts';
@@ -31,19 +24,10 @@ export function buildApp(deps: FeedsAppDeps) {
     disableRequestLogging: true,
     return503OnClosing: true,
   });
-  const metrics = createMetrics('feeds');
   // OpenAPI document generated from the routes' JSON schemas (scripts/schemathesis.sh runs
   // against it). Registered before the route plugins so its onRoute hook sees them.
   app.register(swagger, { openapi: { info: { title: 'Gatehouse feeds', version: '1' } } });
-  app.get(
-    '/openapi.json',
-    { schema: { hide: true, response: { 200: { type: 'object', additionalProperties: true } } } },
-    async () => app.swagger() as unknown as Record<string, unknown>,
-  );
-
-  app.setErrorHandler(httpErrorHandler);
-  app.setNotFoundHandler(notFoundHandler);
-  app.addHook('onResponse', requestMetricsHook(metrics));
+  installHttpBasics(app, { service: 'feeds', checks: deps.readiness, openapi: () => ({ ...app.swagger() }) });
   // Portal forms post urlencoded bodies; parsed here without a plugin (small and bounded).
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -53,7 +37,6 @@ export function buildApp(deps: FeedsAppDeps) {
     },
   );
 
-  for (const route of operationalRoutes({ checks: deps.readiness, metrics })) app.route(route);
   // In a plugin (same behaviour, root hooks and parsers inherited) so the OpenAPI hook sees them.
   app.register(async (scope) => {
     registerFeedRoutes(scope, deps.feeds);

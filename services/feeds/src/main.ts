@@ -1,11 +1,10 @@
 import { createVersionedStore } from '@gatehouse/access-cache';
+import { checkPostgres, connectNats, connectRedis } from '@gatehouse/clients';
 import { loadConfig } from '@gatehouse/config';
 import { createPrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import { onShutdown, runMain } from '@gatehouse/observability';
 import { parseKeyring } from '@gatehouse/tokens';
-import { connect } from '@nats-io/transport-node';
-import { Redis } from 'ioredis';
 import { createAccessRecordsStore } from './adapters/access-records.store.ts';
 import { createBillingRotationClient } from './adapters/billing-rotation.client.ts';
 import { createCatalogStore } from './adapters/feeds.repository.ts';
@@ -27,29 +26,10 @@ await runMain('feeds', async () => {
   const baseUrl = config.PUBLIC_BASE_URL.replace(/\/+$/, '');
 
   const prisma = createPrismaClient(config.DATABASE_URL);
-  await prisma.$queryRaw`SELECT 1`.catch((error: Error) => {
-    throw new Error(`Postgres unreachable (${error.message.split('\n')[0]})`);
-  });
-  const nats = await connect({ servers: config.NATS_URL.split(','), name: 'gatehouse-feeds' }).catch(
-    (error: Error) => {
-      throw new Error(`NATS at ${config.NATS_URL} unreachable (${error.message})`);
-    },
-  );
-
-  let started = false;
-  const redis = new Redis(config.REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    // Fail the start on an unreachable Redis; once serving, reconnect (reads fall back to Postgres meanwhile).
-    retryStrategy: (attempt: number): number | null => (started ? Math.min(attempt * 100, 1000) : null),
-  });
-  redis.on('error', (error: Error) => {
-    if (started) logger.warn({ err: error }, 'redis connection error');
-  });
-  await redis.connect().catch((error: Error) => {
-    throw new Error(`Redis at ${config.REDIS_URL} unreachable (${error.message})`);
-  });
+  await checkPostgres(prisma);
+  const nats = await connectNats(config.NATS_URL, 'feeds');
+  // Fails the start on an unreachable Redis; once connected it reconnects (reads fall back to Postgres meanwhile).
+  const redis = await connectRedis(config.REDIS_URL, { logger });
 
   // Per-request access: Redis validity records + a ≤ 1 s in-process cache; Postgres only on a miss.
   const access = createAccessRecordsStore({
@@ -100,7 +80,6 @@ await runMain('feeds', async () => {
   });
 
   await app.listen({ host: config.HOST, port: config.PORT });
-  started = true;
   onShutdown(
     async () => {
       await app.close();

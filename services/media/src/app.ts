@@ -2,14 +2,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { PrismaClient } from '@gatehouse/db';
 import type { Logger } from '@gatehouse/logging';
-import {
-  createMetrics,
-  httpErrorHandler,
-  notFoundHandler,
-  operationalRoutes,
-  type ReadinessCheck,
-  requestMetricsHook,
-} from '@gatehouse/observability';
+import { installHttpBasics, type ReadinessCheck } from '@gatehouse/observability';
 import type { StorageDriver } from '@gatehouse/storage';
 import {
   createApiKeyVerifier,
@@ -28,6 +21,7 @@ import { domainRoutes } from './routes/domains.routes.ts';
 import { episodeRoutes } from './routes/episodes.routes.ts';
 import { originRoutes } from './routes/origins.routes.ts';
 import type { RouteDeps } from './routes/route-deps.ts';
+import { type SecureLinkRouteOptions, secureLinkRoutes } from './routes/secure-links.routes.ts';
 import { showRoutes } from './routes/shows.routes.ts';
 import { uploadRoutes } from './routes/uploads.routes.ts';
 
@@ -48,6 +42,8 @@ export interface MediaAppDeps {
   limits: UploadLimits & { uploadUrlTtlSeconds: number };
   /** `INTERNAL_API_TOKEN`: callers of `/internal/…` (the auth service) send it as a Bearer token. */
   internalApiToken: string;
+  /** nginx secure_link links for tenants' private files (seed 003); absent: the routes are not served. */
+  secureLinks?: SecureLinkRouteOptions | undefined;
 }
 
 /** Builds the media service's HTTP app. Reads no configuration and opens no connection itself. */
@@ -59,21 +55,10 @@ export function buildApp(deps: MediaAppDeps) {
     // Reject unknown properties instead of silently dropping them; formats (uuid, date-time, uri, email).
     ajv: { customOptions: { removeAdditional: false }, plugins: [addFormats as never] },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  const metrics = createMetrics('media');
   // OpenAPI document generated from the routes' JSON schemas (scripts/schemathesis.sh runs
   // against it). Registered before the route plugins so its onRoute hook sees them.
   app.register(swagger, { openapi: { info: { title: 'Gatehouse media', version: '1' } } });
-  app.get(
-    '/openapi.json',
-    { schema: { hide: true, response: { 200: { type: 'object', additionalProperties: true } } } },
-    // A shallow copy: the OpenAPI Document interface has no index signature, the reply schema's type does.
-    async () => ({ ...app.swagger() }),
-  );
-
-  app.setErrorHandler(httpErrorHandler);
-  app.setNotFoundHandler(notFoundHandler);
-  app.addHook('onResponse', requestMetricsHook(metrics));
-  for (const route of operationalRoutes({ checks: deps.readiness, metrics })) app.route(route);
+  installHttpBasics(app, { service: 'media', checks: deps.readiness, openapi: () => ({ ...app.swagger() }) });
 
   const episodes = createEpisodesRepository({
     prisma: deps.prisma,
@@ -100,6 +85,7 @@ export function buildApp(deps: MediaAppDeps) {
       await api.register(episodeRoutes, { deps: routeDeps });
       await api.register(uploadRoutes, { deps: routeDeps });
       await api.register(domainRoutes, { deps: routeDeps });
+      if (deps.secureLinks) await api.register(secureLinkRoutes, deps.secureLinks);
     },
     { prefix: '/api/v1' },
   );

@@ -1,3 +1,4 @@
+import { checkPostgres, connectNats, connectRedis } from '@gatehouse/clients';
 import { loadConfig } from '@gatehouse/config';
 import { createPrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
@@ -5,15 +6,15 @@ import { onShutdown, runMain } from '@gatehouse/observability';
 import { createOutboxRelay, ensureStreams } from '@gatehouse/outbox';
 import { LocalStorageDriver, S3StorageDriver, type StorageDriver } from '@gatehouse/storage';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
-import { Redis } from 'ioredis';
 import { createRedisEpisodePolicyPublisher } from './adapters/episode-policy.publisher.ts';
 import { createEpisodesRepository } from './adapters/episodes.repository.ts';
 import { createRedisOriginUrlStore } from './adapters/origin-url.store.ts';
 import { createUploadsRepository } from './adapters/uploads.repository.ts';
 import { buildApp } from './app.ts';
 import { createOriginUrlKeeper } from './domain/origin-url-keeper.ts';
+import { createSecureLinkIssuer } from './domain/secure-link-issuer.ts';
 import { type MediaConfig, mediaConfigSchema } from './media.config.ts';
+import type { SecureLinkRouteOptions } from './routes/secure-links.routes.ts';
 
 function createStorage(config: MediaConfig): StorageDriver {
   if (config.STORAGE_DRIVER === 'local') {
@@ -40,35 +41,47 @@ function createStorage(config: MediaConfig): StorageDriver {
   });
 }
 
+/** Seed 003: links nginx verifies itself, and (with PRIVATE_FILES_DIR) a way to put files behind them. */
+function createSecureLinks(config: MediaConfig): SecureLinkRouteOptions | undefined {
+  if (!config.SECURE_LINK_SECRET) return undefined;
+  if (!config.PUBLIC_BASE_URL) throw new Error('PUBLIC_BASE_URL is required when SECURE_LINK_SECRET is set');
+  const prefix = config.SECURE_LINK_PREFIX;
+  const issue = createSecureLinkIssuer({
+    secret: config.SECURE_LINK_SECRET,
+    prefix,
+    bindClientIp: config.SECURE_LINK_BIND_CLIENT_IP,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+  });
+  if (!config.PRIVATE_FILES_DIR) return { issue, prefix };
+  const driver = new LocalStorageDriver({
+    root: config.PRIVATE_FILES_DIR,
+    uploadUrlFor: () => {
+      throw new Error('private files have no upload URL');
+    },
+    // nginx workers run as another user (local stack: www-data; cluster: the edge container):
+    // the directory is protected by the edge's secure_link location, not by file modes.
+    fileMode: 0o644,
+  });
+  return {
+    issue,
+    prefix,
+    privateFiles: {
+      write: (key, body, o) => driver.writeObject(key, body, o),
+      maxBytes: config.PRIVATE_FILE_MAX_BYTES,
+    },
+  };
+}
+
 await runMain('media', async () => {
   const config = loadConfig(mediaConfigSchema);
   const logger = createLogger({ level: config.LOG_LEVEL, service: 'media' });
   const storage = createStorage(config);
+  const secureLinks = createSecureLinks(config);
 
   const prisma = createPrismaClient(config.DATABASE_URL, { applicationName: 'gatehouse-media' });
-  await prisma.$queryRaw`SELECT 1`.catch((error: Error) => {
-    throw new Error(`Postgres unreachable (${error.message})`);
-  });
-  const redis = new Redis(config.REDIS_URL, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-  });
-  // Without a listener ioredis prints every connection error with a stack trace: a start-up
-  // failure is reported once by runMain below, later ones are logged.
-  let redisConnected = false;
-  redis.on('error', (error: Error) => {
-    if (redisConnected) logger.warn({ err: error }, 'redis connection error');
-  });
-  await redis.connect().catch((error: Error) => {
-    throw new Error(`Redis at ${config.REDIS_URL} unreachable (${error.message})`);
-  });
-  redisConnected = true;
-  const nats = await connect({ servers: config.NATS_URL.split(','), name: 'gatehouse-media' }).catch(
-    (error: Error) => {
-      throw new Error(`NATS at ${config.NATS_URL} unreachable (${error.message})`);
-    },
-  );
+  await checkPostgres(prisma);
+  const redis = await connectRedis(config.REDIS_URL, { logger });
+  const nats = await connectNats(config.NATS_URL, 'media');
   await ensureStreams(await jetstreamManager(nats));
   // The outbox relay publishes the episode events committed with each change (Nats-Msg-Id = eventId).
   const relay = createOutboxRelay({ prisma, js: jetstream(nats), logger, status: nats.status() });
@@ -90,6 +103,7 @@ await runMain('media', async () => {
     originKeeper,
     notifyOutbox: () => relay.notify(),
     internalApiToken: config.INTERNAL_API_TOKEN,
+    secureLinks,
     limits: {
       maxUploadBytes: config.MAX_UPLOAD_BYTES,
       multipartThresholdBytes: config.MULTIPART_THRESHOLD_BYTES,

@@ -37,6 +37,38 @@ export const mediaConfigSchema = Type.Object({
         'URL creators reach the media API at; local uploads are PUT to {MEDIA_PUBLIC_URL}/api/v1/uploads/{id}/content.',
     }),
   ),
+  PUBLIC_BASE_URL: Type.Optional(settings.PUBLIC_BASE_URL),
+  SECURE_LINK_SECRET: Type.Optional(
+    Type.String({
+      minLength: 16,
+      pattern: '^[^"$\\s\\\\;{}\'#]+$',
+      description:
+        "Secret of nginx secure_link links (/s/…, seed 003). Must equal the edge's secureLink.secret (chart: the Secret key SECURE_LINK_SECRET, shared with the edge and auth). Unset: POST /api/v1/secure-links is not served. Needs PUBLIC_BASE_URL.",
+    }),
+  ),
+  SECURE_LINK_PREFIX: Type.String({
+    pattern: '^[A-Za-z0-9_-][A-Za-z0-9._-]*/$',
+    default: 'private/',
+    description:
+      "Private prefix tenants' files live under ({prefix}t/{tenantId}/…). Must be one of the edge's secureLink.prefixes, or the edge answers 404.",
+  }),
+  SECURE_LINK_BIND_CLIENT_IP: Type.Boolean({
+    default: false,
+    description:
+      "Must equal the edge's secureLink.bindClientIp: when true every link is bound to a client address (bindClientIp required).",
+  }),
+  PRIVATE_FILES_DIR: Type.Optional(
+    Type.String({
+      pattern: '^/',
+      description:
+        "The edge's secureLink.root (local stack: .stack/protected). Set: PUT /api/v1/private-files/{path} stores files at {SECURE_LINK_PREFIX}t/{tenantId}/{path} there (atomic, never replacing). Unset: files reach the directory by other means.",
+    }),
+  ),
+  PRIVATE_FILE_MAX_BYTES: Type.Integer({
+    minimum: 1,
+    default: 512 * MiB,
+    description: 'Largest private file PUT /api/v1/private-files accepts (413 above).',
+  }),
   ORIGIN_URL_TTL_SECONDS: Type.Integer({
     minimum: 300,
     maximum: 7 * 24 * 3600,

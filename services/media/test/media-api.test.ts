@@ -182,15 +182,21 @@ describe('media API against Postgres, Redis and MinIO', () => {
     const published = await readPolicy();
     assert.equal(published.status, 'published');
     assert.ok(published.version > draft.version);
+    assert.equal(published.lifecycle, 'none');
     const future = new Date(Date.now() + 86_400_000).toISOString();
     assert.equal(
-      (await call(app, key, 'PATCH', `/api/v1/episodes/${episodeId}`, { earlyAccessUntil: future }))
-        .statusCode,
+      (
+        await call(app, key, 'PATCH', `/api/v1/episodes/${episodeId}`, {
+          earlyAccessUntil: future,
+          lifecycleKind: 'welcome',
+        })
+      ).statusCode,
       200,
     );
     const early2 = await readPolicy();
     assert.ok(early2.version > published.version);
     assert.equal(early2.publicFrom, Date.parse(future));
+    assert.equal(early2.lifecycle, 'welcome', 'the write-through carries the lifecycle kind');
     assert.equal((await call(app, key, 'POST', `/api/v1/episodes/${episodeId}/unpublish`)).statusCode, 200);
     const unpublished = await readPolicy();
     assert.equal(unpublished.status, 'draft');
@@ -213,6 +219,11 @@ describe('media API against Postgres, Redis and MinIO', () => {
       ],
     );
     for (const row of outbox) assert.equal(row.msgId, (row.payload as { eventId: string }).eventId);
+    assert.deepEqual(
+      outbox.map((row) => (row.payload as { policy: EpisodePolicy }).policy.lifecycle),
+      ['none', 'none', 'welcome', 'welcome', 'welcome'],
+      'the media events carry the lifecycle kind too',
+    );
   });
 
   test('a checksum mismatch answers 422 and marks nothing ready', async () => {

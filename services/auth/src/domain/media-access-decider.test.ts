@@ -46,6 +46,11 @@ const episode = (over: Partial<EpisodePolicy> = {}): EpisodePolicy => ({
   version: 1,
   ...over,
 });
+/** An episode record as written before `lifecycle` existed: the key is absent. */
+const withoutLifecycle = (): EpisodePolicy => {
+  const { lifecycle: _dropped, ...legacy } = episode();
+  return legacy;
+};
 const plan = (over: Partial<PlanGrants> = {}): PlanGrants => ({
   tenantId,
   planId,
@@ -119,6 +124,137 @@ const rows: Row[] = [
     name: 'early access: before publicFrom it is still premium',
     input: { subscriber: subscriber({ plans: [] }), episode: episode({ publicFrom: now + 1 }) },
     expect: { grant: false, status: 403, reason: 'not_entitled' },
+  },
+  // Lifecycle episodes: granted to the subscribers in the matching state, plan or not.
+  {
+    name: 'lifecycle: cancelled subscriber, no plans, subscription_ended episode → grant',
+    input: {
+      subscriber: subscriber({ plans: [], lifecycle: 'ended' }),
+      episode: episode({ lifecycle: 'subscription_ended' }),
+    },
+    plans: [],
+    expect: { grant: true, via: 'lifecycle' },
+  },
+  {
+    name: 'lifecycle: payment failing, grace over, payment_failed episode → grant',
+    input: {
+      subscriber: subscriber({ plans: [{ planId, until: now - 1 }], lifecycle: 'payment_failed' }),
+      episode: episode({ lifecycle: 'payment_failed' }),
+    },
+    expect: { grant: true, via: 'lifecycle' },
+  },
+  {
+    name: 'lifecycle: active subscriber whose plan grants another show, welcome episode → grant',
+    input: { episode: episode({ lifecycle: 'welcome' }) },
+    plans: [plan({ showIds: [randomUUID()] })],
+    expect: { grant: true, via: 'lifecycle' },
+  },
+  {
+    name: 'lifecycle: cancelled subscriber, welcome episode → 403',
+    input: {
+      subscriber: subscriber({ plans: [], lifecycle: 'ended' }),
+      episode: episode({ lifecycle: 'welcome' }),
+    },
+    expect: { grant: false, status: 403, reason: 'not_entitled' },
+  },
+  {
+    name: 'lifecycle: cancelled subscriber, payment_failed episode → 403',
+    input: {
+      subscriber: subscriber({ plans: [], lifecycle: 'ended' }),
+      episode: episode({ lifecycle: 'payment_failed' }),
+    },
+    expect: { grant: false, status: 403, reason: 'not_entitled' },
+  },
+  {
+    name: 'lifecycle: active subscriber, subscription_ended episode, no granting plan → 403',
+    input: { episode: episode({ lifecycle: 'subscription_ended' }) },
+    plans: [plan({ showIds: [randomUUID()] })],
+    expect: { grant: false, status: 403, reason: 'not_entitled' },
+  },
+  {
+    name: 'lifecycle: mismatched state falls back to the plan rules (plan grants the show)',
+    input: { episode: episode({ lifecycle: 'subscription_ended' }) },
+    expect: { grant: true, via: 'plan' },
+  },
+  {
+    name: 'lifecycle: never-subscribed subscriber (none) gets no lifecycle episode',
+    input: {
+      subscriber: subscriber({ plans: [], lifecycle: 'none' }),
+      episode: episode({ lifecycle: 'welcome' }),
+    },
+    expect: { grant: false, status: 403, reason: 'not_entitled' },
+  },
+  {
+    name: 'lifecycle: record without the field (written before it existed) is none → 403',
+    input: { subscriber: subscriber({ plans: [], lifecycle: 'ended' }), episode: withoutLifecycle() },
+    expect: { grant: false, status: 403, reason: 'not_entitled' },
+  },
+  {
+    name: "lifecycle: ordinary episode ('none') is not granted by any subscriber state",
+    input: {
+      subscriber: subscriber({ plans: [], lifecycle: 'ended' }),
+      episode: episode({ lifecycle: 'none' }),
+    },
+    expect: { grant: false, status: 403, reason: 'not_entitled' },
+  },
+  {
+    name: 'lifecycle: matching state but a draft → 404',
+    input: {
+      subscriber: subscriber({ plans: [], lifecycle: 'ended' }),
+      episode: episode({ lifecycle: 'subscription_ended', status: 'draft' }),
+    },
+    expect: { grant: false, status: 404, reason: 'episode_not_found' },
+  },
+  {
+    name: 'lifecycle: matching state but scheduled in the future → 404',
+    input: {
+      subscriber: subscriber({ plans: [], lifecycle: 'ended' }),
+      episode: episode({ lifecycle: 'subscription_ended', publishedAt: now + 1 }),
+    },
+    expect: { grant: false, status: 404, reason: 'episode_not_found' },
+  },
+  {
+    name: 'lifecycle: matching state but no media yet → 404',
+    input: {
+      subscriber: subscriber({ plans: [], lifecycle: 'ended' }),
+      episode: episode({ lifecycle: 'subscription_ended', media: null }),
+    },
+    expect: { grant: false, status: 404, reason: 'episode_not_found' },
+  },
+  {
+    name: 'lifecycle: matching state but wrong file name → 404',
+    input: {
+      subscriber: subscriber({ plans: [], lifecycle: 'ended' }),
+      episode: episode({ lifecycle: 'subscription_ended' }),
+      fileName: 'other.mp3',
+    },
+    expect: { grant: false, status: 404, reason: 'episode_not_found' },
+  },
+  {
+    name: 'lifecycle: matching state but rotated token → 410',
+    input: {
+      subscriber: subscriber({ plans: [], lifecycle: 'ended', generation: 4 }),
+      episode: episode({ lifecycle: 'subscription_ended' }),
+    },
+    expect: { grant: false, status: 410, reason: 'rotated' },
+  },
+  {
+    name: 'lifecycle: matching state but token of another tenant → 403',
+    input: {
+      claims: { ...claims, tenantId: otherTenant },
+      subscriber: subscriber({ plans: [], lifecycle: 'ended' }),
+      episode: episode({ lifecycle: 'subscription_ended' }),
+    },
+    expect: { grant: false, status: 403, reason: 'other_tenant' },
+  },
+  {
+    name: 'lifecycle: matching state but tenant suspended → 403',
+    input: {
+      subscriber: subscriber({ plans: [], lifecycle: 'ended' }),
+      episode: episode({ lifecycle: 'subscription_ended' }),
+      tenant: tenant({ status: 'suspended' }),
+    },
+    expect: { grant: false, status: 403, reason: 'tenant_suspended' },
   },
   {
     name: 'token of another tenant',
@@ -239,6 +375,16 @@ describe('media access decider', () => {
       needPlans: ['p2'],
     });
   });
+
+  test('a matching lifecycle episode is decided without reading plans', () => {
+    const base = { claims, episodeId, fileName: 'ep.mp3', tenant: tenant(), now };
+    const decision = decideWithoutPlans({
+      ...base,
+      subscriber: subscriber({ lifecycle: 'ended' }),
+      episode: episode({ lifecycle: 'subscription_ended' }),
+    });
+    assert.deepEqual(decision, { grant: true, media, via: 'lifecycle' });
+  });
 });
 
 describe('public media decider (/pub/, no token)', () => {
@@ -255,6 +401,12 @@ describe('public media decider (/pub/, no token)', () => {
   test('public, or premium whose early access is over → grant', () => {
     assert.deepEqual(decide(episode({ visibility: 'public' })), { grant: true, media, via: 'public' });
     assert.deepEqual(decide(episode({ publicFrom: now - 1 })), { grant: true, media, via: 'early_access' });
+  });
+
+  test('a premium lifecycle episode has no audience without a token → 403', () => {
+    for (const lifecycle of ['welcome', 'payment_failed', 'subscription_ended'] as const) {
+      assert.deepEqual(decide(episode({ lifecycle })), { grant: false, status: 403, reason: 'not_entitled' });
+    }
   });
 
   test('premium (also still in early access) → 403; suspended tenant → 403', () => {

@@ -1,4 +1,11 @@
-import type { EpisodePolicy, PlanGrants, SubscriberAccess, TenantPolicy } from '@gatehouse/contracts';
+import {
+  type EpisodePolicy,
+  episodeLifecycleOf,
+  lifecycleMatches,
+  type PlanGrants,
+  type SubscriberAccess,
+  type TenantPolicy,
+} from '@gatehouse/contracts';
 
 /**
  * The one decision of the auth hop, as a pure function of already-verified claims and the cached
@@ -6,7 +13,8 @@ import type { EpisodePolicy, PlanGrants, SubscriberAccess, TenantPolicy } from '
  *
  * Order matters and mirrors the statuses the edge promises (docs/edge-protocol.md):
  *   another tenant → 403, rotated generation → 410, unknown/unpublished/wrong file → 404,
- *   public or early-access-public → grant, premium → grant only through a live plan.
+ *   public or early-access-public → grant, a lifecycle episode whose state matches the
+ *   subscriber's → grant, premium → grant only through a live plan.
  */
 export interface VerifiedClaims {
   tenantId: string;
@@ -23,7 +31,11 @@ export type DenyReason =
   | 'not_entitled';
 
 export type AccessDecision =
-  | { grant: true; media: NonNullable<EpisodePolicy['media']>; via: 'public' | 'early_access' | 'plan' }
+  | {
+      grant: true;
+      media: NonNullable<EpisodePolicy['media']>;
+      via: 'public' | 'early_access' | 'lifecycle' | 'plan';
+    }
   | { grant: false; status: 403 | 404 | 410; reason: DenyReason };
 
 /** Short plain-text reasons for the deny body; they name no record, key or URL. */
@@ -83,6 +95,12 @@ export function decideWithoutPlans(input: DecisionInput): AccessDecision | { nee
   if (episode.visibility === 'public') return { grant: true, media: episode.media, via: 'public' };
   if (episode.publicFrom !== null && episode.publicFrom <= now) {
     return { grant: true, media: episode.media, via: 'early_access' };
+  }
+  // A lifecycle episode is meant for the subscribers in its state — a cancelled one has no plan left
+  // and must still play the goodbye its feed lists. Any other subscriber falls through to the plan
+  // check, so a creator granting it through a plan keeps working.
+  if (lifecycleMatches(episodeLifecycleOf(episode), subscriber.lifecycle)) {
+    return { grant: true, media: episode.media, via: 'lifecycle' };
   }
   const live = livePlanIds(subscriber, now);
   return live.length === 0 ? deny(403, 'not_entitled') : { needPlans: live };

@@ -42,16 +42,8 @@ const select = {
   grants: { select: { showId: true, episodeId: true } },
 } as const;
 
-type PlanRow = {
-  id: string;
-  name: string;
-  description: string;
-  amount: number;
-  currency: string;
-  interval: 'month' | 'year';
-  stripeProductId: string | null;
-  stripePriceId: string | null;
-  active: boolean;
+/** A plan as `select` reads it: the view's columns, with its grants as rows. */
+type PlanRow = Omit<PlanView, 'showIds' | 'episodeIds'> & {
   grants: { showId: string | null; episodeId: string | null }[];
 };
 

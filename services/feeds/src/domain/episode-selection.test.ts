@@ -66,6 +66,34 @@ test('lifecycle episodes show only in the matching subscriber state, never publi
   assert.deepEqual(pick(priv({ lifecycle: 'none', showGranted: false, planIds: [] })), []);
 });
 
+test('lifecycle episodes: not public by visibility, early access or teasers; not for other states', () => {
+  const welcome = episodeView({ lifecycleKind: 'welcome', visibility: 'public' });
+  const ended = episodeView({ lifecycleKind: 'subscription_ended', visibility: 'premium' });
+  const failedEarly = episodeView({
+    lifecycleKind: 'payment_failed',
+    visibility: 'premium',
+    earlyAccessUntil: now - DAY,
+  });
+  const catalog = catalogOf([welcome, ended, failedEarly], showView({ listPremiumTeasers: true }));
+  const pick = (audience: FeedAudience) =>
+    selectEpisodes(catalog, audience, now).items.map((item) => `${item.episode.id}:${item.mode}`);
+  assert.deepEqual(pick({ kind: 'public' }), [], 'no lifecycle episode, not even as a teaser');
+  // A plan that grants the whole show does not list another state's lifecycle episodes either.
+  assert.deepEqual(pick(priv({ lifecycle: 'active', showGranted: true })), [`${welcome.id}:full`]);
+  assert.deepEqual(pick(priv({ lifecycle: 'ended', showGranted: true, episodeIds: new Set([welcome.id]) })), [
+    `${ended.id}:full`,
+  ]);
+  assert.deepEqual(pick(priv({ lifecycle: 'payment_failed', showGranted: false, planIds: [] })), [
+    `${failedEarly.id}:full`,
+  ]);
+  const pending = episodeView({ lifecycleKind: 'subscription_ended', media: null });
+  assert.deepEqual(
+    selectEpisodes(catalogOf([pending]), priv({ lifecycle: 'ended' }), now).items,
+    [],
+    'a lifecycle episode without ready media is not listed (its enclosure could not play)',
+  );
+});
+
 test('episodes without ready media are never listed as playable', () => {
   const pending = episodeView({ media: null });
   assert.equal(selectEpisodes(catalogOf([pending]), priv(), now).items.length, 0);

@@ -1,10 +1,5 @@
-import type {
-  EpisodeView,
-  FeedAudience,
-  LifecycleKind,
-  ShowCatalog,
-  SubscriberLifecycle,
-} from './feed-model.ts';
+import { lifecycleMatches } from '@gatehouse/contracts';
+import type { EpisodeView, FeedAudience, ShowCatalog } from './feed-model.ts';
 
 /**
  * Which episodes a feed lists, and how, decided at read time from the clock: no job flips an
@@ -26,13 +21,6 @@ export interface Selection {
   changedAt: number;
 }
 
-/** The subscriber state in which each lifecycle episode is shown. */
-const LIFECYCLE_MATCH: Record<Exclude<LifecycleKind, 'none'>, SubscriberLifecycle> = {
-  welcome: 'active',
-  payment_failed: 'payment_failed',
-  subscription_ended: 'ended',
-};
-
 export function isEffectivelyPublic(episode: EpisodeView, now: number): boolean {
   return (
     episode.visibility === 'public' || (episode.earlyAccessUntil !== null && episode.earlyAccessUntil <= now)
@@ -51,10 +39,11 @@ export function selectEpisodes(catalog: ShowCatalog, audience: FeedAudience, now
     note(episode.publishedAt);
     if (episode.publishedAt > now) continue;
     if (episode.lifecycleKind !== 'none') {
-      // Lifecycle episodes speak to one subscriber state; never in a public feed.
+      // Lifecycle episodes speak to one subscriber state (the pairing the auth hop grants by, so a
+      // listed enclosure plays); never in a public feed, whatever their visibility.
       if (
         audience.kind === 'private' &&
-        LIFECYCLE_MATCH[episode.lifecycleKind] === audience.lifecycle &&
+        lifecycleMatches(episode.lifecycleKind, audience.lifecycle) &&
         episode.media
       ) {
         items.push({ episode, mode: 'full' });

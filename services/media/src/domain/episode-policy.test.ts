@@ -12,6 +12,7 @@ const base: EpisodeAccessState = {
   visibility: 'premium',
   publishedAt: new Date('2026-01-01T00:00:00Z'),
   earlyAccessUntil: new Date('2026-02-01T00:00:00Z'),
+  lifecycleKind: 'none',
   version: 3,
   media: {
     storage: 's3',

@@ -114,41 +114,21 @@ const EpisodeEditable = {
   explicit: Nullable(Type.Boolean()),
 };
 
+/** Every editable field, each optional: the update body, and the create body apart from its title. */
+const EpisodeEditableOptional = Type.Partial(Type.Object(EpisodeEditable)).properties;
+
 export const EpisodeCreate = Type.Object(
   {
+    ...EpisodeEditableOptional,
     title: EpisodeEditable.title,
     guid: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-    description: Type.Optional(EpisodeEditable.description),
-    seasonNumber: Type.Optional(EpisodeEditable.seasonNumber),
-    episodeNumber: Type.Optional(EpisodeEditable.episodeNumber),
-    episodeType: Type.Optional(EpisodeEditable.episodeType),
-    visibility: Type.Optional(EpisodeEditable.visibility),
-    earlyAccessUntil: Type.Optional(EpisodeEditable.earlyAccessUntil),
-    lifecycleKind: Type.Optional(EpisodeEditable.lifecycleKind),
-    transcriptUrl: Type.Optional(EpisodeEditable.transcriptUrl),
-    transcriptType: Type.Optional(EpisodeEditable.transcriptType),
-    chaptersUrl: Type.Optional(EpisodeEditable.chaptersUrl),
-    explicit: Type.Optional(EpisodeEditable.explicit),
   },
   { additionalProperties: false },
 );
-export const EpisodeUpdate = Type.Object(
-  {
-    title: Type.Optional(EpisodeEditable.title),
-    description: Type.Optional(EpisodeEditable.description),
-    seasonNumber: Type.Optional(EpisodeEditable.seasonNumber),
-    episodeNumber: Type.Optional(EpisodeEditable.episodeNumber),
-    episodeType: Type.Optional(EpisodeEditable.episodeType),
-    visibility: Type.Optional(EpisodeEditable.visibility),
-    earlyAccessUntil: Type.Optional(EpisodeEditable.earlyAccessUntil),
-    lifecycleKind: Type.Optional(EpisodeEditable.lifecycleKind),
-    transcriptUrl: Type.Optional(EpisodeEditable.transcriptUrl),
-    transcriptType: Type.Optional(EpisodeEditable.transcriptType),
-    chaptersUrl: Type.Optional(EpisodeEditable.chaptersUrl),
-    explicit: Type.Optional(EpisodeEditable.explicit),
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
+export const EpisodeUpdate = Type.Object(EpisodeEditableOptional, {
+  additionalProperties: false,
+  minProperties: 1,
+});
 export const EpisodePublish = Type.Object(
   { publishedAt: Type.Optional(DateTime) },
   { additionalProperties: false },

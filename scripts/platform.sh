@@ -7,7 +7,7 @@
 #   bash scripts/platform.sh status   which services run
 #
 # Services run in the background; logs in .stack/logs/<service>.log, pids in .stack/pids/<service>.pid.
-# Secrets (token keys, webhook secret) are generated once into .stack/platform.env and kept, so
+# Secrets (token keys, webhook, internal and secure-link secrets) are generated once into .stack/platform.env and kept, so
 # links printed by an earlier run stay valid across restarts.
 set -euo pipefail
 
@@ -29,10 +29,20 @@ running() {
   [[ -f "$pid_file" ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null
 }
 
+# Adds `export NAME=VALUE` to an existing platform.env that predates NAME.
+add_platform_var() {
+  grep -q "^export $1=" "$PLATFORM_ENV" || echo "export $1=$2" >>"$PLATFORM_ENV"
+}
+
 write_platform_env() {
-  # INTERNAL_API_TOKEN (service-to-service /internal/ calls) came later: add it to an older file too.
-  [[ -f "$PLATFORM_ENV" ]] && ! grep -q '^export INTERNAL_API_TOKEN=' "$PLATFORM_ENV" && echo "export INTERNAL_API_TOKEN=$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')" >>"$PLATFORM_ENV"
-  [[ -f "$PLATFORM_ENV" ]] && return 0
+  mkdir -p "$STACK_DIR"
+  if [[ -f "$PLATFORM_ENV" ]]; then
+    # Variables that came later: add them to an older file too.
+    add_platform_var INTERNAL_API_TOKEN "$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')"
+    add_platform_var SECURE_LINK_SECRET "$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')"
+    add_platform_var PRIVATE_FILES_DIR '${STACK_DIR}/protected'
+    return 0
+  fi
   local key
   key="$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')"
   cat >"$PLATFORM_ENV" <<ENV
@@ -45,6 +55,10 @@ export MEDIA_INTERNAL_URL=http://127.0.0.1:53002
 export MEDIA_PUBLIC_URL=\${EDGE_URL}
 export BILLING_URL=http://127.0.0.1:53004
 export INTERNAL_API_TOKEN=$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')
+# nginx secure_link links (/s/, seed 003): media signs them; the stack's nginx render reads this same
+# line (nginx-ingress/src/edge-values.ts, localSecureLinkSecret), so both always agree.
+export SECURE_LINK_SECRET=$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')
+export PRIVATE_FILES_DIR=\${STACK_DIR}/protected
 export HOST=127.0.0.1
 ENV
 }
@@ -134,9 +148,10 @@ check_demo() {
 
 case "${1:-up}" in
   up)
+    # Secrets first: the stack's nginx render reads SECURE_LINK_SECRET from platform.env.
+    write_platform_env
     bash scripts/stack.sh up
     mkdir -p "$LOG_DIR" "$PID_DIR"
-    write_platform_env
     load_env
     say "migrating the database"
     if [[ ! -d packages/db/src/generated/prisma ]]; then npm run --silent generate -w @gatehouse/db; fi

@@ -148,6 +148,7 @@ write_env() {
     shell_export STRIPE_API_PROTOCOL "http"
     shell_export STRIPE_SECRET_KEY "$STRIPE_SECRET_KEY"
     shell_export EDGE_URL "http://127.0.0.1:58080"
+    shell_export EDGE_XACCEL_URL "http://127.0.0.1:58082"
     shell_export STATIC_URL "http://127.0.0.1:58081"
     shell_export SMTP_URL "smtp://127.0.0.1:52525"
     shell_export STACK_NGINX_DIR "$NGINX_DIR"

@@ -224,11 +224,41 @@ export async function publishEpisode(
   return { episodeId, objectKey, fileName, body, policy };
 }
 
-export function mediaUrl(world: World, token: string, episode: Pick<Episode, 'episodeId' | 'fileName'>) {
-  return `${world.env.edgeUrl}/m/${token}/${episode.episodeId}/${episode.fileName}`;
+export function mediaUrl(
+  world: World,
+  token: string,
+  episode: Pick<Episode, 'episodeId' | 'fileName'>,
+  base = world.env.edgeUrl,
+) {
+  return `${base}/m/${token}/${episode.episodeId}/${episode.fileName}`;
+}
+
+/**
+ * The local stack's two media front doors on one media cache (nginx-ingress `media.authMode`):
+ * the default decision cache (EDGE_URL) and the X-Accel-Redirect protocol (EDGE_XACCEL_URL).
+ */
+export interface FrontDoor {
+  name: 'decision-cache' | 'x-accel';
+  /** Base URL, or undefined when the stack does not serve this door (tests skip with the reason). */
+  url: string | undefined;
+}
+
+export function frontDoors(env: { edgeUrl: string } = stackEnvUrls()): FrontDoor[] {
+  return [
+    { name: 'decision-cache', url: env.edgeUrl },
+    { name: 'x-accel', url: process.env.EDGE_XACCEL_URL || undefined },
+  ];
+}
+
+function stackEnvUrls() {
+  return { edgeUrl: stackEnv().edgeUrl };
 }
 
 /** The token-less public media URL public feeds carry (docs/edge-protocol.md). */
-export function publicMediaUrl(world: World, episode: Pick<Episode, 'episodeId' | 'fileName'>) {
-  return `${world.env.edgeUrl}/pub/${episode.episodeId}/${episode.fileName}`;
+export function publicMediaUrl(
+  world: World,
+  episode: Pick<Episode, 'episodeId' | 'fileName'>,
+  base = world.env.edgeUrl,
+) {
+  return `${base}/pub/${episode.episodeId}/${episode.fileName}`;
 }

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { stackEnv, waitFor } from '@gatehouse/testkit';
+import { localSecureLinkSecret } from '../../nginx-ingress/src/edge-values.ts';
 import { E2E_SECRETS, E2E_SECRETS_SOURCE, e2eStrict } from './e2e-secrets.ts';
 import { rejectedSecrets } from './secret-probe.ts';
 
@@ -73,6 +74,8 @@ export function serviceEnv(name: ServiceName): NodeJS.ProcessEnv {
     PUBLIC_BASE_URL: stack.edgeUrl,
     MEDIA_INTERNAL_URL: `http://127.0.0.1:${SERVICE_PORTS.media}`,
     BILLING_URL: `http://127.0.0.1:${SERVICE_PORTS.billing}`,
+    // Not a harness secret: the one the stack's nginx verifies /s/ links with (same lookup as its render).
+    SECURE_LINK_SECRET: localSecureLinkSecret({ STACK_DIR: stack.stackDir }),
     // Last, so nothing in the caller's environment overrides them.
     ...E2E_SECRETS,
   };

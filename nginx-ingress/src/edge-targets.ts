@@ -1,25 +1,42 @@
-import type { EdgeValues, Target } from './edge-values.ts';
+import { type AuthMode, authModes, type EdgeValues, type Target } from './edge-values.ts';
 import { httpContext } from './http-context.ts';
 import { block, comment, type Node, renderNodes } from './nginx-text.ts';
 import { serverLocations } from './server-locations.ts';
 
-function edgeServer(v: EdgeValues, target: Target, extra: Node[] = []): Node {
+function edgeServer(v: EdgeValues, target: Target, mode: AuthMode, listen: string[]): Node {
   return block(
     'server',
-    v.listen.map((l) => `listen ${l};`),
+    listen.map((l) => `listen ${l};`),
     `server_name ${v.serverName};`,
     'server_tokens off;',
     `client_max_body_size ${v.clientMaxBodySize};`,
-    extra,
     block('location = /healthz', 'access_log off;', 'default_type text/plain;', 'return 200 "ok\\n";'),
-    serverLocations(v, target),
+    serverLocations(v, target, mode),
     block('location /', 'return 404;'),
   );
 }
 
+/**
+ * The edge's servers: the main one in `media.authMode`, and with `media.xAccelListen` a second one
+ * in x-accel mode on the same caches (one media cache, two front doors).
+ */
+function edgeServers(v: EdgeValues, target: Target): Node[] {
+  const servers: Node[] = [edgeServer(v, target, v.media.authMode, v.listen)];
+  if (v.media.xAccelListen.length > 0) {
+    servers.push(
+      '',
+      comment(
+        'Second front door: the X-Accel-Redirect protocol on the same media cache (media.xAccelListen).',
+      ),
+      edgeServer(v, target, 'x-accel', v.media.xAccelListen),
+    );
+  }
+  return servers;
+}
+
 /** The local stack: included by the stack's nginx.conf inside its `http {}` (conf.d/edge.conf). */
 export function renderLocal(v: EdgeValues): string {
-  return renderNodes([httpContext(v), '', edgeServer(v, 'local')]);
+  return renderNodes([httpContext(v, authModes(v, 'local')), '', edgeServers(v, 'local')]);
 }
 
 /** The Gatehouse edge Deployment (official nginx image): a complete nginx.conf. */
@@ -47,9 +64,9 @@ export function renderEdge(v: EdgeValues): string {
       'keepalive_requests 100000;',
       'server_tokens off;',
       '',
-      httpContext(v),
+      httpContext(v, authModes(v, 'edge')),
       '',
-      edgeServer(v, 'edge'),
+      edgeServers(v, 'edge'),
     ),
   ]);
 }
@@ -62,7 +79,7 @@ export interface IngressNginxSnippets {
 /** ingress-nginx: the two admin-level ConfigMap keys of the controller. */
 export function renderIngressNginx(v: EdgeValues): IngressNginxSnippets {
   return {
-    'http-snippet': renderNodes(httpContext(v)),
+    'http-snippet': renderNodes(httpContext(v, authModes(v, 'ingress-nginx'))),
     'server-snippet': renderNodes(serverLocations(v, 'ingress-nginx')),
   };
 }

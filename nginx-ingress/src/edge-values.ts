@@ -135,6 +135,23 @@ const ORIGIN_COMMON = {
   readTimeout: '60s',
 };
 
+/**
+ * The local stack's secure_link secret, from one source for everything that signs or verifies `/s/`
+ * links locally: `SECURE_LINK_SECRET` if set, else the one `scripts/platform.sh` generated into
+ * `$STACK_DIR/platform.env` (the media service signs with it), else a fixed development value.
+ */
+export function localSecureLinkSecret(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SECURE_LINK_SECRET) return env.SECURE_LINK_SECRET;
+  const file = path.join(env.STACK_DIR || path.join(repoRoot(), '.stack'), 'platform.env');
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    // No platform yet: the stack alone (tests) uses the fixed value.
+  }
+  return /^export SECURE_LINK_SECRET=(\S+)$/m.exec(text)?.[1] ?? 'local-stack-secure-link-secret-0001';
+}
+
 /** Defaults per target. The local stack's live under `.stack/` (or $STACK_DIR). */
 export function defaultValues(target: Target, env: NodeJS.ProcessEnv = process.env): EdgeValues {
   if (target === 'local') {
@@ -160,7 +177,7 @@ export function defaultValues(target: Target, env: NodeJS.ProcessEnv = process.e
       origin: { ...ORIGIN_COMMON, allow: ['http://127.0.0.1:59000'], resolver: '127.0.0.1 ipv6=off' },
       protectedDir: path.join(stack, 'protected'),
       secureLink: {
-        secret: env.SECURE_LINK_SECRET || 'local-stack-secure-link-secret-0001',
+        secret: localSecureLinkSecret(env),
         bindClientIp: false,
         root: path.join(stack, 'protected'),
         prefixes: ['private/'],

@@ -1,4 +1,4 @@
-import type { EdgeValues } from './edge-values.ts';
+import type { AuthMode, EdgeValues } from './edge-values.ts';
 import { block, comment, type Node, quote, regexEscape } from './nginx-text.ts';
 
 /** Names shared by the http-level and server-level text, all under the configured prefix. */
@@ -14,6 +14,7 @@ export function names(v: EdgeValues) {
     origin: `$${p}_origin`,
     key: `$${p}_key`,
     decideUri: `$${p}_decide_uri`,
+    accelUri: `$${p}_accel_uri`,
     decideSlot: `$${p}_decide_slot`,
     targetRaw: `$${p}_target_raw`,
     target: `$${p}_target`,
@@ -68,11 +69,27 @@ function slotEntries(windowMs: number): string[] {
   return out;
 }
 
+/** The strictly shaped media paths (raw, still %-encoded), each as `regex` → `$1` after the prefix. */
+const MEDIA_PATHS = [
+  ['m', 'media', '(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[^/?#]{1,765})'],
+  ['d', 'download', '(/[A-Za-z0-9_-]{1,1024}/[^/?#]{1,765})'],
+  ['pub', 'public', '(/[0-9a-f-]{36}/[^/?#]{1,765})'],
+] as const;
+
+const mediaPathMap = (variable: string, authPrefix: string): Node =>
+  block(
+    `map $request_uri ${variable}`,
+    'default "";',
+    MEDIA_PATHS.map(([route, kind, shape]) => `"~^/${route}${shape}(?:\\?|$)" ${authPrefix}/${kind}$1;`),
+  );
+
 /**
  * The http-level text: upstreams with keepalive, the media cache, the auth-decision cache and the
- * origin allow-list maps. For ingress-nginx this is the controller's `http-snippet`.
+ * origin allow-list maps. For ingress-nginx this is the controller's `http-snippet`. `modes` are
+ * the auth modes of the servers that include this text (the local stack serves both).
  */
-export function httpContext(v: EdgeValues): Node[] {
+export function httpContext(v: EdgeValues, modes: readonly AuthMode[] = [v.media.authMode]): Node[] {
+  const decision = modes.includes('decision-cache');
   const n = names(v);
   const allow = (source: string, result: string): Node =>
     block(
@@ -93,36 +110,44 @@ export function httpContext(v: EdgeValues): Node[] {
     ),
     `proxy_cache_path ${v.cache.path} levels=1:2 keys_zone=${n.mediaZone}:${v.cache.keysZoneSize} max_size=${v.cache.maxSize} inactive=${v.cache.inactive} use_temp_path=off;`,
   ];
+  if (decision) {
+    nodes.push(
+      '',
+      comment(
+        'The media paths nginx asks auth about (docs/edge-protocol.md, "Media: the cached decision").\n' +
+          "Raw $request_uri keeps the client's %-encoding for auth; only strictly shaped paths map\n" +
+          '(no dot segments can hide in them), anything else is refused before auth is asked.',
+      ),
+      mediaPathMap(n.decideUri, '/edge/decide'),
+      comment('auth could not decide (503): the client may retry in a second.'),
+      block(`map ${n.denyStatus} ${n.retryAfter}`, 'default "";', '503 1;'),
+      comment('Internal targets a grant may name; anything else (or ..) lands on a 502.'),
+      block(
+        `map ${n.targetRaw} ${n.target}`,
+        'default /_gh/origin/refused;',
+        '/_gh/origin/s3 /_gh/origin/s3;',
+        `"~^/_gh/origin/local/(?!.*\\.\\.)[A-Za-z0-9._/-]+$" ${n.targetRaw};`,
+      ),
+    );
+  }
+  if (modes.includes('x-accel')) {
+    nodes.push(
+      '',
+      comment(
+        'x-accel front door (docs/edge-protocol.md, "Media: auth → nginx (X-Accel-Redirect)"): the same\n' +
+          'strictly shaped paths, proxied to the X-Accel responders; anything else is 404 without auth.',
+      ),
+      mediaPathMap(n.accelUri, '/edge'),
+    );
+  }
   nodes.push(
-    '',
-    comment(
-      'The media paths nginx asks auth about (docs/edge-protocol.md, "Media: the cached decision").\n' +
-        "Raw $request_uri keeps the client's %-encoding for auth; only strictly shaped paths map\n" +
-        '(no dot segments can hide in them), anything else is refused before auth is asked.',
-    ),
-    block(
-      `map $request_uri ${n.decideUri}`,
-      'default "";',
-      `"~^/m(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[^/?#]{1,765})(?:\\?|$)" /edge/decide/media$1;`,
-      `"~^/d(/[A-Za-z0-9_-]{1,1024}/[^/?#]{1,765})(?:\\?|$)" /edge/decide/download$1;`,
-      `"~^/pub(/[0-9a-f-]{36}/[^/?#]{1,765})(?:\\?|$)" /edge/decide/public$1;`,
-    ),
-    comment('auth could not decide (503): the client may retry in a second.'),
-    block(`map ${n.denyStatus} ${n.retryAfter}`, 'default "";', '503 1;'),
     comment(
       "A 416 carries `Content-Range: bytes */size` (RFC 9110): nginx's range filter writes one\n" +
         'itself; a 416 from storage gets it from the size in the grant.',
     ),
     block(`map $sent_http_content_range ${n.unsatisfiedRange}`, `"" "bytes */${n.size}";`, 'default "";'),
-    comment('Internal targets a grant may name; anything else (or ..) lands on a 502.'),
-    block(
-      `map ${n.targetRaw} ${n.target}`,
-      'default /_gh/origin/refused;',
-      '/_gh/origin/s3 /_gh/origin/s3;',
-      `"~^/_gh/origin/local/(?!.*\\.\\.)[A-Za-z0-9._/-]+$" ${n.targetRaw};`,
-    ),
   );
-  if (v.authCache.enabled) {
+  if (decision && v.authCache.enabled) {
     nodes.push(
       comment(
         `Auth grants for at most ${v.authCache.windowMs} ms: the key carries the current window of $msec, so a\n` +

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { renderEdge, renderIngressNginx, renderLocal, renderTarget } from './edge-targets.ts';
-import { resolveValues, ValuesError, type ValuesOverride } from './edge-values.ts';
+import { AUTH_MODES, type AuthMode, resolveValues, ValuesError, type ValuesOverride } from './edge-values.ts';
 import { originPattern } from './http-context.ts';
+import { INTERNAL_PREFIXES } from './server-locations.ts';
 import { NGINX_BIN, nginxTest, wrapHttp } from './nginx-check.ts';
 
 const env = { STACK_DIR: '/srv/stack' };
@@ -269,9 +270,52 @@ describe('nginx -t accepts the renders', {
     assert.ok(result.ok, result.output);
   });
 
-  test('edge (a complete nginx.conf)', () => {
+  test('local with x-accel as the only mode (no second server, no decision cache)', () => {
     const result = nginxTest((dir) =>
-      renderEdge(resolveValues('edge', clusterValues(dir)))
+      wrapHttp(
+        renderLocal(
+          resolveValues(
+            'local',
+            { ...clusterValues(dir), media: { authMode: 'x-accel', xAccelListen: [] } },
+            env,
+          ),
+        ),
+        dir,
+      ),
+    );
+    assert.ok(result.ok, result.output);
+  });
+
+  for (const authMode of AUTH_MODES) {
+    test(`edge (a complete nginx.conf), media.authMode ${authMode}`, () => {
+      const result = nginxTest((dir) =>
+        renderEdge(resolveValues('edge', { ...clusterValues(dir), media: { authMode } }))
+          .replace('pid /tmp/nginx.pid;', `pid ${dir}/nginx.pid;`)
+          .replace(/_temp_path \/tmp\//g, `_temp_path ${dir}/`)
+          .replace('include /etc/nginx/mime.types;', '')
+          .replace('error_log /dev/stderr notice;', `error_log ${dir}/error.log notice;`)
+          .replace('access_log /dev/stdout;', `access_log ${dir}/access.log;`),
+      );
+      assert.ok(result.ok, result.output);
+    });
+
+    test(`ingress-nginx snippets inside a controller-like http/server block, media.authMode ${authMode}`, () => {
+      const result = nginxTest((dir) => {
+        const s = renderIngressNginx(
+          resolveValues('ingress-nginx', { ...clusterValues(dir), media: { authMode } }),
+        );
+        return wrapHttp(
+          `resolver 127.0.0.1;\n${s['http-snippet']}\nserver {\nlisten 127.0.0.1:1;\n${s['server-snippet']}\n}`,
+          dir,
+        );
+      });
+      assert.ok(result.ok, result.output);
+    });
+  }
+
+  test('edge with a second x-accel front door (media.xAccelListen)', () => {
+    const result = nginxTest((dir) =>
+      renderEdge(resolveValues('edge', { ...clusterValues(dir), media: { xAccelListen: ['8082'] } }))
         .replace('pid /tmp/nginx.pid;', `pid ${dir}/nginx.pid;`)
         .replace(/_temp_path \/tmp\//g, `_temp_path ${dir}/`)
         .replace('include /etc/nginx/mime.types;', '')
@@ -280,15 +324,131 @@ describe('nginx -t accepts the renders', {
     );
     assert.ok(result.ok, result.output);
   });
+});
 
-  test('ingress-nginx snippets inside a controller-like http/server block', () => {
-    const result = nginxTest((dir) => {
-      const s = renderIngressNginx(resolveValues('ingress-nginx', clusterValues(dir)));
-      return wrapHttp(
-        `resolver 127.0.0.1;\n${s['http-snippet']}\nserver {\nlisten 127.0.0.1:1;\n${s['server-snippet']}\n}`,
-        dir,
-      );
+/** The text of the server block listening on `listen` (local renders two). */
+function serverOn(text: string, listen: string): string {
+  const start = text.indexOf(`server {\n  listen ${listen};`);
+  assert.ok(start >= 0, `no server on ${listen}`);
+  const end = text.indexOf('\n}\n', start);
+  return text.slice(start, end);
+}
+
+describe('media.authMode x-accel (the X-Accel-Redirect protocol)', () => {
+  test('local renders both front doors on one media cache: 58080 decision cache, 58082 x-accel', () => {
+    const text = local();
+    assert.equal(text.match(/^proxy_cache_path .*keys_zone=gh_media:/gm)?.length, 1, 'one media cache');
+    const decision = serverOn(text, '127.0.0.1:58080');
+    const accel = serverOn(text, '127.0.0.1:58082');
+    assert.match(decision, /auth_request \/_gh\/decide;/);
+    assert.doesNotMatch(accel, /auth_request \/_gh\/decide;|location = \/_gh\/decide|gh_auth_decisions/);
+    for (const server of [decision, accel]) assert.match(server, /proxy_cache gh_media;/);
+  });
+
+  test('public routes proxy to the X-Accel responders; internal targets copy $upstream_http_* with set', () => {
+    const text = serverOn(local(), '127.0.0.1:58082');
+    assert.ok(
+      local().includes('"~^/m(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[^/?#]{1,765})(?:\\?|$)" /edge/media$1;'),
+    );
+    assert.ok(local().includes('"~^/pub(/[0-9a-f-]{36}/[^/?#]{1,765})(?:\\?|$)" /edge/public$1;'));
+    assert.ok(local().includes('"~^/d(/[A-Za-z0-9_-]{1,1024}/[^/?#]{1,765})(?:\\?|$)" /edge/download$1;'));
+    for (const prefix of ['/m/', '/d/', '/pub/']) {
+      const route = location(text, `location ^~ ${prefix}`);
+      for (const directive of [
+        'if ($gh_accel_uri = "") { return 404 "not found\\n"; }',
+        'proxy_pass http://gh_auth$gh_accel_uri;',
+        'proxy_method GET;',
+        'proxy_pass_request_body off;',
+        'proxy_set_header Range "";',
+        'proxy_set_header X-Gatehouse-Subscriber-Id "";',
+        'proxy_hide_header X-Media-Origin;',
+        'proxy_hide_header X-Media-Key;',
+        'error_page 500 502 503 504 = @gh_media_unavailable;',
+      ]) {
+        assert.ok(route.includes(directive), `${prefix}: ${directive}`);
+      }
+      assert.doesNotMatch(route, /auth_request|proxy_cache /, `${prefix}: no decision cache`);
+    }
+    const s3 = location(text, 'location = /_gh/origin/s3');
+    const order = [
+      'set $gh_origin $upstream_http_x_media_origin;',
+      'set $gh_key $upstream_http_x_media_key;',
+      'set $gh_size $upstream_http_x_media_size;',
+      'if ($gh_origin_allowed = 0) { return 502; }',
+      'proxy_cache_key $gh_key$slice_range;',
+      'add_header X-Cache-Status $upstream_cache_status always;',
+      'proxy_pass $gh_origin;',
+    ].map((d) => s3.indexOf(d));
+    assert.ok(
+      order.every((i) => i >= 0),
+      `directives present: ${order}`,
+    );
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+      'set before use',
+    );
+    // The redirect carries Content-Type/-Disposition/Cache-Control itself; nothing is added twice.
+    assert.doesNotMatch(s3, /add_header Content-Type/);
+    assert.doesNotMatch(location(text, 'location ^~ /_gh/origin/local/'), /add_header Content-Type/);
+  });
+
+  test('edge and ingress-nginx render x-accel too; ingress-nginx refuses a second server', () => {
+    const values = (authMode: AuthMode) => ({
+      origin: { allow: ['https://s3.example.com'] },
+      secureLink: { secret: 'x'.repeat(20) },
+      media: { authMode },
     });
-    assert.ok(result.ok, result.output);
+    const edge = renderEdge(resolveValues('edge', values('x-accel')));
+    assert.match(edge, /proxy_pass http:\/\/gh_auth\$gh_accel_uri;/);
+    assert.doesNotMatch(edge, /gh_auth_decisions|\$gh_decide_uri/);
+    const s = renderIngressNginx(resolveValues('ingress-nginx', values('x-accel')));
+    assert.match(s['http-snippet'], /map \$request_uri \$gh_accel_uri/);
+    assert.doesNotMatch(s['http-snippet'], /gh_auth_decisions/);
+    assert.match(s['server-snippet'], /set \$gh_origin \$upstream_http_x_media_origin;/);
+    assert.throws(
+      () => resolveValues('ingress-nginx', { ...values('x-accel'), media: { xAccelListen: ['8082'] } }),
+      /media\.xAccelListen/,
+    );
+    assert.throws(
+      () => resolveValues('local', { media: { authMode: 'accel' as AuthMode } }),
+      /media\.authMode/,
+    );
+    assert.throws(() => resolveValues('local', { media: { xAccelListen: ['127.0.0.1:58080'] } }), /repeats/);
+    // The default stays the decision cache on every target.
+    for (const target of ['local', 'edge', 'ingress-nginx'] as const) {
+      assert.equal(
+        resolveValues(target, target === 'local' ? undefined : values('decision-cache')).media.authMode,
+        'decision-cache',
+      );
+    }
+  });
+});
+
+describe('service-internal prefixes are never routed', () => {
+  test('every target and mode answers /internal/ and /edge/ with 404 from nginx', () => {
+    const cluster = { origin: { allow: ['https://s3.example.com'] }, secureLink: { secret: 'x'.repeat(20) } };
+    const texts = [
+      local(),
+      ...AUTH_MODES.flatMap((authMode) => [
+        renderEdge(resolveValues('edge', { ...cluster, media: { authMode } })),
+        renderIngressNginx(resolveValues('ingress-nginx', { ...cluster, media: { authMode } }))[
+          'server-snippet'
+        ],
+      ]),
+    ];
+    assert.deepEqual([...INTERNAL_PREFIXES], ['/internal/', '/edge/']);
+    for (const text of texts) {
+      const servers = text.split(/^server \{$/m).length - 1 || 1;
+      for (const prefix of INTERNAL_PREFIXES) {
+        const blocks = text.match(
+          new RegExp(
+            `location \\^~ ${prefix.replaceAll('/', '\\/')} \\{\\n\\s+access_log off;\\n\\s+return 404;`,
+            'g',
+          ),
+        );
+        assert.equal(blocks?.length, servers, `${prefix} in every server`);
+      }
+    }
   });
 });

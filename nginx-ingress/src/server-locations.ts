@@ -1,5 +1,5 @@
 import { SECURE_LINK_DIRECTIVE, secureLinkMd5Directive } from '@gatehouse/tokens';
-import type { EdgeValues, Target } from './edge-values.ts';
+import type { AuthMode, EdgeValues, Target } from './edge-values.ts';
 import { names } from './http-context.ts';
 import { block, comment, type Node, regexEscape } from './nginx-text.ts';
 
@@ -77,7 +77,7 @@ function serviceHeaders(): string[] {
 
 /** The auth hop: tiny request, no body, none of the client's range/conditional headers. */
 function authHopHeaders(): string[] {
-  const hide = ['proxy_hide_header X-Media-Origin;', 'proxy_hide_header X-Media-Key;'];
+  const hide = ['X-Media-Origin', 'X-Media-Key', 'X-Media-Size'].map((h) => `proxy_hide_header ${h};`);
   return [
     ...serviceHeaders(),
     'proxy_pass_request_body off;',
@@ -168,7 +168,12 @@ function mediaRoutes(v: EdgeValues): Node[] {
     comment('No deny status: the path had no media shape, so auth was not asked.'),
     'return 404 "not found\\n";',
   );
-  const unavailable = block(
+  return [route('/m/'), route('/d/'), route('/pub/'), decide, denied, mediaUnavailable(v)];
+}
+
+/** auth down, failing or unable to decide: 503 + Retry-After: 1. */
+function mediaUnavailable(v: EdgeValues): Node {
+  return block(
     'location @gh_media_unavailable',
     log(v),
     'types { }',
@@ -177,7 +182,38 @@ function mediaRoutes(v: EdgeValues): Node[] {
     'add_header Retry-After 1 always;',
     'return 503 "temporarily unable to decide; retry\\n";',
   );
-  return [route('/m/'), route('/d/'), route('/pub/'), decide, denied, unavailable];
+}
+
+/**
+ * `x-accel` mode, the original protocol (seeds 002/004): `/m/`, `/d/` and `/pub/` are proxied to
+ * auth's X-Accel responders (`/edge/media|download|public/…`); a grant is `200` +
+ * `X-Accel-Redirect: /_gh/origin/s3|local/…` and nginx redirects internally, a denial (401/403/404/
+ * 410, text/plain, no-store) reaches the client as auth wrote it. No decision cache: replaying a
+ * cached X-Accel-Redirect crashes nginx 1.22 (README), so every request asks auth.
+ */
+function accelRoutes(v: EdgeValues): Node[] {
+  const n = names(v);
+  const route = (prefix: string) =>
+    block(
+      `location ^~ ${prefix}`,
+      log(v),
+      'types { }',
+      'default_type text/plain;',
+      comment('Only strictly shaped paths are asked about (map in the http text).'),
+      `if (${n.accelUri} = "") { return 404 "not found\\n"; }`,
+      `proxy_pass http://${n.auth}${n.accelUri};`,
+      comment("HEAD or GET, auth answers the same grant; the redirect keeps the client's method."),
+      'proxy_method GET;',
+      authHopHeaders(),
+      comment(
+        'Only the headers nginx copies across an X-Accel-Redirect (Content-Type, Content-Disposition,\n' +
+          'Cache-Control, Expires, Accept-Ranges, Set-Cookie) reach the media response; the X-Media-*\n' +
+          'headers are read by the internal location and hidden on every other answer.',
+      ),
+      'proxy_intercept_errors on;',
+      'error_page 500 502 503 504 = @gh_media_unavailable;',
+    );
+  return [route('/m/'), route('/d/'), route('/pub/'), mediaUnavailable(v)];
 }
 
 /**
@@ -262,9 +298,14 @@ function originRequest(v: EdgeValues): Node[] {
   ];
 }
 
-/** What the grant said about the response (auth_request_set in the media routes). */
-function grantHeaders(v: EdgeValues): string[] {
+/**
+ * What the grant said about the response (auth_request_set in the media routes). In x-accel mode
+ * nginx itself carries Content-Type, Content-Disposition and Cache-Control of auth's answer across
+ * the redirect (the storage's are hidden), so nothing is added.
+ */
+function grantHeaders(v: EdgeValues, mode: AuthMode): string[] {
   const n = names(v);
+  if (mode === 'x-accel') return [];
   return [
     // Not `always`: an error page keeps its own type (a second Content-Type would be wrong).
     `add_header Content-Type ${n.contentType};`,
@@ -273,17 +314,37 @@ function grantHeaders(v: EdgeValues): string[] {
   ];
 }
 
-function mediaResponseHeaders(v: EdgeValues): string[] {
+function mediaResponseHeaders(v: EdgeValues, mode: AuthMode): string[] {
   return [
-    ...grantHeaders(v),
+    ...grantHeaders(v, mode),
     'add_header X-Cache-Status $upstream_cache_status always;',
     'add_header X-Content-Type-Options nosniff always;',
   ];
 }
 
-/** Internal locations the auth service's X-Accel-Redirect points at. */
-function originLocations(v: EdgeValues, target: Target): Node[] {
+/**
+ * The internal targets: where a cached decision's `try_files` goes, or where auth's
+ * X-Accel-Redirect points in x-accel mode.
+ */
+function originLocations(v: EdgeValues, target: Target, mode: AuthMode): Node[] {
   const n = names(v);
+  const fromGrant =
+    mode === 'x-accel'
+      ? [
+          comment(
+            "X-Accel-Redirect: auth's answer is still r->upstream here, so its X-Media-* headers are\n" +
+              '$upstream_http_* until proxy_pass starts the storage request: copy them first.',
+          ),
+          `set ${n.origin} $upstream_http_x_media_origin;`,
+          `set ${n.key} $upstream_http_x_media_key;`,
+          `set ${n.size} $upstream_http_x_media_size;`,
+        ]
+      : [
+          comment(
+            'The origin and key came with the grant (auth_request_set): the origin travels verbatim in\n' +
+              'its own header (X-Accel-Redirect would %-decode it).',
+          ),
+        ];
   const failures =
     'error_page 400 401 403 404 405 409 410 411 412 500 501 502 503 504 =502 @gh_origin_failed;';
   const s3 = block(
@@ -291,15 +352,12 @@ function originLocations(v: EdgeValues, target: Target): Node[] {
     'internal;',
     log(v),
     OPEN_FILE_CACHE,
-    comment(
-      'The origin and key came with the grant (auth_request_set): the origin travels verbatim in\n' +
-        'its own header (X-Accel-Redirect would %-decode it).',
-    ),
+    fromGrant,
     `if (${n.originAllowed} = 0) { return 502; }`,
     `if (${n.key} = "") { return 502; }`,
     originCache(v, target),
     originRequest(v),
-    mediaResponseHeaders(v),
+    mediaResponseHeaders(v, mode),
     comment('Storage redirects are followed inside nginx; storage errors never reach the client.'),
     'proxy_intercept_errors on;',
     'error_page 301 302 303 307 308 = @gh_origin_redirect;',
@@ -315,7 +373,7 @@ function originLocations(v: EdgeValues, target: Target): Node[] {
     `if (${n.redirectAllowed} = 0) { return 502; }`,
     originCache(v, target),
     originRequest(v),
-    mediaResponseHeaders(v),
+    mediaResponseHeaders(v, mode),
     'proxy_intercept_errors on;',
     'error_page 416 = @gh_range_not_satisfiable;',
     'error_page 301 302 303 307 308 400 401 403 404 405 409 410 411 412 500 501 502 503 504 =502 @gh_origin_failed;',
@@ -351,7 +409,7 @@ function originLocations(v: EdgeValues, target: Target): Node[] {
     comment('The type comes with the grant, not from the file extension.'),
     'types { }',
     'default_type "";',
-    grantHeaders(v),
+    grantHeaders(v, mode),
     'add_header X-Cache-Status LOCAL always;',
     'add_header X-Content-Type-Options nosniff always;',
   );
@@ -408,6 +466,17 @@ function serviceRoutes(v: EdgeValues): Node[] {
   ];
 }
 
+/**
+ * Service-to-service prefixes (docs/edge-protocol.md): never routed, on every target. The
+ * ingress-nginx snippet needs these most: there the controller's own locations could send them to a
+ * service, and the snippet lands in every server block of the controller (custom domains too).
+ */
+export const INTERNAL_PREFIXES = ['/internal/', '/edge/'] as const;
+
+function internalPrefixes(): Node[] {
+  return INTERNAL_PREFIXES.map((prefix) => block(`location ^~ ${prefix}`, 'access_log off;', 'return 404;'));
+}
+
 /** Seed 003: nginx verifies the link itself; the app is not touched. */
 function secureLinkRoutes(v: EdgeValues): Node[] {
   const n = names(v);
@@ -431,17 +500,18 @@ function secureLinkRoutes(v: EdgeValues): Node[] {
  * Every location of the edge server. For ingress-nginx this is the controller's `server-snippet`,
  * which lands in every server block of the controller.
  */
-export function serverLocations(v: EdgeValues, target: Target): Node[] {
+export function serverLocations(v: EdgeValues, target: Target, mode: AuthMode = v.media.authMode): Node[] {
   return [
     `max_ranges ${v.maxRanges};`,
     comment('The hidden storage-header list outgrows the default header hash.'),
     'proxy_headers_hash_max_size 1024;',
     'proxy_headers_hash_bucket_size 128;',
-    comment('Media: the auth hop, then the origin from the shared cache.'),
-    mediaRoutes(v),
-    originLocations(v, target),
+    comment(`Media (${mode}): the auth hop, then the origin from the shared cache.`),
+    mode === 'x-accel' ? accelRoutes(v) : mediaRoutes(v),
+    originLocations(v, target, mode),
     comment('Nothing under /_gh/ is reachable from outside.'),
     block('location ^~ /_gh/', 'internal;'),
+    internalPrefixes(),
     secureLinkRoutes(v),
     serviceRoutes(v),
   ];

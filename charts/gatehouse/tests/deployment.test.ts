@@ -60,6 +60,13 @@ test('secrets reach only the services that need them, from the chart Secret or t
   // Callers (auth, feeds) and checkers (media, billing) of /internal/ share one credential.
   for (const svc of Object.keys(SERVICES))
     assert.equal(secretEnv(own, svc).INTERNAL_API_TOKEN, `${FULLNAME}-secrets`, svc);
+  // media signs /s/ links with the Secret key the edge verifies them with (edge-deployment.test.ts).
+  assert.equal(secretEnv(own, 'media').SECURE_LINK_SECRET, `${FULLNAME}-secrets`);
+  const mediaEnv = find(own, 'Deployment', `${FULLNAME}-media`).spec.template.spec.containers[0].env;
+  assert.equal(
+    mediaEnv.find((e: { name: string }) => e.name === 'SECURE_LINK_SECRET').valueFrom.secretKeyRef.key,
+    'SECURE_LINK_SECRET',
+  );
   const existing = renderChart({ scenario: 'existing-secrets' });
   for (const svc of Object.keys(SERVICES)) {
     for (const name of Object.values(secretEnv(existing, svc))) assert.equal(name, 'gatehouse-prod-secrets');

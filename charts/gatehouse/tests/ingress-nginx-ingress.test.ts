@@ -1,7 +1,21 @@
 // templates/ingress-nginx-ingress.yaml
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { INTERNAL_PREFIXES } from '../../../nginx-ingress/src/server-locations.ts';
 import { FULLNAME, find, ofKind, renderChart, skipWithoutTools } from './chart-harness.ts';
+
+/** The public prefixes of docs/edge-protocol.md and the service behind each. */
+const PUBLIC_ROUTES: Record<string, string> = {
+  '/m/': 'auth',
+  '/d/': 'auth',
+  '/pub/': 'auth',
+  '/s/': 'media',
+  '/f/': 'feeds',
+  '/p/': 'feeds',
+  '/portal/': 'feeds',
+  '/api/': 'media',
+  '/billing/': 'billing',
+};
 
 test('ingress-nginx mode: one Ingress for the host with the class, TLS and annotations', (t) => {
   if (skipWithoutTools(t)) return;
@@ -12,9 +26,41 @@ test('ingress-nginx mode: one Ingress for the host with the class, TLS and annot
   // No snippet annotations: the admin-level ConfigMap snippets carry the locations.
   assert.ok(!Object.keys(ing.metadata.annotations ?? {}).some((k) => k.includes('snippet')));
   assert.equal(ing.spec.rules[0].host, 'media.ci.example.com');
-  assert.equal(ing.spec.rules[0].http.paths[0].backend.service.name, `${FULLNAME}-media`);
   assert.equal(
     ofKind(renderChart({ scenario: 'edge' }), 'Ingress').filter((i) => i.metadata.name === FULLNAME).length,
     0,
   );
+});
+
+test('ingress-nginx mode routes only the public prefixes: /internal/ and other paths are not routed', (t) => {
+  if (skipWithoutTools(t)) return;
+  const ing = find(renderChart({ scenario: 'ingress-nginx' }), 'Ingress', FULLNAME);
+  const paths: { path: string; pathType: string; backend: { service: { name: string } } }[] =
+    ing.spec.rules.flatMap((r: { http: { paths: unknown[] } }) => r.http.paths);
+  assert.deepEqual(
+    Object.fromEntries(paths.map((p) => [p.path, p.backend.service.name])),
+    Object.fromEntries(Object.entries(PUBLIC_ROUTES).map(([p, svc]) => [p, `${FULLNAME}-${svc}`])),
+  );
+  // Regex locations (use-regex): a Prefix path would render `location /m/`, a duplicate of the
+  // snippet's `location ^~ /m/` that nginx (and so the controller) refuses.
+  assert.equal(ing.metadata.annotations?.['nginx.ingress.kubernetes.io/use-regex'], 'true');
+  for (const p of paths) assert.equal(p.pathType, 'ImplementationSpecific', p.path);
+  assert.equal(
+    ing.spec.defaultBackend,
+    undefined,
+    'no default backend: unmatched paths get the controller 404',
+  );
+  // Every path is matched as a prefix (`~* "^<path>"`): none may cover a service-internal request.
+  const notRouted = [
+    ...INTERNAL_PREFIXES.map((p) => `${p}v1/origins`),
+    '/',
+    '/metrics',
+    '/readyz',
+    '/openapi.json',
+  ];
+  for (const request of notRouted) {
+    const routed = paths.filter((p) => new RegExp(`^${p.path}`, 'i').test(request));
+    assert.deepEqual(routed, [], `${request} must not be routed`);
+  }
+  assert.ok(INTERNAL_PREFIXES.includes('/internal/'));
 });

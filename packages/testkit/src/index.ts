@@ -7,4 +7,5 @@ export {
 export { closedPort, runServiceExpectingFailure, type ServiceExit } from './service-process.ts';
 export { stackControl } from './stack-control.ts';
 export { type StackEnv, StackEnvError, type StackPart, stackEnv } from './stack-env.ts';
+export { type StripeSubscriptionFixture, stripeEvent, subscriptionObject } from './stripe-events.ts';
 export { uniqueId, type WaitForOptions, waitFor } from './test-helpers.ts';

@@ -2,10 +2,10 @@ import swagger from '@fastify/swagger';
 import type { Logger } from '@gatehouse/logging';
 import { installHttpBasics, type ReadinessCheck } from '@gatehouse/observability';
 import { type Keyring, verifyAccessToken } from '@gatehouse/tokens';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
 import { AccessChecker } from './domain/access-checker.ts';
 import { AccessReader, type RecordSource, type SubscriberColdLoader } from './domain/access-reader.ts';
-import type { VerifiedClaims } from './domain/media-access-decider.ts';
+import { denyMessages, type VerifiedClaims } from './domain/media-access-decider.ts';
 import { type OriginIssuer, OriginResolver } from './domain/origin-resolver.ts';
 import { RecordCache } from './domain/record-cache.ts';
 import { VerifiedTokenCache } from './domain/verified-token-cache.ts';
@@ -14,6 +14,7 @@ import { edgeAuthorizeRoutes } from './routes/edge-authorize.routes.ts';
 import { edgeDecideRoutes } from './routes/edge-decide.routes.ts';
 import { edgeDownloadRoutes } from './routes/edge-download.routes.ts';
 import { edgeMediaRoutes } from './routes/edge-media.routes.ts';
+import { sendDecideDeny } from './routes/edge-reply.ts';
 import type { RouteDeps } from './routes/route-deps.ts';
 
 /** Tunables of the answer path (from auth.config.ts in main.ts; tests use `defaultAuthSettings`). */
@@ -75,6 +76,20 @@ export function buildApp(deps: AuthAppDeps) {
     keepAliveTimeout: 65_000,
     // Download tokens are ~100 characters, more than find-my-way's default of 100.
     routerOptions: { maxParamLength: 1024 },
+    // A path with an undecodable %-sequence (FST_ERR_BAD_URL) never reaches a route. On nginx's
+    // decide hop a 400 would become 503 "retry" for the client (auth_request knows 2xx/401/403):
+    // such a file name matches no episode, so it is a plain deny, decided without any lookup.
+    frameworkErrors: (error, request, anyReply) => {
+      const reply = anyReply as FastifyReply;
+      if (error.code === 'FST_ERR_BAD_URL' && request.raw.url?.startsWith('/edge/decide/'))
+        return sendDecideDeny(reply, 404, denyMessages.episode_not_found);
+      return reply
+        .code(400)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(
+          JSON.stringify({ error: 'Bad Request', code: error.code, message: 'invalid URL', statusCode: 400 }),
+        );
+    },
   });
   // OpenAPI document generated from the routes' JSON schemas (scripts/schemathesis.sh runs
   // against it). Registered before the route plugins so its onRoute hook sees them.

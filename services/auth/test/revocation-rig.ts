@@ -6,6 +6,7 @@ import { type EpisodePolicy, type PlanGrants, redisKeys, type SubscriberAccess }
 import { createPrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import { createOutboxRelay, ensureStreams, type OutboxRelay } from '@gatehouse/outbox';
+import { stripeEvent, subscriptionObject } from '@gatehouse/testkit';
 import { issueAccessToken, parseKeyring } from '@gatehouse/tokens';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -229,34 +230,7 @@ export async function startRig(options: RigOptions) {
   }
 
   function subscriptionEvent(type: string, state: SubscriptionState, created: number) {
-    return {
-      id: `evt_${randomBytes(12).toString('hex')}`,
-      object: 'event',
-      created,
-      type,
-      data: {
-        object: {
-          id: state.id,
-          object: 'subscription',
-          customer: state.customerId,
-          status: state.status,
-          cancel_at_period_end: state.cancelAtPeriodEnd,
-          canceled_at: state.canceledAt,
-          metadata: state.metadata,
-          items: {
-            object: 'list',
-            data: [
-              {
-                id: `si_${state.id.slice(4)}`,
-                price: { id: state.priceId },
-                current_period_start: state.currentPeriodStart,
-                current_period_end: state.currentPeriodEnd,
-              },
-            ],
-          },
-        },
-      },
-    };
+    return stripeEvent(type, subscriptionObject(state), { created });
   }
 
   function media(replica: AuthReplica, token: string, episodeId: string) {

@@ -64,47 +64,7 @@ export async function createSubscriber(
   return subscriber;
 }
 
-/** A Stripe subscription object as it appears inside an event (2025+ API: periods on items). */
-export function subscriptionObject(state: SubscriptionState) {
-  return {
-    id: state.id,
-    object: 'subscription',
-    customer: state.customerId,
-    status: state.status,
-    cancel_at_period_end: state.cancelAtPeriodEnd,
-    canceled_at: state.canceledAt,
-    metadata: state.metadata,
-    items: {
-      object: 'list',
-      data: [
-        {
-          id: `si_${state.id.slice(4)}`,
-          object: 'subscription_item',
-          price: { id: state.priceId, object: 'price' },
-          current_period_start: state.currentPeriodStart,
-          current_period_end: state.currentPeriodEnd,
-        },
-      ],
-    },
-  };
-}
-
-export function stripeEvent(
-  type: string,
-  object: unknown,
-  options: { created?: number; account?: string; id?: string } = {},
-) {
-  return {
-    id: options.id ?? `evt_${randomBytes(12).toString('hex')}`,
-    object: 'event',
-    api_version: '2026-10-28.endive',
-    created: options.created ?? Math.floor(Date.now() / 1000),
-    livemode: false,
-    type,
-    ...(options.account ? { account: options.account } : {}),
-    data: { object },
-  };
-}
+export { stripeEvent, subscriptionObject } from '@gatehouse/testkit';
 
 /** Signs a payload the way Stripe does, with the real SDK. */
 export function signedHeaders(payload: string, options: { secret?: string; timestamp?: number } = {}) {

@@ -52,7 +52,7 @@ function createSecureLinks(config: MediaConfig): SecureLinkRouteOptions | undefi
     bindClientIp: config.SECURE_LINK_BIND_CLIENT_IP,
     publicBaseUrl: config.PUBLIC_BASE_URL,
   });
-  if (!config.PRIVATE_FILES_DIR) return { issue, prefix };
+  if (!config.PRIVATE_FILES_DIR) return { issue, privatePrefix: prefix };
   const driver = new LocalStorageDriver({
     root: config.PRIVATE_FILES_DIR,
     uploadUrlFor: () => {
@@ -64,7 +64,7 @@ function createSecureLinks(config: MediaConfig): SecureLinkRouteOptions | undefi
   });
   return {
     issue,
-    prefix,
+    privatePrefix: prefix,
     privateFiles: {
       write: (key, body, o) => driver.writeObject(key, body, o),
       maxBytes: config.PRIVATE_FILE_MAX_BYTES,

@@ -64,17 +64,17 @@ http {
     default "";
     503 1;
   }
-  # A 416 carries `Content-Range: bytes */size` (RFC 9110): nginx's range filter writes one
-  # itself; a 416 from storage gets it from the size in the grant.
-  map $sent_http_content_range $gh_unsatisfied_range {
-    "" "bytes */$gh_size";
-    default "";
-  }
   # Internal targets a grant may name; anything else (or ..) lands on a 502.
   map $gh_target_raw $gh_target {
     default /_gh/origin/refused;
     /_gh/origin/s3 /_gh/origin/s3;
     "~^/_gh/origin/local/(?!.*\.\.)[A-Za-z0-9._/-]+$" $gh_target_raw;
+  }
+  # A 416 carries `Content-Range: bytes */size` (RFC 9110): nginx's range filter writes one
+  # itself; a 416 from storage gets it from the size in the grant.
+  map $sent_http_content_range $gh_unsatisfied_range {
+    "" "bytes */$gh_size";
+    default "";
   }
   # Auth grants for at most 100 ms: the key carries the current window of $msec, so a
   # grant is never reused after its window (revocation reaches the edge within it).
@@ -119,7 +119,7 @@ http {
     # The hidden storage-header list outgrows the default header hash.
     proxy_headers_hash_max_size 1024;
     proxy_headers_hash_bucket_size 128;
-    # Media: the auth hop, then the origin from the shared cache.
+    # Media (decision-cache): the auth hop, then the origin from the shared cache.
     location ^~ /m/ {
       access_log off;
       open_file_cache max=10000 inactive=30s;
@@ -218,6 +218,7 @@ http {
       proxy_set_header X-Original-Method $request_method;
       proxy_hide_header X-Media-Origin;
       proxy_hide_header X-Media-Key;
+      proxy_hide_header X-Media-Size;
       proxy_connect_timeout 2s;
       proxy_read_timeout 10s;
       # Grants only (200), and only inside the 100 ms window they were stored in; denials are
@@ -487,6 +488,14 @@ http {
     location ^~ /_gh/ {
       internal;
     }
+    location ^~ /internal/ {
+      access_log off;
+      return 404;
+    }
+    location ^~ /edge/ {
+      access_log off;
+      return 404;
+    }
     location ~ "^/s/(?<gh_sl_path>(?:private\/)[A-Za-z0-9._~-][A-Za-z0-9/._~-]*)$" {
       secure_link $arg_md5,$arg_expires;
       secure_link_md5 "$secure_link_expires$uri ${GATEHOUSE_SECURE_LINK_SECRET}";
@@ -550,6 +559,7 @@ http {
       proxy_set_header X-Original-Method $request_method;
       proxy_hide_header X-Media-Origin;
       proxy_hide_header X-Media-Key;
+      proxy_hide_header X-Media-Size;
       proxy_connect_timeout 2s;
       proxy_read_timeout 10s;
       proxy_set_header X-Original-URI $request_uri;

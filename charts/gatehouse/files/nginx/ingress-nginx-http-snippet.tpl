@@ -42,17 +42,17 @@ map $gh_deny_status $gh_retry_after {
   default "";
   503 1;
 }
-# A 416 carries `Content-Range: bytes */size` (RFC 9110): nginx's range filter writes one
-# itself; a 416 from storage gets it from the size in the grant.
-map $sent_http_content_range $gh_unsatisfied_range {
-  "" "bytes */$gh_size";
-  default "";
-}
 # Internal targets a grant may name; anything else (or ..) lands on a 502.
 map $gh_target_raw $gh_target {
   default /_gh/origin/refused;
   /_gh/origin/s3 /_gh/origin/s3;
   "~^/_gh/origin/local/(?!.*\.\.)[A-Za-z0-9._/-]+$" $gh_target_raw;
+}
+# A 416 carries `Content-Range: bytes */size` (RFC 9110): nginx's range filter writes one
+# itself; a 416 from storage gets it from the size in the grant.
+map $sent_http_content_range $gh_unsatisfied_range {
+  "" "bytes */$gh_size";
+  default "";
 }
 # Auth grants for at most 100 ms: the key carries the current window of $msec, so a
 # grant is never reused after its window (revocation reaches the edge within it).

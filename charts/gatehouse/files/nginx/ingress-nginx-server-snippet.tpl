@@ -2,7 +2,7 @@ max_ranges 4;
 # The hidden storage-header list outgrows the default header hash.
 proxy_headers_hash_max_size 1024;
 proxy_headers_hash_bucket_size 128;
-# Media: the auth hop, then the origin from the shared cache.
+# Media (decision-cache): the auth hop, then the origin from the shared cache.
 location ^~ /m/ {
   access_log off;
   open_file_cache max=10000 inactive=30s;
@@ -101,6 +101,7 @@ location = /_gh/decide {
   proxy_set_header X-Original-Method $request_method;
   proxy_hide_header X-Media-Origin;
   proxy_hide_header X-Media-Key;
+  proxy_hide_header X-Media-Size;
   proxy_connect_timeout 2s;
   proxy_read_timeout 10s;
   # Grants only (200), and only inside the 100 ms window they were stored in; denials are
@@ -374,6 +375,14 @@ location = /_gh/origin/refused {
 location ^~ /_gh/ {
   internal;
 }
+location ^~ /internal/ {
+  access_log off;
+  return 404;
+}
+location ^~ /edge/ {
+  access_log off;
+  return 404;
+}
 location ~ "^/s/(?<gh_sl_path>(?:private\/)[A-Za-z0-9._~-][A-Za-z0-9/._~-]*)$" {
   secure_link $arg_md5,$arg_expires;
   secure_link_md5 "$secure_link_expires$uri {{ required "ingress-nginx mode embeds the secure-link secret in the controller snippet: set secrets.secureLinkSecret" $.Values.secrets.secureLinkSecret }}";
@@ -437,6 +446,7 @@ location = /_gh/auth {
   proxy_set_header X-Original-Method $request_method;
   proxy_hide_header X-Media-Origin;
   proxy_hide_header X-Media-Key;
+  proxy_hide_header X-Media-Size;
   proxy_connect_timeout 2s;
   proxy_read_timeout 10s;
   proxy_set_header X-Original-URI $request_uri;

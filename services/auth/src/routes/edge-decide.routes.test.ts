@@ -155,3 +155,35 @@ describe('/edge/decide/public and /edge/decide/download', () => {
     assert.equal(forged.statusCode, 401);
   });
 });
+
+describe('/edge/public (X-Accel responder behind the x-accel front door)', () => {
+  test('public → 200 + X-Accel-Redirect + origin/key/size; premium 403; draft, unknown, bad ids 404', async () => {
+    const r = await get(`/edge/public/${eps.open.episodeId}/ep.mp3`);
+    assert.equal(r.statusCode, 200);
+    assert.equal(r.body, '');
+    assert.equal(r.headers['x-accel-redirect'], '/_gh/origin/s3');
+    assert.equal(r.headers['x-media-origin'], 'http://s3.test/b/o/k1.mp3?sig=1');
+    assert.equal(r.headers['x-media-key'], 'o/k1.mp3');
+    assert.equal(r.headers['x-media-size'], '1234');
+    assert.equal(r.headers['content-type'], 'audio/mpeg');
+    const head = await app.inject({ method: 'HEAD', url: `/edge/public/${eps.open.episodeId}/ep.mp3` });
+    assert.equal(head.statusCode, 200);
+    assert.equal(head.headers['x-accel-redirect'], '/_gh/origin/s3');
+    const local = await get(`/edge/public/${eps.local.episodeId}/ep.m4a`);
+    assert.equal(local.headers['x-accel-redirect'], '/_gh/origin/local/o/k2.mp3');
+    assert.equal(local.headers['x-media-origin'], undefined);
+    for (const [url, status] of [
+      [`/edge/public/${eps.premium.episodeId}/ep.mp3`, 403],
+      [`/edge/public/${eps.draft.episodeId}/ep.mp3`, 404],
+      [`/edge/public/${randomUUID()}/ep.mp3`, 404],
+      [`/edge/public/nope/ep.mp3`, 404],
+      [`/edge/public/${eps.open.episodeId}/other.mp3`, 404],
+    ] as const) {
+      const deny = await get(url);
+      assert.equal(deny.statusCode, status, url);
+      assert.equal(deny.headers['x-accel-redirect'], undefined, url);
+      assert.equal(deny.headers['cache-control'], 'no-store', url);
+      assert.match(String(deny.headers['content-type']), /^text\/plain/, url);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { edgeDenyResponses, emptyBody, sendDeny } from './edge-reply.ts';
-import { answerMedia } from './media-answer.ts';
+import { answerMedia, publicOutcome, sendOutcome } from './media-answer.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
@@ -36,7 +36,7 @@ export function edgeMediaRoutes(deps: RouteDeps) {
         params: mediaParamsSchema,
         response: {
           200: emptyBody(
-            'Grant: X-Accel-Redirect, X-Media-Key, X-Media-Origin (s3), Content-Type, Content-Disposition.',
+            'Grant: X-Accel-Redirect, X-Media-Key, X-Media-Size, X-Media-Origin (s3), Content-Type, Content-Disposition.',
           ),
           ...edgeDenyResponses,
         },
@@ -47,6 +47,33 @@ export function edgeMediaRoutes(deps: RouteDeps) {
         if (claims === undefined) return sendDeny(reply, 401, 'invalid token');
         if (request.validationError) return sendDeny(reply, 404, 'episode not found');
         return answerMedia(deps, request, reply, claims, episodeId, fileName);
+      },
+    });
+
+    // `GET|HEAD /edge/public/:episodeId/:fileName` — the X-Accel responder behind `/pub/…` (public
+    // episodes, no token): the same decision as `/edge/decide/public`, answered X-Accel style.
+    app.get<{ Params: Omit<MediaParams, 'token'> }>('/edge/public/:episodeId/:fileName', {
+      attachValidation: true,
+      schema: {
+        params: {
+          ...mediaParamsSchema,
+          required: ['episodeId', 'fileName'],
+          properties: {
+            episodeId: mediaParamsSchema.properties.episodeId,
+            fileName: mediaParamsSchema.properties.fileName,
+          },
+        },
+        response: {
+          200: emptyBody(
+            'Grant: X-Accel-Redirect, X-Media-Key, X-Media-Size, X-Media-Origin (s3), Content-Type, Content-Disposition.',
+          ),
+          ...edgeDenyResponses,
+        },
+      },
+      handler: async (request, reply) => {
+        if (request.validationError) return sendDeny(reply, 404, 'episode not found');
+        const { episodeId, fileName } = request.params;
+        return sendOutcome(reply, await publicOutcome(deps, request.log, episodeId, fileName), 'accel');
       },
     });
   };

@@ -43,38 +43,15 @@ export const ShowFields = {
   listPremiumTeasers: Type.Boolean(),
 };
 
+/** Every show field, each optional: the update body (with the slug), and the create body apart from slug and title. */
+const ShowFieldsOptional = Type.Partial(Type.Object(ShowFields)).properties;
+
 export const ShowCreate = Type.Object(
-  {
-    slug: Slug,
-    title: ShowFields.title,
-    description: Type.Optional(ShowFields.description),
-    author: Type.Optional(ShowFields.author),
-    ownerEmail: Type.Optional(ShowFields.ownerEmail),
-    imageUrl: Type.Optional(ShowFields.imageUrl),
-    language: Type.Optional(ShowFields.language),
-    itunesCategory: Type.Optional(ShowFields.itunesCategory),
-    itunesSubcategory: Type.Optional(ShowFields.itunesSubcategory),
-    explicit: Type.Optional(ShowFields.explicit),
-    websiteUrl: Type.Optional(ShowFields.websiteUrl),
-    listPremiumTeasers: Type.Optional(ShowFields.listPremiumTeasers),
-  },
+  { ...ShowFieldsOptional, slug: Slug, title: ShowFields.title },
   { additionalProperties: false },
 );
 export const ShowUpdate = Type.Object(
-  {
-    slug: Type.Optional(Slug),
-    title: Type.Optional(ShowFields.title),
-    description: Type.Optional(ShowFields.description),
-    author: Type.Optional(ShowFields.author),
-    ownerEmail: Type.Optional(ShowFields.ownerEmail),
-    imageUrl: Type.Optional(ShowFields.imageUrl),
-    language: Type.Optional(ShowFields.language),
-    itunesCategory: Type.Optional(ShowFields.itunesCategory),
-    itunesSubcategory: Type.Optional(ShowFields.itunesSubcategory),
-    explicit: Type.Optional(ShowFields.explicit),
-    websiteUrl: Type.Optional(ShowFields.websiteUrl),
-    listPremiumTeasers: Type.Optional(ShowFields.listPremiumTeasers),
-  },
+  { ...ShowFieldsOptional, slug: Type.Optional(Slug) },
   { additionalProperties: false, minProperties: 1 },
 );
 export const Show = Type.Object(

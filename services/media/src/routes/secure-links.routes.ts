@@ -16,8 +16,8 @@ export type PrivateFileWriter = (
 
 export interface SecureLinkRouteOptions {
   issue: SecureLinkIssuer;
-  /** `SECURE_LINK_PREFIX`, for the keys of uploaded private files. */
-  prefix: string;
+  /** `SECURE_LINK_PREFIX`, for the keys of uploaded private files (not `prefix`: Fastify reserves it). */
+  privatePrefix: string;
   /** Present when the service can write into the edge's `secureLink.root` (PRIVATE_FILES_DIR). */
   privateFiles?: { write: PrivateFileWriter; maxBytes: number } | undefined;
 }
@@ -111,7 +111,7 @@ export const secureLinkRoutes: FastifyPluginAsyncTypebox<SecureLinkRouteOptions>
           );
         const key = tenantPrivateFileKey({
           relativePath: request.params['*'],
-          prefix: options.prefix,
+          prefix: options.privatePrefix,
           tenantId: request.tenantId,
         });
         const declared = Number(request.headers['content-length']);

@@ -26,7 +26,7 @@ import { localSecureLinkSecret } from '../nginx-ingress/src/edge-values.ts';
  */
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DURATION = process.env.BENCH_DURATION ?? '5s';
-// The machine is shared and its load drifts by 2x within minutes: the four scenarios run in
+// The machine is shared and its load drifts by 2x within minutes: the six scenarios run in
 // interleaved rounds (static, edge, secure_link, edge range, again…) and each is reported by its
 // median, so a load swing hits baseline and edge alike instead of one of them.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -67,9 +67,15 @@ function wrk(url: string, headers: Record<string, string> = {}): WrkResult {
   };
 }
 
-/** CPU seconds used by a process so far (utime+stime from /proc). */
+/** CPU seconds used by a process so far (utime+stime from /proc); NaN once it is gone (a reload). */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return Number.NaN;
+  }
+  const fields = stat.split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
@@ -144,7 +150,9 @@ async function main() {
     const cpuNote = (cpu: number[]) => {
       const auth = cpu.slice(0, authPids.length).reduce((a, b) => a + b, 0);
       const nginx = cpu.slice(authPids.length).reduce((a, b) => a + b, 0);
-      return `auth ${auth.toFixed(1)} s, nginx workers ${nginx.toFixed(1)} s CPU`;
+      const fmt = (x: number) =>
+        Number.isNaN(x) ? '? (process replaced during the run)' : `${x.toFixed(1)} s`;
+      return `auth ${fmt(auth)}, nginx workers ${fmt(nginx)} CPU`;
     };
 
     type Run = { result: WrkResult; cpu: number[] };

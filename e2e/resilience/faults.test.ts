@@ -49,6 +49,8 @@ interface Row {
   downMs: number;
   startMs: number;
   recoveryMs: number | null;
+  /** Redis fault: records back in Redis before the snapshot restore (the cold path's work). */
+  rebuilt?: { subscribers: string; plan: boolean; episode: boolean };
 }
 
 const rows: Row[] = [];
@@ -404,6 +406,19 @@ describe('resilience: faults under traffic', { concurrency: 1 }, () => {
       const row = await faultCase('redis stopped (restart loses its data)', stackFault('redis'));
       rows.push(row);
       assert.equal(row.wrongGrants, 0);
+      // Why access came back: before the snapshot is restored, the records paying traffic needs are
+      // in the (restarted, empty) Redis again — written by auth's cold path from Postgres.
+      const paying = world.fixture.subscribers
+        .filter((s) => s.expect === 'grant')
+        .map((s) => world.subscriberIds.get(s.token)!);
+      const present = async (keys: string[]) =>
+        (await Promise.all(keys.map((k) => redis.exists(k)))).filter(Boolean).length;
+      row.rebuilt = {
+        subscribers: `${await present(paying.map((id) => redisKeys.subscriber(id)))}/${paying.length}`,
+        plan: (await present([redisKeys.plan(world.planId)])) === 1,
+        episode: (await present([redisKeys.episode(world.fixture.episodes[0]!.episodeId)])) === 1,
+      };
+      console.log(`redis row: records rebuilt before the snapshot restore: ${JSON.stringify(row.rebuilt)}`);
       assert.notEqual(
         row.recoveryMs,
         null,
@@ -428,7 +443,18 @@ describe('resilience: faults under traffic', { concurrency: 1 }, () => {
 
   test('nginx: clients are refused while it is down; cache and service back after restart', async (t) => {
     if (skipReason) return t.skip(skipReason);
-    const row = await faultCase('nginx (edge) stopped', stackFault('nginx'));
+    const fault = stackFault('nginx');
+    const row = await faultCase('nginx (edge) stopped', {
+      stop: fault.stop,
+      // A failed start names who holds the edge's ports: every stack port is inside Linux's
+      // ephemeral range, so a client connection can own one as its local port.
+      start: () =>
+        fault.start().catch(async (error: Error) => {
+          const { stdout } = await run('ss', ['-tanp']).catch(() => ({ stdout: '' }));
+          const holders = stdout.split('\n').filter((l) => /127\.0\.0\.1:5808[0-9]\s/.test(l));
+          throw new Error(`${error.message}\nsockets on 5808x now:\n${holders.join('\n')}`);
+        }),
+    });
     rows.push(row);
     assert.equal(row.wrongGrants, 0);
     assert.notEqual(row.recoveryMs, null);

@@ -4,8 +4,8 @@ import { describe, test } from 'node:test';
 import { renderEdge, renderIngressNginx, renderLocal, renderTarget } from './edge-targets.ts';
 import { AUTH_MODES, type AuthMode, resolveValues, ValuesError, type ValuesOverride } from './edge-values.ts';
 import { originPattern } from './http-context.ts';
-import { INTERNAL_PREFIXES } from './server-locations.ts';
 import { NGINX_BIN, nginxTest, wrapHttp } from './nginx-check.ts';
+import { INTERNAL_PREFIXES } from './server-locations.ts';
 
 const env = { STACK_DIR: '/srv/stack' };
 const local = () => renderLocal(resolveValues('local', undefined, env));

@@ -106,13 +106,15 @@ export function sendGrant(reply: FastifyReply, media: Media, origin: string | un
   } else {
     reply.header('x-accel-redirect', `/_gh/origin/local/${media.objectKey}`);
   }
-  return reply
-    .code(200)
-    .header('x-media-key', media.objectKey)
-    // For `Content-Range: bytes */size` when storage answers a range with 416 (nginx has no size).
-    .header('x-media-size', String(media.byteSize))
-    .header('content-type', media.contentType || 'application/octet-stream')
-    .header('content-disposition', contentDisposition(media))
-    .header('cache-control', 'private, max-age=3600')
-    .send();
+  return (
+    reply
+      .code(200)
+      .header('x-media-key', media.objectKey)
+      // For `Content-Range: bytes */size` when storage answers a range with 416 (nginx has no size).
+      .header('x-media-size', String(media.byteSize))
+      .header('content-type', media.contentType || 'application/octet-stream')
+      .header('content-disposition', contentDisposition(media))
+      .header('cache-control', 'private, max-age=3600')
+      .send()
+  );
 }

@@ -201,6 +201,7 @@ cmd_up() {
   local t0 part
   t0=$(now_s)
   mkdir -p "$STACK_DIR" "$LOG_DIR" "$PID_DIR"
+  reserve_ports
   ensure_installed
   prepare
   for part in "${STACK_PARTS[@]}"; do

@@ -30,12 +30,33 @@ declare -A PART_PORTS=(
   [minio-audit]="52600"
   [minio]="59000 59001"
   [stripe-mock]="52111 52112"
-  [nginx]="58081 58080"
+  [nginx]="58081 58080 58082"
 )
 # Seconds to wait for a part to become healthy after starting it.
 declare -A PART_TIMEOUT=(
   [postgres]=60 [redis]=20 [nats]=30 [minio-audit]=15 [minio]=90 [stripe-mock]=30 [nginx]=20
 )
+
+# Every loopback port the project listens on: the parts above plus the services (53001–53004, a
+# second auth replica on 53011), the test SMTP server (52525) and the test Kubernetes API server
+# (etcd 52379, kube-apiserver 56443). They all sit inside Linux's default ephemeral range
+# (32768–60999), so an outgoing connection (nginx → auth keepalive, a test client) can be handed one
+# of them as its source port and a later bind fails with EADDRINUSE. Reserving them keeps the
+# kernel from choosing them for outgoing connections; it changes nothing else.
+RESERVED_PORTS="52111-52112,52379,52525,52600,53001-53004,53011,54222,55432,56379,56443,58080-58082,58222,59000-59001"
+
+reserve_ports() {
+  local file=/proc/sys/net/ipv4/ip_local_reserved_ports current
+  [[ -r "$file" ]] || return 0
+  current="$(cat "$file")"
+  # Already reserved by an earlier run (the kernel prints ranges back in its own order).
+  if [[ ",$current," == *",52111-52112,"* && ",$current," == *",59000-59001,"* ]]; then return 0; fi
+  if [[ -w "$file" ]] && printf '%s' "${current:+$current,}$RESERVED_PORTS" >"$file" 2>/dev/null; then
+    say "reserved the stack's ports against ephemeral use (net.ipv4.ip_local_reserved_ports)"
+  else
+    warn "could not reserve the stack's ports (not root?); a port may occasionally be taken by an outgoing connection"
+  fi
+}
 
 say() { printf 'stack: %s\n' "$*"; }
 warn() { printf 'stack: WARNING: %s\n' "$*" >&2; }

@@ -5,6 +5,7 @@ import {
   apiVersionKind,
   desiredRoute,
   isUpToDate,
+  OWNED_ANNOTATIONS,
   type OwnerRef,
   objectName,
   selectorFor,
@@ -72,13 +73,19 @@ export class DomainReconciler {
           result.unchanged.push(name);
         } else {
           const meta = current.metadata as Record<string, unknown>;
+          const kept = Object.fromEntries(
+            Object.entries((meta.annotations ?? {}) as Record<string, string>).filter(
+              ([k]) => !OWNED_ANNOTATIONS.includes(k),
+            ),
+          );
           await this.#kube.replace({
             ...desired,
             metadata: {
               ...desired.metadata,
-              // Keep what others added (e.g. cert-manager's annotations), overwrite ours.
+              // Keep what others added (e.g. cert-manager's annotations), overwrite ours, and drop
+              // ours that no longer apply (use-regex after a switch to edge mode).
               labels: { ...(meta.labels as object), ...desired.metadata.labels },
-              annotations: { ...(meta.annotations as object), ...desired.metadata.annotations },
+              annotations: { ...kept, ...desired.metadata.annotations },
               resourceVersion: meta.resourceVersion,
             },
           });

@@ -1,3 +1,5 @@
+import { PUBLIC_ROUTE_SERVICES, type PublicRouteService } from './public-routes.ts';
+
 /**
  * The reconciler's settings, read from the JSON the Helm chart writes (ConfigMap
  * `<release>-domain-reconciler`, key config.json). Parsing refuses anything unexpected so a
@@ -9,14 +11,24 @@ export interface GatewayRef {
   sectionName?: string;
 }
 
+/**
+ * Where a custom domain's traffic goes: the same as the platform host (chart value `edge.mode`).
+ * - `edge`: everything to the Gatehouse edge Service, which answers 404 itself for every path that
+ *   is not public (`location ^~ /internal/`, `/edge/`, and a final `location / { return 404; }`).
+ * - `ingress-nginx`: only the public prefixes (public-routes.ts), each to its Service; the rest gets
+ *   the controller's default backend (404). There is no edge Service to send `/` to.
+ */
+export type RouteTarget =
+  | { edgeMode: 'edge'; backend: { service: string; port: number } }
+  | { edgeMode: 'ingress-nginx'; services: Record<PublicRouteService, string> };
+
 export interface ReconcilerConfig {
   namespace: string;
   kind: 'ingress' | 'httproute';
   clusterIssuer: string;
   ingressClassName: string;
   gatewayRef?: GatewayRef;
-  /** The Service every domain routes to (the edge, or the host catch-all in ingress-nginx mode). */
-  backend: { service: string; port: number };
+  target: RouteTarget;
   /** Name of the coordination.k8s.io Lease that elects the acting replica. */
   leaseName: string;
   /** ConfigMap that owns every created object (garbage collection on uninstall). */
@@ -43,7 +55,9 @@ export function parseReconcilerConfig(raw: unknown, namespace: string): Reconcil
     'clusterIssuer',
     'ingressClassName',
     'gatewayRef',
+    'edgeMode',
     'backend',
+    'services',
     'leaseName',
     'ownerConfigMap',
     'namePrefix',
@@ -58,13 +72,37 @@ export function parseReconcilerConfig(raw: unknown, namespace: string): Reconcil
   if (!DNS_LABELISH.test(namespace)) fail('namespace', 'must be a namespace name');
   const kind = r.kind;
   if (kind !== 'ingress' && kind !== 'httproute') fail('kind', 'must be ingress or httproute');
-  const backend = r.backend as Record<string, unknown> | undefined;
-  if (typeof backend !== 'object' || backend === null) fail('backend', 'must be {service, port}');
-  const b = backend as Record<string, unknown>;
-  if (typeof b.service !== 'string' || !DNS_LABELISH.test(b.service))
-    fail('backend.service', 'must be a Service name');
-  if (!Number.isInteger(b.port) || (b.port as number) < 1 || (b.port as number) > 65535)
-    fail('backend.port', 'must be a port');
+  const edgeMode = r.edgeMode;
+  if (edgeMode !== 'edge' && edgeMode !== 'ingress-nginx') fail('edgeMode', 'must be edge or ingress-nginx');
+  let target: RouteTarget;
+  if (edgeMode === 'edge') {
+    if (r.services !== undefined) fail('services', 'is for edgeMode ingress-nginx only');
+    const backend = r.backend as Record<string, unknown> | undefined;
+    if (typeof backend !== 'object' || backend === null) fail('backend', 'must be {service, port}');
+    const b = backend as Record<string, unknown>;
+    if (typeof b.service !== 'string' || !DNS_LABELISH.test(b.service))
+      fail('backend.service', 'must be a Service name');
+    if (!Number.isInteger(b.port) || (b.port as number) < 1 || (b.port as number) > 65535)
+      fail('backend.port', 'must be a port');
+    target = { edgeMode, backend: { service: b.service as string, port: b.port as number } };
+  } else {
+    if (r.backend !== undefined)
+      fail('backend', 'is for edgeMode edge only (ingress-nginx routes each public prefix to its service)');
+    const services = r.services as Record<string, unknown> | undefined;
+    if (typeof services !== 'object' || services === null || Array.isArray(services))
+      fail('services', `must be {${PUBLIC_ROUTE_SERVICES.join(', ')}}`);
+    const svc = services as Record<string, unknown>;
+    for (const key of Object.keys(svc))
+      if (!(PUBLIC_ROUTE_SERVICES as readonly string[]).includes(key))
+        fail(`services.${key}`, 'is not a service');
+    const names = {} as Record<PublicRouteService, string>;
+    for (const name of PUBLIC_ROUTE_SERVICES) {
+      const v = svc[name];
+      if (typeof v !== 'string' || !DNS_LABELISH.test(v)) fail(`services.${name}`, 'must be a Service name');
+      names[name] = v as string;
+    }
+    target = { edgeMode: 'ingress-nginx', services: names };
+  }
   let gatewayRef: GatewayRef | undefined;
   const g = r.gatewayRef as Record<string, unknown> | undefined;
   if (g !== undefined && g !== null && Object.keys(g).length > 0) {
@@ -75,6 +113,10 @@ export function parseReconcilerConfig(raw: unknown, namespace: string): Reconcil
     if (g.sectionName !== undefined) gatewayRef.sectionName = String(g.sectionName);
   }
   if (kind === 'httproute' && !gatewayRef) fail('gatewayRef', 'is required for kind httproute');
+  // ingress-nginx serves Ingress objects only, and the media locations live in its server-snippet:
+  // an HTTPRoute would be served by another implementation, without the edge.
+  if (kind === 'httproute' && target.edgeMode === 'ingress-nginx')
+    fail('kind', 'httproute needs edgeMode edge (ingress-nginx mode routes with Ingress objects)');
   const interval = r.intervalSeconds;
   if (!Number.isInteger(interval) || (interval as number) < 1)
     fail('intervalSeconds', 'must be a positive integer');
@@ -93,7 +135,7 @@ export function parseReconcilerConfig(raw: unknown, namespace: string): Reconcil
     clusterIssuer: str('clusterIssuer'),
     ingressClassName: ingressClassName as string,
     ...(gatewayRef ? { gatewayRef } : {}),
-    backend: { service: b.service as string, port: b.port as number },
+    target,
     leaseName: str('leaseName'),
     ownerConfigMap: str('ownerConfigMap'),
     namePrefix,

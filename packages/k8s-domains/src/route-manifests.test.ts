@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ANNOTATION_USE_REGEX, PUBLIC_ROUTES } from './public-routes.ts';
 import { ConfigError, parseReconcilerConfig } from './reconciler-config.ts';
 import { desiredRoute, isUpToDate } from './route-manifests.ts';
 
@@ -8,6 +9,7 @@ const raw = {
   clusterIssuer: 'letsencrypt',
   ingressClassName: '',
   gatewayRef: {},
+  edgeMode: 'edge',
   backend: { service: 'gh-gatehouse-edge', port: 80 },
   leaseName: 'gh-gatehouse-domain-reconciler',
   ownerConfigMap: 'gh-gatehouse-domain-reconciler',
@@ -15,6 +17,14 @@ const raw = {
   intervalSeconds: 30,
 };
 const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'gh-gatehouse-domain-reconciler', uid: 'u-1' };
+const services = {
+  auth: 'gh-gatehouse-auth',
+  media: 'gh-gatehouse-media',
+  feeds: 'gh-gatehouse-feeds',
+  billing: 'gh-gatehouse-billing',
+};
+const { backend: _edgeBackend, ...rawNoBackend } = raw;
+const rawNginx = { ...rawNoBackend, edgeMode: 'ingress-nginx', ingressClassName: 'nginx', services };
 const domain = { id: '0190A', tenantId: 't-1', hostname: 'a.example.com', status: 'active' as const };
 
 test('config: unknown keys, bad kinds and a missing gateway are refused by name', () => {
@@ -51,4 +61,93 @@ test('manifest: no ingressClassName when empty; a lower-case name from the row i
   );
   assert.equal(route.kind, 'HTTPRoute');
   assert.equal(route.metadata.annotations['cert-manager.io/cluster-issuer'], undefined);
+});
+
+test('config: the edge mode names its targets; a mismatch between mode and target is refused', () => {
+  assert.deepEqual(parseReconcilerConfig(raw, 'ns').target, {
+    edgeMode: 'edge',
+    backend: { service: 'gh-gatehouse-edge', port: 80 },
+  });
+  assert.deepEqual(parseReconcilerConfig(rawNginx, 'ns').target, { edgeMode: 'ingress-nginx', services });
+  const { edgeMode: _m, ...noMode } = raw;
+  assert.throws(() => parseReconcilerConfig(noMode, 'ns'), /edgeMode must be edge or ingress-nginx/);
+  assert.throws(
+    () => parseReconcilerConfig({ ...raw, services }, 'ns'),
+    /services is for edgeMode ingress-nginx/,
+  );
+  assert.throws(
+    () => parseReconcilerConfig({ ...rawNginx, backend: raw.backend }, 'ns'),
+    /backend is for edgeMode edge only/,
+  );
+  const { billing: _b, ...threeServices } = services;
+  assert.throws(
+    () => parseReconcilerConfig({ ...rawNginx, services: threeServices }, 'ns'),
+    /services\.billing must be a Service name/,
+  );
+  assert.throws(
+    () => parseReconcilerConfig({ ...rawNginx, services: { ...services, edge: 'x' } }, 'ns'),
+    /services\.edge is not a service/,
+  );
+  assert.throws(
+    () => parseReconcilerConfig({ ...rawNginx, kind: 'httproute', gatewayRef: { name: 'gw' } }, 'ns'),
+    /kind httproute needs edgeMode edge/,
+  );
+});
+
+test('manifest, edge mode: every path to the edge Service (it refuses internal paths itself)', () => {
+  const ing = desiredRoute(parseReconcilerConfig(raw, 'ns'), domain, owner);
+  // biome-ignore lint/suspicious/noExplicitAny: manifest spec is free-form
+  const spec = ing.spec as any;
+  assert.deepEqual(spec.rules[0].http.paths, [
+    {
+      path: '/',
+      pathType: 'Prefix',
+      backend: { service: { name: 'gh-gatehouse-edge', port: { number: 80 } } },
+    },
+  ]);
+  assert.equal(ing.metadata.annotations[ANNOTATION_USE_REGEX], undefined);
+  const route = desiredRoute(
+    parseReconcilerConfig({ ...raw, kind: 'httproute', gatewayRef: { name: 'gw' } }, 'ns'),
+    domain,
+    owner,
+  );
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  assert.deepEqual((route.spec as any).rules, [
+    {
+      matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+      backendRefs: [{ name: 'gh-gatehouse-edge', port: 80 }],
+    },
+  ]);
+});
+
+test('manifest, ingress-nginx mode: only the public prefixes, as regex paths, each to its service', () => {
+  const ing = desiredRoute(parseReconcilerConfig(rawNginx, 'ns'), domain, owner);
+  assert.equal(ing.metadata.annotations[ANNOTATION_USE_REGEX], 'true');
+  // biome-ignore lint/suspicious/noExplicitAny: manifest spec is free-form
+  const paths: any[] = (ing.spec as any).rules[0].http.paths;
+  assert.deepEqual(
+    paths.map((p) => [p.path, p.pathType, p.backend.service.name, p.backend.service.port.name]),
+    PUBLIC_ROUTES.map((r) => [r.prefix, 'ImplementationSpecific', services[r.service], 'http']),
+  );
+  // The controller renders each path as `~* "^<path>"`: no service-internal request may match one.
+  for (const request of [
+    '/',
+    '/internal/v1/origins',
+    '/edge/decide/media/x',
+    '/metrics',
+    '/readyz',
+    '/openapi.json',
+  ]) {
+    assert.deepEqual(
+      paths.filter((p) => new RegExp(`^${p.path}`, 'i').test(request)).map((p) => p.path),
+      [],
+      `${request} must not be routed`,
+    );
+  }
+  // A switch from ingress-nginx to edge mode is drift, even if the paths were edited to match.
+  const edgeIng = desiredRoute(parseReconcilerConfig(raw, 'ns'), domain, owner);
+  const live = JSON.parse(JSON.stringify(edgeIng));
+  live.metadata.annotations[ANNOTATION_USE_REGEX] = 'true';
+  assert.equal(isUpToDate(edgeIng, live), false);
+  assert.equal(isUpToDate(ing, JSON.parse(JSON.stringify(ing))), true);
 });

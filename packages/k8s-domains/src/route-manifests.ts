@@ -1,4 +1,10 @@
 import type { CustomDomainRecord } from './domain-source.ts';
+import {
+  ANNOTATION_USE_REGEX,
+  PUBLIC_ROUTE_PATH_TYPE,
+  PUBLIC_ROUTES,
+  SERVICE_PORT_NAME,
+} from './public-routes.ts';
 import type { ReconcilerConfig } from './reconciler-config.ts';
 
 /** Labels that tie an object to its tenant and mark it as ours (the reconciler only touches these). */
@@ -10,6 +16,15 @@ export const LABEL_DOMAIN = 'gatehouse.dev/custom-domain-id';
 export const LABEL_RECONCILER = 'gatehouse.dev/reconciler';
 export const ANNOTATION_ISSUER = 'cert-manager.io/cluster-issuer';
 export const ANNOTATION_HOSTNAME = 'gatehouse.dev/hostname';
+/**
+ * Annotations the reconciler owns: on update, one of these that the desired object no longer has is
+ * removed (others' annotations, e.g. cert-manager's, are kept).
+ */
+export const OWNED_ANNOTATIONS: readonly string[] = [
+  ANNOTATION_ISSUER,
+  ANNOTATION_HOSTNAME,
+  ANNOTATION_USE_REGEX,
+];
 
 export interface OwnerRef {
   apiVersion: string;
@@ -69,6 +84,26 @@ export function desiredRoute(
   };
   if (cfg.kind === 'ingress') {
     metadata.annotations[ANNOTATION_ISSUER] = cfg.clusterIssuer;
+    const target = cfg.target;
+    let paths: Array<Record<string, unknown>>;
+    if (target.edgeMode === 'edge') {
+      // The edge answers 404 itself for every non-public path, on any Host.
+      paths = [
+        {
+          path: '/',
+          pathType: 'Prefix',
+          backend: { service: { name: target.backend.service, port: { number: target.backend.port } } },
+        },
+      ];
+    } else {
+      // ingress-nginx: exactly the platform host's public prefixes, in the same path style.
+      metadata.annotations[ANNOTATION_USE_REGEX] = 'true';
+      paths = PUBLIC_ROUTES.map((route) => ({
+        path: route.prefix,
+        pathType: PUBLIC_ROUTE_PATH_TYPE,
+        backend: { service: { name: target.services[route.service], port: { name: SERVICE_PORT_NAME } } },
+      }));
+    }
     return {
       apiVersion,
       kind,
@@ -77,26 +112,16 @@ export function desiredRoute(
         ...(cfg.ingressClassName ? { ingressClassName: cfg.ingressClassName } : {}),
         // cert-manager's ingress-shim issues the certificate into this Secret.
         tls: [{ hosts: [domain.hostname], secretName: `${name}-tls` }],
-        rules: [
-          {
-            host: domain.hostname,
-            http: {
-              paths: [
-                {
-                  path: '/',
-                  pathType: 'Prefix',
-                  backend: { service: { name: cfg.backend.service, port: { number: cfg.backend.port } } },
-                },
-              ],
-            },
-          },
-        ],
+        rules: [{ host: domain.hostname, http: { paths } }],
       },
     };
   }
   // Gateway API: certificates belong to the Gateway's listeners (cert-manager's gateway-shim),
   // so the route carries only the host name.
   const ref = cfg.gatewayRef as NonNullable<ReconcilerConfig['gatewayRef']>;
+  // parseReconcilerConfig refuses httproute with ingress-nginx: a Gateway has no edge behind it there.
+  if (cfg.target.edgeMode !== 'edge') throw new Error('HTTPRoute domains need edgeMode edge');
+  const backend = cfg.target.backend;
   return {
     apiVersion,
     kind,
@@ -113,7 +138,7 @@ export function desiredRoute(
       rules: [
         {
           matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-          backendRefs: [{ name: cfg.backend.service, port: cfg.backend.port }],
+          backendRefs: [{ name: backend.service, port: backend.port }],
         },
       ],
     },
@@ -144,5 +169,9 @@ export function isSubset(wanted: unknown, actual: unknown): boolean {
 export function isUpToDate(desired: RouteObject, live: Record<string, unknown>): boolean {
   const meta = (live.metadata ?? {}) as Record<string, unknown>;
   const { name: _n, namespace: _ns, ...wantedMeta } = desired.metadata;
-  return isSubset(wantedMeta, meta) && isSubset(desired.spec, live.spec);
+  const liveAnnotations = (meta.annotations ?? {}) as Record<string, string>;
+  const staleOwned = OWNED_ANNOTATIONS.some(
+    (k) => k in liveAnnotations && !(k in desired.metadata.annotations),
+  );
+  return !staleOwned && isSubset(wantedMeta, meta) && isSubset(desired.spec, live.spec);
 }

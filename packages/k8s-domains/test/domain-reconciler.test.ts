@@ -17,6 +17,7 @@ import {
   type KubeObjects,
   LeaseElector,
   loadKubeConfig,
+  PUBLIC_ROUTES,
   parseReconcilerConfig,
   type ReconcilerConfig,
 } from '../src/index.ts';
@@ -25,6 +26,20 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 const TOOLS_DIR = process.env.GATEHOUSE_TOOLS_DIR || path.join(homedir(), '.cache', 'gatehouse', 'bin');
 const KUBECONFIG = path.join(process.env.GATEHOUSE_K8S_DIR || path.join(ROOT, '.stack', 'k8s'), 'kubeconfig');
 const missing = ['etcd', 'kube-apiserver'].filter((b) => !existsSync(path.join(TOOLS_DIR, b)));
+
+/** The chart's config.json in edge mode (templates/domain-reconciler.yaml). */
+const RAW_CONFIG = {
+  kind: 'ingress',
+  clusterIssuer: 'letsencrypt-prod',
+  ingressClassName: 'nginx',
+  gatewayRef: {},
+  edgeMode: 'edge',
+  backend: { service: 'gh-gatehouse-edge', port: 80 },
+  leaseName: 'gh-gatehouse-domain-reconciler',
+  ownerConfigMap: 'gh-gatehouse-domain-reconciler',
+  namePrefix: 'gh-gatehouse-domain-',
+  intervalSeconds: 30,
+};
 
 function memorySource(rows: CustomDomainRecord[]) {
   return { rows, listDomains: async () => rows.map((r) => ({ ...r })) };
@@ -49,20 +64,7 @@ describe('domain reconciler on a real API server', { concurrency: false }, () =>
       data: { 'config.json': '{}' },
     });
     ownerUid = (owner.metadata as { uid: string }).uid;
-    cfg = parseReconcilerConfig(
-      {
-        kind: 'ingress',
-        clusterIssuer: 'letsencrypt-prod',
-        ingressClassName: 'nginx',
-        gatewayRef: {},
-        backend: { service: 'gh-gatehouse-edge', port: 80 },
-        leaseName: 'gh-gatehouse-domain-reconciler',
-        ownerConfigMap: 'gh-gatehouse-domain-reconciler',
-        namePrefix: 'gh-gatehouse-domain-',
-        intervalSeconds: 30,
-      },
-      namespace,
-    );
+    cfg = parseReconcilerConfig(RAW_CONFIG, namespace);
   });
 
   after(async () => {
@@ -127,9 +129,15 @@ describe('domain reconciler on a real API server', { concurrency: false }, () =>
     assert.equal(ing.spec.ingressClassName, 'nginx');
     assert.equal(ing.spec.rules[0].host, 'podcast.creator-one.example');
     assert.deepEqual(ing.spec.tls, [{ hosts: ['podcast.creator-one.example'], secretName: `${name}-tls` }]);
-    assert.deepEqual(ing.spec.rules[0].http.paths[0].backend, {
-      service: { name: 'gh-gatehouse-edge', port: { number: 80 } },
-    });
+    // edge mode: everything to the edge Service, which answers 404 itself for non-public paths
+    assert.deepEqual(ing.spec.rules[0].http.paths, [
+      {
+        path: '/',
+        pathType: 'Prefix',
+        backend: { service: { name: 'gh-gatehouse-edge', port: { number: 80 } } },
+      },
+    ]);
+    assert.equal(ing.metadata.annotations['nginx.ingress.kubernetes.io/use-regex'], undefined);
 
     // run twice: nothing written (resourceVersion unchanged)
     const rv = ing.metadata.resourceVersion;
@@ -177,6 +185,99 @@ describe('domain reconciler on a real API server', { concurrency: false }, () =>
     assert.deepEqual(fifth.deleted.sort(), [name, `gh-gatehouse-domain-${pending.id}`].sort());
     assert.equal((await ingresses()).length, 0);
     assert.ok(await kube.read('networking.k8s.io/v1', 'Ingress', namespace, 'hand-made'));
+  });
+
+  test('ingress-nginx mode: only the public prefixes are routed; an old catch-all Ingress is replaced', async (t) => {
+    if (skipIfMissing(t)) return;
+    const services = {
+      auth: 'gh-gatehouse-auth',
+      media: 'gh-gatehouse-media',
+      feeds: 'gh-gatehouse-feeds',
+      billing: 'gh-gatehouse-billing',
+    };
+    // The chart's config.json in ingress-nginx mode: a Service per public prefix, no edge backend.
+    const { backend: _edge, ...common } = RAW_CONFIG;
+    const nginxCfg = parseReconcilerConfig({ ...common, edgeMode: 'ingress-nginx', services }, namespace);
+    const domain: CustomDomainRecord = {
+      id: randomUUID(),
+      tenantId: randomUUID(),
+      hostname: 'nginx.creator-four.example',
+      status: 'active',
+    };
+    const name = `gh-gatehouse-domain-${domain.id}`;
+    // What the reconciler wrote before this mode existed: `/` to media (its /metrics, /readyz…).
+    await kube.create({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: {
+        name,
+        namespace,
+        labels: {
+          'app.kubernetes.io/managed-by': 'gatehouse',
+          'gatehouse.dev/reconciler': cfg.leaseName,
+          'gatehouse.dev/tenant-id': domain.tenantId,
+          'gatehouse.dev/custom-domain-id': domain.id,
+        },
+      },
+      spec: {
+        ingressClassName: 'nginx',
+        rules: [
+          {
+            host: domain.hostname,
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: services.media, port: { number: 80 } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    const source = memorySource([domain]);
+    const reconciler = new DomainReconciler(kube, source, nginxCfg);
+    assert.deepEqual((await reconciler.reconcileOnce()).updated, [name]);
+    const live = (await ingresses()).find((i) => i.metadata.name === name);
+    assert.ok(live);
+    assert.equal(live.metadata.annotations['nginx.ingress.kubernetes.io/use-regex'], 'true');
+    assert.equal(live.spec.defaultBackend, undefined);
+    const paths: Array<{
+      path: string;
+      pathType: string;
+      backend: { service: { name: string; port: object } };
+    }> = live.spec.rules.flatMap((r: { http: { paths: unknown[] } }) => r.http.paths);
+    assert.deepEqual(
+      paths.map((p) => [p.path, p.pathType, p.backend.service.name, p.backend.service.port]),
+      PUBLIC_ROUTES.map((r) => [r.prefix, 'ImplementationSpecific', services[r.service], { name: 'http' }]),
+    );
+    // ingress-nginx renders each path as the regex location `~* "^<path>"`: nothing internal matches.
+    for (const request of [
+      '/',
+      '/internal/v1/origins',
+      '/internal/',
+      '/edge/decide/media/t/e/f',
+      '/metrics',
+      '/readyz',
+      '/openapi.json',
+    ]) {
+      const routed = paths.filter((p) => new RegExp(`^${p.path}`, 'i').test(request)).map((p) => p.path);
+      assert.deepEqual(routed, [], `${request} must not be routed on a custom domain`);
+    }
+    assert.deepEqual((await reconciler.reconcileOnce()).unchanged, [name]);
+
+    // Back to edge mode: `/` to the edge, and the regex annotation goes.
+    assert.deepEqual((await new DomainReconciler(kube, source, cfg).reconcileOnce()).updated, [name]);
+    const back = (await ingresses()).find((i) => i.metadata.name === name);
+    assert.deepEqual(
+      back?.spec.rules[0].http.paths.map((p: { path: string }) => p.path),
+      ['/'],
+    );
+    assert.equal(back?.metadata.annotations['nginx.ingress.kubernetes.io/use-regex'], undefined);
+    source.rows.length = 0;
+    assert.deepEqual((await reconciler.reconcileOnce()).deleted, [name]);
   });
 
   test('two replicas: only the Lease holder acts; the other takes over when the lease expires', async (t) => {

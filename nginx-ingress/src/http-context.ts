@@ -69,11 +69,19 @@ function slotEntries(windowMs: number): string[] {
   return out;
 }
 
+/**
+ * A file-name segment as it may appear raw in a request line: RFC 3986 pchar (unreserved,
+ * %-escapes, sub-delims but `$`/`;`, `:`/`@`). Raw bytes outside printable ASCII (invalid UTF-8,
+ * control bytes) never match, so such a path is a 404 from nginx instead of a request that Node's
+ * HTTP parser would refuse on the auth hop (which the edge could only report as a 503).
+ */
+const FILE_SEGMENT = "[A-Za-z0-9._~%!&'()*+,=:@-]{1,765}";
+
 /** The strictly shaped media paths (raw, still %-encoded), each as `regex` → `$1` after the prefix. */
 const MEDIA_PATHS = [
-  ['m', 'media', '(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[^/?#]{1,765})'],
-  ['d', 'download', '(/[A-Za-z0-9_-]{1,1024}/[^/?#]{1,765})'],
-  ['pub', 'public', '(/[0-9a-f-]{36}/[^/?#]{1,765})'],
+  ['m', 'media', `(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/${FILE_SEGMENT})`],
+  ['d', 'download', `(/[A-Za-z0-9_-]{1,1024}/${FILE_SEGMENT})`],
+  ['pub', 'public', `(/[0-9a-f-]{36}/${FILE_SEGMENT})`],
 ] as const;
 
 const mediaPathMap = (variable: string, authPrefix: string): Node =>

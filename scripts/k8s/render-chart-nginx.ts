@@ -3,18 +3,23 @@
  * `nginx-ingress/render.sh`. Helm cannot run the renderer, so the renderer runs here with
  * sentinel values and the sentinels become Helm expressions — only plain substitutions of values
  * the chart exposes (service names, origin allow-list, cache size, resolver, secure-link secret).
+ * The media auth mode changes the text's shape, not a value: every file is rendered once per mode
+ * (`files/nginx/<mode>/…`), and the chart picks the directory by `edge.mediaAuthMode`.
  * The chart tests render the chart and compare every result with a fresh `render.sh` run for the
  * same values, byte for byte; `--check` fails when the committed files are stale.
  *   node scripts/k8s/render-chart-nginx.ts [--check]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const OUT = path.join(ROOT, 'charts', 'gatehouse', 'files', 'nginx');
 const SERVICES = ['auth', 'media', 'feeds', 'billing'] as const;
+/** nginx-ingress `media.authMode` values = chart `edge.mediaAuthMode` values = directories under files/nginx/. */
+export const MEDIA_AUTH_MODES = ['decision-cache', 'x-accel'] as const;
+export type MediaAuthMode = (typeof MEDIA_AUTH_MODES)[number];
 /** The edge pod's nginx image replaces this (envsubst) with the Secret's value at start. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: an envsubst placeholder, not a JS template
 export const SECRET_PLACEHOLDER = '${GATEHOUSE_SECURE_LINK_SECRET}';
@@ -28,7 +33,8 @@ const SENTINEL = {
   upstream: (svc: string) => `ghsentinel-${svc}.invalid:80`,
 };
 
-const sentinelValues = (target: 'edge' | 'ingress-nginx') => ({
+const sentinelValues = (target: 'edge' | 'ingress-nginx', authMode: MediaAuthMode) => ({
+  media: { authMode },
   upstreams: Object.fromEntries(SERVICES.map((s) => [s, { servers: [SENTINEL.upstream(s)] }])),
   cache: { maxSize: SENTINEL.maxSize },
   origin: { allow: [SENTINEL.origin], ...(target === 'edge' ? { resolver: SENTINEL.resolver } : {}) },
@@ -67,28 +73,32 @@ function toTemplate(text: string, secretExpr: string): string {
   return out;
 }
 
+/** Every chart nginx file, keyed by its path under files/nginx/ (`<mode>/<file>.tpl`). */
 export function chartFiles(): Record<string, string> {
-  return {
+  const files: Record<string, string> = {};
+  for (const mode of MEDIA_AUTH_MODES) {
     // The edge pod's nginx image substitutes ${GATEHOUSE_*} from its env at start (envsubst),
     // so the secret stays in the Secret, not in the ConfigMap.
-    'edge.conf.tpl': toTemplate(render('edge', sentinelValues('edge')), SECRET_PLACEHOLDER),
+    files[`${mode}/edge.conf.tpl`] = toTemplate(
+      render('edge', sentinelValues('edge', mode)),
+      SECRET_PLACEHOLDER,
+    );
     // ingress-nginx cannot substitute: the controller's snippet must hold the secret itself.
-    ...Object.fromEntries(
-      (['http-snippet', 'server-snippet'] as const).map((part) => [
-        `ingress-nginx-${part}.tpl`,
-        toTemplate(
-          render('ingress-nginx', sentinelValues('ingress-nginx'), part),
-          '{{ required "ingress-nginx mode embeds the secure-link secret in the controller snippet: set secrets.secureLinkSecret" $.Values.secrets.secureLinkSecret }}',
-        ),
-      ]),
-    ),
-  };
+    for (const part of ['http-snippet', 'server-snippet'] as const) {
+      files[`${mode}/ingress-nginx-${part}.tpl`] = toTemplate(
+        render('ingress-nginx', sentinelValues('ingress-nginx', mode), part),
+        '{{ required "ingress-nginx mode embeds the secure-link secret in the controller snippet: set secrets.secureLinkSecret" $.Values.secrets.secureLinkSecret }}',
+      );
+    }
+  }
+  return files;
 }
 
 if (import.meta.main) {
   const check = process.argv.includes('--check');
+  const files = chartFiles();
   let stale = 0;
-  for (const [name, text] of Object.entries(chartFiles())) {
+  for (const [name, text] of Object.entries(files)) {
     const file = path.join(OUT, name);
     let current = '';
     try {
@@ -99,8 +109,25 @@ if (import.meta.main) {
       console.error(`stale: ${path.relative(ROOT, file)} (run node scripts/k8s/render-chart-nginx.ts)`);
       stale++;
     } else {
+      mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, text);
       console.log(`wrote ${path.relative(ROOT, file)}`);
+    }
+  }
+  // A file the generator no longer writes (e.g. the flat layout before the per-mode directories)
+  // would ship in the chart unused: remove it, or fail the check.
+  for (const entry of readdirSync(OUT, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const rel = path.relative(OUT, path.join(entry.parentPath, entry.name));
+    if (rel in files) continue;
+    if (check) {
+      console.error(
+        `extra: ${path.relative(ROOT, path.join(OUT, rel))} (run node scripts/k8s/render-chart-nginx.ts)`,
+      );
+      stale++;
+    } else {
+      rmSync(path.join(OUT, rel));
+      console.log(`removed ${path.relative(ROOT, path.join(OUT, rel))}`);
     }
   }
   process.exit(stale ? 1 : 0);

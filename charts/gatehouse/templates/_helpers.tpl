@@ -63,6 +63,22 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{/*
+One pre-rendered nginx file (files/nginx/<mode>/<file>) in the media auth mode edge.mediaAuthMode:
+the mode changes the text's shape, so scripts/k8s/render-chart-nginx.ts renders every file once per
+mode. A mode without its file fails the render instead of shipping an empty config.
+*/}}
+{{- define "gatehouse.nginxFile" -}}
+{{- $mode := .ctx.Values.edge.mediaAuthMode -}}
+{{- if not (has $mode (list "decision-cache" "x-accel")) -}}
+{{- fail (printf "edge.mediaAuthMode: %q is not decision-cache or x-accel" $mode) -}}
+{{- end -}}
+{{- $path := printf "files/nginx/%s/%s" $mode .file -}}
+{{- $text := .ctx.Files.Get $path -}}
+{{- if not $text -}}{{- fail (printf "%s is missing: run node scripts/k8s/render-chart-nginx.ts" $path) -}}{{- end -}}
+{{- $text -}}
+{{- end -}}
+
+{{/*
 nginx-ingress/render.sh's originPattern(): `scheme://host[:port]` → the regex of a URL on that
 origin, the default port optional. Kept byte-identical with the renderer; the chart tests
 compare the whole rendered text with render.sh's output.

@@ -129,6 +129,8 @@ export function rendererValues(values: any, target: 'edge' | 'ingress-nginx') {
       ['auth', 'media', 'feeds', 'billing'].map((s) => [s, { servers: [`${FULLNAME}-${s}:80`] }]),
     ),
     cache: { maxSize: values.edge.cacheMaxSize },
+    // edge.mediaAuthMode is nginx-ingress's media.authMode under the chart's name.
+    media: { authMode: values.edge.mediaAuthMode },
     origin: { allow, ...(target === 'edge' ? { resolver: values.edge.resolver } : {}) },
     secureLink: { secret: values.secrets.secureLinkSecret },
   };

@@ -1,6 +1,7 @@
 // templates/ingress-nginx-configmap.yaml: the controller snippets are exactly render.sh ingress-nginx.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { MEDIA_AUTH_MODES } from '../../../scripts/k8s/render-chart-nginx.ts';
 import {
   assertSameText,
   FULLNAME,
@@ -38,6 +39,24 @@ test('http-snippet and server-snippet equal render.sh ingress-nginx --part … f
   );
   assert.ok(cm.data['http-snippet'].includes('"~^http://minio\\.storage\\.svc:9000/" 1;'));
 });
+
+for (const mode of MEDIA_AUTH_MODES) {
+  test(`edge.mediaAuthMode=${mode}: both snippets equal render.sh ingress-nginx with media.authMode ${mode}`, (t) => {
+    if (skipWithoutTools(t)) return;
+    const values = scenarioValues('ingress-nginx');
+    values.edge.mediaAuthMode = mode;
+    const cm = find(
+      renderChart({ scenario: 'ingress-nginx', set: [`edge.mediaAuthMode=${mode}`] }),
+      'ConfigMap',
+      `${FULLNAME}-ingress-nginx-snippets`,
+    );
+    assert.equal(cm.metadata.annotations?.['gatehouse.dev/media-auth-mode'], mode);
+    const expected = { ...rendererValues(values, 'ingress-nginx'), media: { authMode: mode } };
+    for (const part of ['http-snippet', 'server-snippet'] as const)
+      assertSameText(cm.data[part], renderNginx('ingress-nginx', expected, part), `${part} (${mode})`);
+    assert.equal(/auth_request \/_gh\/decide;/.test(cm.data['server-snippet']), mode === 'decision-cache');
+  });
+}
 
 test('ingress-nginx mode needs the secure-link secret inline and says so', (t) => {
   if (skipWithoutTools(t)) return;

@@ -2,20 +2,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { INTERNAL_PREFIXES } from '../../../nginx-ingress/src/server-locations.ts';
+import {
+  ANNOTATION_USE_REGEX,
+  PUBLIC_ROUTE_PATH_TYPE,
+  PUBLIC_ROUTES,
+  SERVICE_PORT_NAME,
+} from '../../../packages/k8s-domains/src/index.ts';
 import { FULLNAME, find, ofKind, renderChart, skipWithoutTools } from './chart-harness.ts';
 
-/** The public prefixes of docs/edge-protocol.md and the service behind each. */
-const PUBLIC_ROUTES: Record<string, string> = {
-  '/m/': 'auth',
-  '/d/': 'auth',
-  '/pub/': 'auth',
-  '/s/': 'media',
-  '/f/': 'feeds',
-  '/p/': 'feeds',
-  '/portal/': 'feeds',
-  '/api/': 'media',
-  '/billing/': 'billing',
-};
+/**
+ * The public prefixes of docs/edge-protocol.md and the service behind each: the one list the
+ * custom-domain reconciler also routes (packages/k8s-domains/src/public-routes.ts). The template
+ * cannot import it, so this test holds the two equal.
+ */
+const PUBLIC_ROUTES_BY_PREFIX: Record<string, string> = Object.fromEntries(
+  PUBLIC_ROUTES.map((r) => [r.prefix, r.service]),
+);
 
 test('ingress-nginx mode: one Ingress for the host with the class, TLS and annotations', (t) => {
   if (skipWithoutTools(t)) return;
@@ -35,16 +37,19 @@ test('ingress-nginx mode: one Ingress for the host with the class, TLS and annot
 test('ingress-nginx mode routes only the public prefixes: /internal/ and other paths are not routed', (t) => {
   if (skipWithoutTools(t)) return;
   const ing = find(renderChart({ scenario: 'ingress-nginx' }), 'Ingress', FULLNAME);
-  const paths: { path: string; pathType: string; backend: { service: { name: string } } }[] =
+  const paths: { path: string; pathType: string; backend: { service: { name: string; port: unknown } } }[] =
     ing.spec.rules.flatMap((r: { http: { paths: unknown[] } }) => r.http.paths);
+  // Same prefixes, same order, same services as the reconciler's list.
   assert.deepEqual(
-    Object.fromEntries(paths.map((p) => [p.path, p.backend.service.name])),
-    Object.fromEntries(Object.entries(PUBLIC_ROUTES).map(([p, svc]) => [p, `${FULLNAME}-${svc}`])),
+    paths.map((p) => [p.path, p.backend.service.name]),
+    Object.entries(PUBLIC_ROUTES_BY_PREFIX).map(([p, svc]) => [p, `${FULLNAME}-${svc}`]),
   );
+  for (const p of paths)
+    assert.deepEqual(p.backend.service, { name: p.backend.service.name, port: { name: SERVICE_PORT_NAME } });
   // Regex locations (use-regex): a Prefix path would render `location /m/`, a duplicate of the
   // snippet's `location ^~ /m/` that nginx (and so the controller) refuses.
-  assert.equal(ing.metadata.annotations?.['nginx.ingress.kubernetes.io/use-regex'], 'true');
-  for (const p of paths) assert.equal(p.pathType, 'ImplementationSpecific', p.path);
+  assert.equal(ing.metadata.annotations?.[ANNOTATION_USE_REGEX], 'true');
+  for (const p of paths) assert.equal(p.pathType, PUBLIC_ROUTE_PATH_TYPE, p.path);
   assert.equal(
     ing.spec.defaultBackend,
     undefined,

@@ -1,18 +1,31 @@
 // files/nginx/*.tpl: generated from nginx-ingress/render.sh by scripts/k8s/render-chart-nginx.ts.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { chartFiles } from '../../../scripts/k8s/render-chart-nginx.ts';
+import { chartFiles, MEDIA_AUTH_MODES } from '../../../scripts/k8s/render-chart-nginx.ts';
 import { assertSameText, CHART } from './chart-harness.ts';
 
 test('the chart nginx templates are current with nginx-ingress/ (regenerate on change)', () => {
   const files = chartFiles();
-  assert.deepEqual(Object.keys(files).sort(), [
-    'edge.conf.tpl',
-    'ingress-nginx-http-snippet.tpl',
-    'ingress-nginx-server-snippet.tpl',
-  ]);
+  // One set per media auth mode (edge.mediaAuthMode picks the directory).
+  assert.deepEqual(
+    Object.keys(files).sort(),
+    MEDIA_AUTH_MODES.flatMap((mode) =>
+      ['edge.conf.tpl', 'ingress-nginx-http-snippet.tpl', 'ingress-nginx-server-snippet.tpl'].map(
+        (f) => `${mode}/${f}`,
+      ),
+    ).sort(),
+  );
+  // Nothing else ships under files/nginx/ (a leftover would be dead text in the chart).
+  const onDisk = readdirSync(path.join(CHART, 'files', 'nginx'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(path.join(CHART, 'files', 'nginx'), path.join(e.parentPath, e.name)))
+    .sort();
+  assert.deepEqual(onDisk, Object.keys(files).sort());
+  // The two modes really differ: x-accel has no decision cache, decision-cache no X-Accel hop.
+  assert.match(files['decision-cache/edge.conf.tpl'] as string, /auth_request \/_gh\/decide;/);
+  assert.doesNotMatch(files['x-accel/edge.conf.tpl'] as string, /auth_request \/_gh\/decide;/);
   for (const [name, text] of Object.entries(files)) {
     assertSameText(
       readFileSync(path.join(CHART, 'files', 'nginx', name), 'utf8'),

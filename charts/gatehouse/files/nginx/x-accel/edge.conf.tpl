@@ -50,47 +50,19 @@ http {
   # Media cache, keyed by object key (+ slice range): one entry per object however many subscribers.
   proxy_cache_path /var/cache/gatehouse/media levels=1:2 keys_zone=gh_media:64m max_size={{ $.Values.edge.cacheMaxSize }} inactive=7d use_temp_path=off;
 
-  # The media paths nginx asks auth about (docs/edge-protocol.md, "Media: the cached decision").
-  # Raw $request_uri keeps the client's %-encoding for auth; only strictly shaped paths map
-  # (no dot segments can hide in them), anything else is refused before auth is asked.
-  map $request_uri $gh_decide_uri {
+  # x-accel front door (docs/edge-protocol.md, "Media: auth → nginx (X-Accel-Redirect)"): the same
+  # strictly shaped paths, proxied to the X-Accel responders; anything else is 404 without auth.
+  map $request_uri $gh_accel_uri {
     default "";
-    "~^/m(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[^/?#]{1,765})(?:\?|$)" /edge/decide/media$1;
-    "~^/d(/[A-Za-z0-9_-]{1,1024}/[^/?#]{1,765})(?:\?|$)" /edge/decide/download$1;
-    "~^/pub(/[0-9a-f-]{36}/[^/?#]{1,765})(?:\?|$)" /edge/decide/public$1;
-  }
-  # auth could not decide (503): the client may retry in a second.
-  map $gh_deny_status $gh_retry_after {
-    default "";
-    503 1;
-  }
-  # Internal targets a grant may name; anything else (or ..) lands on a 502.
-  map $gh_target_raw $gh_target {
-    default /_gh/origin/refused;
-    /_gh/origin/s3 /_gh/origin/s3;
-    "~^/_gh/origin/local/(?!.*\.\.)[A-Za-z0-9._/-]+$" $gh_target_raw;
+    "~^/m(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[A-Za-z0-9._~%!&'()*+,=:@-]{1,765})(?:\?|$)" /edge/media$1;
+    "~^/d(/[A-Za-z0-9_-]{1,1024}/[A-Za-z0-9._~%!&'()*+,=:@-]{1,765})(?:\?|$)" /edge/download$1;
+    "~^/pub(/[0-9a-f-]{36}/[A-Za-z0-9._~%!&'()*+,=:@-]{1,765})(?:\?|$)" /edge/public$1;
   }
   # A 416 carries `Content-Range: bytes */size` (RFC 9110): nginx's range filter writes one
   # itself; a 416 from storage gets it from the size in the grant.
   map $sent_http_content_range $gh_unsatisfied_range {
     "" "bytes */$gh_size";
     default "";
-  }
-  # Auth grants for at most 100 ms: the key carries the current window of $msec, so a
-  # grant is never reused after its window (revocation reaches the edge within it).
-  proxy_cache_path /var/cache/gatehouse/auth levels=1:2 keys_zone=gh_auth_decisions:16m max_size=256m inactive=10s use_temp_path=off;
-  map $msec $gh_decide_slot {
-    default "";
-    "~^(\d+)\.0" $1:0;
-    "~^(\d+)\.1" $1:1;
-    "~^(\d+)\.2" $1:2;
-    "~^(\d+)\.3" $1:3;
-    "~^(\d+)\.4" $1:4;
-    "~^(\d+)\.5" $1:5;
-    "~^(\d+)\.6" $1:6;
-    "~^(\d+)\.7" $1:7;
-    "~^(\d+)\.8" $1:8;
-    "~^(\d+)\.9" $1:9;
   }
 
   # SSRF guard: nginx fetches only from these storage origins (scheme://host:port).
@@ -119,81 +91,16 @@ http {
     # The hidden storage-header list outgrows the default header hash.
     proxy_headers_hash_max_size 1024;
     proxy_headers_hash_bucket_size 128;
-    # Media (decision-cache): the auth hop, then the origin from the shared cache.
+    # Media (x-accel): the auth hop, then the origin from the shared cache.
     location ^~ /m/ {
       access_log off;
-      open_file_cache max=10000 inactive=30s;
-      open_file_cache_valid 30s;
-      open_file_cache_errors on;
-      auth_request /_gh/decide;
-      auth_request_set $gh_target_raw $upstream_http_x_media_target;
-      auth_request_set $gh_origin $upstream_http_x_media_origin;
-      auth_request_set $gh_key $upstream_http_x_media_key;
-      auth_request_set $gh_size $upstream_http_x_media_size;
-      auth_request_set $gh_content_type $upstream_http_content_type;
-      auth_request_set $gh_disposition $upstream_http_content_disposition;
-      auth_request_set $gh_cache_control $upstream_http_cache_control;
-      auth_request_set $gh_deny_status $upstream_http_x_media_deny_status;
-      auth_request_set $gh_deny_message $upstream_http_x_media_deny_reason;
-      # auth_request knows 2xx/401/403; auth down or confused → 500 here → 503 to the client.
-      error_page 401 403 = @gh_media_denied;
-      error_page 500 502 503 504 = @gh_media_unavailable;
-      # Granted: on to the internal target (the first name never exists; this is the redirect).
-      root /nonexistent;
-      try_files /.gh $gh_target;
-    }
-    location ^~ /d/ {
-      access_log off;
-      open_file_cache max=10000 inactive=30s;
-      open_file_cache_valid 30s;
-      open_file_cache_errors on;
-      auth_request /_gh/decide;
-      auth_request_set $gh_target_raw $upstream_http_x_media_target;
-      auth_request_set $gh_origin $upstream_http_x_media_origin;
-      auth_request_set $gh_key $upstream_http_x_media_key;
-      auth_request_set $gh_size $upstream_http_x_media_size;
-      auth_request_set $gh_content_type $upstream_http_content_type;
-      auth_request_set $gh_disposition $upstream_http_content_disposition;
-      auth_request_set $gh_cache_control $upstream_http_cache_control;
-      auth_request_set $gh_deny_status $upstream_http_x_media_deny_status;
-      auth_request_set $gh_deny_message $upstream_http_x_media_deny_reason;
-      # auth_request knows 2xx/401/403; auth down or confused → 500 here → 503 to the client.
-      error_page 401 403 = @gh_media_denied;
-      error_page 500 502 503 504 = @gh_media_unavailable;
-      # Granted: on to the internal target (the first name never exists; this is the redirect).
-      root /nonexistent;
-      try_files /.gh $gh_target;
-    }
-    location ^~ /pub/ {
-      access_log off;
-      open_file_cache max=10000 inactive=30s;
-      open_file_cache_valid 30s;
-      open_file_cache_errors on;
-      auth_request /_gh/decide;
-      auth_request_set $gh_target_raw $upstream_http_x_media_target;
-      auth_request_set $gh_origin $upstream_http_x_media_origin;
-      auth_request_set $gh_key $upstream_http_x_media_key;
-      auth_request_set $gh_size $upstream_http_x_media_size;
-      auth_request_set $gh_content_type $upstream_http_content_type;
-      auth_request_set $gh_disposition $upstream_http_content_disposition;
-      auth_request_set $gh_cache_control $upstream_http_cache_control;
-      auth_request_set $gh_deny_status $upstream_http_x_media_deny_status;
-      auth_request_set $gh_deny_message $upstream_http_x_media_deny_reason;
-      # auth_request knows 2xx/401/403; auth down or confused → 500 here → 503 to the client.
-      error_page 401 403 = @gh_media_denied;
-      error_page 500 502 503 504 = @gh_media_unavailable;
-      # Granted: on to the internal target (the first name never exists; this is the redirect).
-      root /nonexistent;
-      try_files /.gh $gh_target;
-    }
-    location = /_gh/decide {
-      internal;
-      access_log off;
-      open_file_cache max=10000 inactive=30s;
-      open_file_cache_valid 30s;
-      open_file_cache_errors on;
-      if ($gh_decide_uri = "") { return 403; }
-      proxy_pass http://gh_auth$gh_decide_uri;
+      types { }
+      default_type text/plain;
+      # Only strictly shaped paths are asked about (map in the http text).
+      if ($gh_accel_uri = "") { return 404 "not found\n"; }
+      proxy_pass http://gh_auth$gh_accel_uri;
+      # HEAD or GET, auth answers the same grant; the redirect keeps the client's method.
+      proxy_method GET;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header Host $host;
@@ -221,29 +128,95 @@ http {
       proxy_hide_header X-Media-Size;
       proxy_connect_timeout 2s;
       proxy_read_timeout 10s;
-      # Grants only (200), and only inside the 100 ms window they were stored in; denials are
-      # never stored. Auth's Cache-Control is for the client, not for this cache.
-      proxy_cache gh_auth_decisions;
-      proxy_cache_key $gh_decide_uri|$gh_decide_slot;
-      proxy_cache_valid 200 1s;
-      proxy_ignore_headers Cache-Control Expires Set-Cookie Vary X-Accel-Expires X-Accel-Redirect X-Accel-Limit-Rate X-Accel-Buffering;
+      # Only the headers nginx copies across an X-Accel-Redirect (Content-Type, Content-Disposition,
+      # Cache-Control, Expires, Accept-Ranges, Set-Cookie) reach the media response; the X-Media-*
+      # headers are read by the internal location and hidden on every other answer.
+      proxy_intercept_errors on;
+      error_page 500 502 503 504 = @gh_media_unavailable;
     }
-    location @gh_media_denied {
+    location ^~ /d/ {
       access_log off;
-      # No type by extension (episode.mp3 would make this audio/mpeg).
       types { }
       default_type text/plain;
-      charset utf-8;
-      add_header Cache-Control no-store always;
-      add_header X-Content-Type-Options nosniff always;
-      add_header Retry-After $gh_retry_after always;
-      if ($gh_deny_status = 401) { return 401 "$gh_deny_message\n"; }
-      if ($gh_deny_status = 403) { return 403 "$gh_deny_message\n"; }
-      if ($gh_deny_status = 410) { return 410 "$gh_deny_message\n"; }
-      if ($gh_deny_status = 503) { return 503 "$gh_deny_message\n"; }
-      if ($gh_deny_status = 404) { return 404 "$gh_deny_message\n"; }
-      # No deny status: the path had no media shape, so auth was not asked.
-      return 404 "not found\n";
+      # Only strictly shaped paths are asked about (map in the http text).
+      if ($gh_accel_uri = "") { return 404 "not found\n"; }
+      proxy_pass http://gh_auth$gh_accel_uri;
+      # HEAD or GET, auth answers the same grant; the redirect keeps the client's method.
+      proxy_method GET;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header Range "";
+      proxy_set_header If-Range "";
+      proxy_set_header If-Match "";
+      proxy_set_header If-None-Match "";
+      proxy_set_header If-Modified-Since "";
+      proxy_set_header If-Unmodified-Since "";
+      proxy_set_header Cookie "";
+      proxy_set_header Authorization "";
+      proxy_set_header X-Original-Method $request_method;
+      proxy_hide_header X-Media-Origin;
+      proxy_hide_header X-Media-Key;
+      proxy_hide_header X-Media-Size;
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 10s;
+      # Only the headers nginx copies across an X-Accel-Redirect (Content-Type, Content-Disposition,
+      # Cache-Control, Expires, Accept-Ranges, Set-Cookie) reach the media response; the X-Media-*
+      # headers are read by the internal location and hidden on every other answer.
+      proxy_intercept_errors on;
+      error_page 500 502 503 504 = @gh_media_unavailable;
+    }
+    location ^~ /pub/ {
+      access_log off;
+      types { }
+      default_type text/plain;
+      # Only strictly shaped paths are asked about (map in the http text).
+      if ($gh_accel_uri = "") { return 404 "not found\n"; }
+      proxy_pass http://gh_auth$gh_accel_uri;
+      # HEAD or GET, auth answers the same grant; the redirect keeps the client's method.
+      proxy_method GET;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header Range "";
+      proxy_set_header If-Range "";
+      proxy_set_header If-Match "";
+      proxy_set_header If-None-Match "";
+      proxy_set_header If-Modified-Since "";
+      proxy_set_header If-Unmodified-Since "";
+      proxy_set_header Cookie "";
+      proxy_set_header Authorization "";
+      proxy_set_header X-Original-Method $request_method;
+      proxy_hide_header X-Media-Origin;
+      proxy_hide_header X-Media-Key;
+      proxy_hide_header X-Media-Size;
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 10s;
+      # Only the headers nginx copies across an X-Accel-Redirect (Content-Type, Content-Disposition,
+      # Cache-Control, Expires, Accept-Ranges, Set-Cookie) reach the media response; the X-Media-*
+      # headers are read by the internal location and hidden on every other answer.
+      proxy_intercept_errors on;
+      error_page 500 502 503 504 = @gh_media_unavailable;
     }
     location @gh_media_unavailable {
       access_log off;
@@ -259,8 +232,11 @@ http {
       open_file_cache max=10000 inactive=30s;
       open_file_cache_valid 30s;
       open_file_cache_errors on;
-      # The origin and key came with the grant (auth_request_set): the origin travels verbatim in
-      # its own header (X-Accel-Redirect would %-decode it).
+      # X-Accel-Redirect: auth's answer is still r->upstream here, so its X-Media-* headers are
+      # $upstream_http_* until proxy_pass starts the storage request: copy them first.
+      set $gh_origin $upstream_http_x_media_origin;
+      set $gh_key $upstream_http_x_media_key;
+      set $gh_size $upstream_http_x_media_size;
       if ($gh_origin_allowed = 0) { return 502; }
       if ($gh_key = "") { return 502; }
       # Slices: a range in the middle of a big file fetches only the slices it covers.
@@ -338,9 +314,6 @@ http {
       proxy_hide_header Content-Disposition;
       proxy_hide_header Cache-Control;
       proxy_hide_header Expires;
-      add_header Content-Type $gh_content_type;
-      add_header Content-Disposition $gh_disposition always;
-      add_header Cache-Control $gh_cache_control always;
       add_header X-Cache-Status $upstream_cache_status always;
       add_header X-Content-Type-Options nosniff always;
       # Storage redirects are followed inside nginx; storage errors never reach the client.
@@ -432,9 +405,6 @@ http {
       proxy_hide_header Content-Disposition;
       proxy_hide_header Cache-Control;
       proxy_hide_header Expires;
-      add_header Content-Type $gh_content_type;
-      add_header Content-Disposition $gh_disposition always;
-      add_header Cache-Control $gh_cache_control always;
       add_header X-Cache-Status $upstream_cache_status always;
       add_header X-Content-Type-Options nosniff always;
       proxy_intercept_errors on;
@@ -469,9 +439,6 @@ http {
       # The type comes with the grant, not from the file extension.
       types { }
       default_type "";
-      add_header Content-Type $gh_content_type;
-      add_header Content-Disposition $gh_disposition always;
-      add_header Cache-Control $gh_cache_control always;
       add_header X-Cache-Status LOCAL always;
       add_header X-Content-Type-Options nosniff always;
     }

@@ -33,9 +33,9 @@ proxy_cache_path /var/cache/gatehouse/media levels=1:2 keys_zone=gh_media:64m ma
 # (no dot segments can hide in them), anything else is refused before auth is asked.
 map $request_uri $gh_decide_uri {
   default "";
-  "~^/m(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[^/?#]{1,765})(?:\?|$)" /edge/decide/media$1;
-  "~^/d(/[A-Za-z0-9_-]{1,1024}/[^/?#]{1,765})(?:\?|$)" /edge/decide/download$1;
-  "~^/pub(/[0-9a-f-]{36}/[^/?#]{1,765})(?:\?|$)" /edge/decide/public$1;
+  "~^/m(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[A-Za-z0-9._~%!&'()*+,=:@-]{1,765})(?:\?|$)" /edge/decide/media$1;
+  "~^/d(/[A-Za-z0-9_-]{1,1024}/[A-Za-z0-9._~%!&'()*+,=:@-]{1,765})(?:\?|$)" /edge/decide/download$1;
+  "~^/pub(/[0-9a-f-]{36}/[A-Za-z0-9._~%!&'()*+,=:@-]{1,765})(?:\?|$)" /edge/decide/public$1;
 }
 # auth could not decide (503): the client may retry in a second.
 map $gh_deny_status $gh_retry_after {

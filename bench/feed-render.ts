@@ -198,7 +198,7 @@ async function main() {
     const section = `<!-- feeds:begin -->
 ## Feeds: private feed render vs static nginx
 
-Command: \`npx node bench/feed-render.ts\` (stack up; \`wrk -t1 -c${CONNECTIONS} -d${SECONDS}s\` per case, one run, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores shared with other work; 1-min load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after).
+Command: \`set -a; . .stack/env; set +a; npx node bench/feed-render.ts\` (stack up; \`wrk -t1 -c${CONNECTIONS} -d${SECONDS}s\` per case, one run, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores shared by wrk and the measured processes; 1-min load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after).
 Private feed of a show with ${EPISODES} episodes for one subscriber: ${(body.length / 1024).toFixed(0)} KiB of RSS, uncompressed.
 The feeds service runs as its own process (src/main.ts, one Node process) and gets the edge's identity headers directly.
 

@@ -23,7 +23,7 @@ import { E2E_WEBHOOK_SECRET, startPlatform } from '../e2e/support/platform.ts';
  * outbox relay → NATS JetStream → auth projector → Redis + invalidation broadcast → auth service
  * answering nginx's auth hop. Runs `RUNS` (default 100) subscribers, one after the other.
  *
- * Command: `npx node bench/revocation-latency.ts` (stack up; starts auth and billing if not running).
+ * Command: `set -a; . .stack/env; set +a; npx node bench/revocation-latency.ts` (stack up; starts auth and billing if not running).
  */
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.RUNS ?? 100);
@@ -197,8 +197,8 @@ try {
     '<!-- revocation:begin -->',
     '## Revocation: cancellation webhook → media denied at the edge',
     '',
-    `Command: \`npx node bench/revocation-latency.ts\` (stack up; starts auth and billing if not running), ${new Date().toISOString()},`,
-    `${os.cpus().length} cores shared with other work, ${RUNS} runs.`,
+    `Command: \`set -a; . .stack/env; set +a; npx node bench/revocation-latency.ts\` (stack up; starts auth and billing if not running), ${new Date().toISOString()},`,
+    `${os.cpus().length} cores shared by the client and the measured processes, ${RUNS} runs.`,
     '',
     'Each run: a subscriber downloads an episode through the nginx edge (`/m/…`, `Range: bytes=0-1`, back to back);',
     'a signed `customer.subscription.deleted` webhook goes to billing through the edge; latency is from the',

@@ -76,12 +76,16 @@ export function buildApp(deps: AuthAppDeps) {
     keepAliveTimeout: 65_000,
     // Download tokens are ~100 characters, more than find-my-way's default of 100.
     routerOptions: { maxParamLength: 1024 },
-    // A path with an undecodable %-sequence (FST_ERR_BAD_URL) never reaches a route. On nginx's
-    // decide hop a 400 would become 503 "retry" for the client (auth_request knows 2xx/401/403):
-    // such a file name matches no episode, so it is a plain deny, decided without any lookup.
+    // A path with an undecodable %-sequence (FST_ERR_BAD_URL) or a segment over maxParamLength
+    // (FST_ERR_MAX_PARAM_LENGTH) never reaches a route. On nginx's decide hop a 400 would become
+    // 503 "retry" for the client (auth_request knows 2xx/401/403): such a path matches no episode,
+    // so it is a plain deny, decided without any lookup.
     frameworkErrors: (error, request, anyReply) => {
       const reply = anyReply as FastifyReply;
-      if (error.code === 'FST_ERR_BAD_URL' && request.raw.url?.startsWith('/edge/decide/'))
+      if (
+        (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH') &&
+        request.raw.url?.startsWith('/edge/decide/')
+      )
         return sendDecideDeny(reply, 404, denyMessages.episode_not_found);
       return reply
         .code(400)

@@ -78,6 +78,16 @@ describe('plans, checkout and portal sessions', () => {
       payload: { name: 'x', amount: 500, currency: 'dollars', interval: 'month' },
     });
     assert.equal(bad.statusCode, 400);
+    // Found by schemathesis: Postgres text cannot hold U+0000, so this was a 500 at insert.
+    for (const field of ['name', 'description'] as const) {
+      const nul = await app.inject({
+        method: 'POST',
+        url: '/billing/v1/plans',
+        headers: auth,
+        payload: { name: 'x', amount: 500, currency: 'usd', interval: 'month', [field]: 'a\u0000b' },
+      });
+      assert.equal(nul.statusCode, 400, field);
+    }
     const foreign = await createTenant(prisma);
     const foreignShow = await prisma.show.create({
       data: { tenantId: foreign.tenant.id, slug: 's', title: 'Other', podcastGuid: randomUUID() },

@@ -193,6 +193,24 @@ describe('media API against Postgres, Redis and MinIO', () => {
       ).statusCode,
       200,
     );
+    // Found by schemathesis: a pre-1970 date is valid RFC 3339 but not a policy's epoch ms (≥ 0); it
+    // was stored, and the next write of the episode failed with a 500 (invalid event).
+    for (const body of [
+      { earlyAccessUntil: '0443-05-09T07:48:43Z' },
+      { earlyAccessUntil: '1969-12-31T23:59:59Z' },
+    ]) {
+      const refused = await call(app, key, 'PATCH', `/api/v1/episodes/${episodeId}`, body);
+      assert.equal(refused.statusCode, 400, refused.body);
+    }
+    const oldPublish = await call(app, key, 'POST', `/api/v1/episodes/${episodeId}/publish`, {
+      publishedAt: '1900-01-01T00:00:00Z',
+    });
+    assert.equal(oldPublish.statusCode, 400, oldPublish.body);
+    // Also found by schemathesis: U+0000, which Postgres text cannot hold, was a 500 at insert.
+    const nul = await call(app, key, 'PATCH', `/api/v1/episodes/${episodeId}`, {
+      transcriptType: 'a\u0000b',
+    });
+    assert.equal(nul.statusCode, 400, nul.body);
     const early2 = await readPolicy();
     assert.ok(early2.version > published.version);
     assert.equal(early2.publicFrom, Date.parse(future));

@@ -121,6 +121,23 @@ describe('/edge/decide/media', () => {
     }
   });
 
+  // Found by schemathesis: a segment over maxParamLength was a 400 here, which nginx's auth_request
+  // turns into a 5xx for the client. Like an undecodable path, it matches no episode.
+  test('a path segment over 1024 characters is a deny (403, deny status 404), not a 400', async () => {
+    const long = 'x'.repeat(1025);
+    for (const url of [
+      `/edge/decide/media/${long}/${eps.open.episodeId}/ep.mp3`,
+      `/edge/decide/media/${token()}/${eps.open.episodeId}/${long}`,
+    ]) {
+      const r = await get(url);
+      assert.equal(r.statusCode, 403, url.slice(0, 60));
+      assert.equal(r.headers['x-media-deny-status'], '404');
+    }
+    // Off the decide hop it stays the declared 400 (edgeDenyResponses).
+    const direct = await get(`/edge/media/${long}/${eps.open.episodeId}/ep.mp3`);
+    assert.equal(direct.statusCode, 400);
+  });
+
   test('records unreadable → 403 + deny status 503, never a plain deny', async () => {
     sourceDown = true;
     try {

@@ -13,6 +13,12 @@ export const textBody = (description: string) => ({ type: 'string', description 
 export const emptyBody = (description: string) => ({ type: 'null', description }) as const;
 
 export const edgeDenyResponses = {
+  // Answered before routing by the app's frameworkErrors (JSON, not a deny text).
+  400: {
+    type: 'object',
+    additionalProperties: true,
+    description: 'Undecodable path, or a path segment over 1024 characters; refused before routing.',
+  },
   401: textBody('Forged, malformed or unknown-key token; no Redis lookup happened.'),
   403: textBody('Not entitled, or a token of another tenant.'),
   404: textBody('Unknown or unpublished episode, or a file name that is not the episode file.'),

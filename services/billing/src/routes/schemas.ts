@@ -4,6 +4,8 @@ import Type, { type Static } from 'typebox';
 /** JSON schemas of the billing routes. */
 export const Uuid = Type.String({ format: 'uuid' });
 const HttpUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 });
+/** Free text stored in Postgres, whose text type cannot hold U+0000: refused as a 400, not a 500 at insert. */
+const NO_NUL = '^[^\\u0000]*$';
 
 export function errorResponses(...statuses: number[]) {
   return Object.fromEntries(statuses.map((status) => [status, errorBodySchema])) as Record<
@@ -22,8 +24,8 @@ export const WebhookAnswer = Type.Object(
 
 export const PlanCreate = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    name: Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL }),
+    description: Type.Optional(Type.String({ maxLength: 2000, pattern: NO_NUL })),
     /** Minor currency units; Stripe's minimum charge is around 50 of most currencies. */
     amount: Type.Integer({ minimum: 50, maximum: 99_999_999 }),
     currency: Type.String({ pattern: '^[A-Za-z]{3}$' }),

@@ -17,6 +17,8 @@ const feedResponses = {
   403: errorBodySchema,
   404: errorBodySchema,
   410: errorBodySchema,
+  // Answered by the router before the route: a path segment over its 100-character limit.
+  414: { type: 'object', additionalProperties: true, description: 'A path segment over 100 characters' },
   500: errorBodySchema,
   503: errorBodySchema,
 } as const;

@@ -16,8 +16,19 @@ import {
   ShowIdParams,
 } from './schemas.ts';
 
-const toDate = (value: string | null | undefined) =>
-  value === undefined ? undefined : value === null ? null : new Date(value);
+/**
+ * A request's date-time as a Date. The edge's access records carry these as Unix milliseconds ≥ 0
+ * (`@gatehouse/contracts`), so a date before 1970 — valid RFC 3339 — is refused here with a 400
+ * instead of failing as an invalid event (a 500) when the episode is next written.
+ */
+function toDate(value: string, field: string): Date;
+function toDate(value: string | null | undefined, field: string): Date | null | undefined;
+function toDate(value: string | null | undefined, field: string): Date | null | undefined {
+  if (value === undefined || value === null) return value;
+  const date = new Date(value);
+  if (!(date.getTime() >= 0)) throw errors.validation(`body/${field} must be 1970-01-01T00:00:00Z or later`);
+  return date;
+}
 
 export const episodeRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async (app, { deps }) => {
   const { episodes } = deps;
@@ -36,7 +47,9 @@ export const episodeRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asy
       try {
         const row = await episodes.create(request.tenantId, request.params.showId, {
           ...rest,
-          ...(earlyAccessUntil !== undefined ? { earlyAccessUntil: toDate(earlyAccessUntil) } : {}),
+          ...(earlyAccessUntil !== undefined
+            ? { earlyAccessUntil: toDate(earlyAccessUntil, 'earlyAccessUntil') }
+            : {}),
         });
         reply.code(201);
         return episodeDto(row);
@@ -89,7 +102,9 @@ export const episodeRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asy
         if (current.status === 'removed') throw errors.conflict('episode was removed');
         return {
           ...rest,
-          ...(earlyAccessUntil !== undefined ? { earlyAccessUntil: toDate(earlyAccessUntil) } : {}),
+          ...(earlyAccessUntil !== undefined
+            ? { earlyAccessUntil: toDate(earlyAccessUntil, 'earlyAccessUntil') }
+            : {}),
         };
       });
       return episodeDto(row);
@@ -110,13 +125,13 @@ export const episodeRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asy
       },
     },
     async (request) => {
+      const requested =
+        request.body.publishedAt === undefined ? undefined : toDate(request.body.publishedAt, 'publishedAt');
       const row = await episodes.change(request.tenantId, request.params.id, async (_tx, current) => {
         if (current.status === 'removed') throw errors.conflict('episode was removed');
         if (current.currentMediaAsset?.status !== 'ready')
           throw errors.conflict('episode has no ready media; complete an upload first');
-        const publishedAt = request.body.publishedAt
-          ? new Date(request.body.publishedAt)
-          : (current.publishedAt ?? new Date());
+        const publishedAt = requested ?? current.publishedAt ?? new Date();
         return { status: 'published', publishedAt };
       });
       return episodeDto(row);

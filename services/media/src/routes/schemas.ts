@@ -26,18 +26,20 @@ export function errorResponses(...statuses: number[]) {
 /** Every authenticated route can answer these. */
 export const authErrors = [400, 401, 403] as const;
 
+/** Free text stored in Postgres, whose text type cannot hold U+0000: refused as a 400, not a 500 at insert. */
+const NO_NUL = '^[^\\u0000]*$';
 const Slug = Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$' });
 const HttpUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 });
 
 export const ShowFields = {
-  title: Type.String({ minLength: 1, maxLength: 300 }),
-  description: Type.String({ maxLength: 20_000 }),
-  author: Type.String({ maxLength: 300 }),
+  title: Type.String({ minLength: 1, maxLength: 300, pattern: NO_NUL }),
+  description: Type.String({ maxLength: 20_000, pattern: NO_NUL }),
+  author: Type.String({ maxLength: 300, pattern: NO_NUL }),
   ownerEmail: Nullable(Type.String({ format: 'email', maxLength: 320 })),
   imageUrl: Nullable(HttpUrl),
   language: Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' }),
-  itunesCategory: Nullable(Type.String({ maxLength: 100 })),
-  itunesSubcategory: Nullable(Type.String({ maxLength: 100 })),
+  itunesCategory: Nullable(Type.String({ maxLength: 100, pattern: NO_NUL })),
+  itunesSubcategory: Nullable(Type.String({ maxLength: 100, pattern: NO_NUL })),
   explicit: Type.Boolean(),
   websiteUrl: Nullable(HttpUrl),
   listPremiumTeasers: Type.Boolean(),
@@ -77,8 +79,8 @@ const LifecycleKind = Type.Union([
 ]);
 
 const EpisodeEditable = {
-  title: Type.String({ minLength: 1, maxLength: 500 }),
-  description: Type.String({ maxLength: 100_000 }),
+  title: Type.String({ minLength: 1, maxLength: 500, pattern: NO_NUL }),
+  description: Type.String({ maxLength: 100_000, pattern: NO_NUL }),
   seasonNumber: Nullable(Type.Integer({ minimum: 0, maximum: 100_000 })),
   episodeNumber: Nullable(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
   episodeType: EpisodeType,
@@ -86,7 +88,7 @@ const EpisodeEditable = {
   earlyAccessUntil: Nullable(DateTime),
   lifecycleKind: LifecycleKind,
   transcriptUrl: Nullable(HttpUrl),
-  transcriptType: Nullable(Type.String({ maxLength: 100 })),
+  transcriptType: Nullable(Type.String({ maxLength: 100, pattern: NO_NUL })),
   chaptersUrl: Nullable(HttpUrl),
   explicit: Nullable(Type.Boolean()),
 };
@@ -98,7 +100,7 @@ export const EpisodeCreate = Type.Object(
   {
     ...EpisodeEditableOptional,
     title: EpisodeEditable.title,
-    guid: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    guid: Type.Optional(Type.String({ minLength: 1, maxLength: 500, pattern: NO_NUL })),
   },
   { additionalProperties: false },
 );
@@ -140,7 +142,7 @@ export const Episode = Type.Object(
 const Sha256 = Type.String({ pattern: '^[a-f0-9]{64}$', description: 'hex sha256 of the whole file' });
 export const UploadCreate = Type.Object(
   {
-    fileName: Type.String({ minLength: 1, maxLength: 255 }),
+    fileName: Type.String({ minLength: 1, maxLength: 255, pattern: NO_NUL }),
     byteSize: Type.Integer({ minimum: 1 }),
     sha256: Sha256,
     contentType: Type.String({ pattern: '^(audio|video)/[A-Za-z0-9.+-]+$', maxLength: 100 }),
@@ -207,7 +209,7 @@ export const UploadComplete = Type.Object(
         Type.Object(
           {
             partNumber: Type.Integer({ minimum: 1, maximum: 10_000 }),
-            etag: Type.String({ minLength: 1, maxLength: 200 }),
+            etag: Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL }),
           },
           { additionalProperties: false },
         ),
@@ -219,7 +221,7 @@ export const UploadComplete = Type.Object(
 );
 
 export const DomainCreate = Type.Object(
-  { hostname: Type.String({ minLength: 1, maxLength: 300 }) },
+  { hostname: Type.String({ minLength: 1, maxLength: 300, pattern: NO_NUL }) },
   { additionalProperties: false },
 );
 export const Domain = Type.Object(

@@ -60,7 +60,11 @@ describe('local target', () => {
         '"~^/m(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[A-Za-z0-9._~%!&\'()*+,=:@-]{1,765})(?:\\?|$)" /edge/decide/media$1;',
       ),
     );
-    assert.ok(text.includes('"~^/pub(/[0-9a-f-]{36}/[A-Za-z0-9._~%!&\'()*+,=:@-]{1,765})(?:\\?|$)" /edge/decide/public$1;'));
+    assert.ok(
+      text.includes(
+        '"~^/pub(/[0-9a-f-]{36}/[A-Za-z0-9._~%!&\'()*+,=:@-]{1,765})(?:\\?|$)" /edge/decide/public$1;',
+      ),
+    );
     const denied = location(text, 'location @gh_media_denied');
     assert.ok(denied.includes('if ($gh_deny_status = 410) { return 410 "$gh_deny_message\\n"; }'));
     assert.ok(denied.includes('add_header Retry-After $gh_retry_after always;'));
@@ -348,10 +352,20 @@ describe('media.authMode x-accel (the X-Accel-Redirect protocol)', () => {
   test('public routes proxy to the X-Accel responders; internal targets copy $upstream_http_* with set', () => {
     const text = serverOn(local(), '127.0.0.1:58082');
     assert.ok(
-      local().includes('"~^/m(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[A-Za-z0-9._~%!&\'()*+,=:@-]{1,765})(?:\\?|$)" /edge/media$1;'),
+      local().includes(
+        '"~^/m(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[A-Za-z0-9._~%!&\'()*+,=:@-]{1,765})(?:\\?|$)" /edge/media$1;',
+      ),
     );
-    assert.ok(local().includes('"~^/pub(/[0-9a-f-]{36}/[A-Za-z0-9._~%!&\'()*+,=:@-]{1,765})(?:\\?|$)" /edge/public$1;'));
-    assert.ok(local().includes('"~^/d(/[A-Za-z0-9_-]{1,1024}/[A-Za-z0-9._~%!&\'()*+,=:@-]{1,765})(?:\\?|$)" /edge/download$1;'));
+    assert.ok(
+      local().includes(
+        '"~^/pub(/[0-9a-f-]{36}/[A-Za-z0-9._~%!&\'()*+,=:@-]{1,765})(?:\\?|$)" /edge/public$1;',
+      ),
+    );
+    assert.ok(
+      local().includes(
+        '"~^/d(/[A-Za-z0-9_-]{1,1024}/[A-Za-z0-9._~%!&\'()*+,=:@-]{1,765})(?:\\?|$)" /edge/download$1;',
+      ),
+    );
     for (const prefix of ['/m/', '/d/', '/pub/']) {
       const route = location(text, `location ^~ ${prefix}`);
       for (const directive of [

@@ -52,6 +52,9 @@ export function buildApp(deps: MediaAppDeps) {
     loggerInstance: deps.logger,
     disableRequestLogging: true,
     return503OnClosing: true,
+    // A path parameter longer than find-my-way's default (100) would get a bare 414 from the router;
+    // let it reach the params schema, which answers the documented 400 (ids are UUIDs).
+    routerOptions: { maxParamLength: 8192 },
     // Reject unknown properties instead of silently dropping them; formats (uuid, date-time, uri, email).
     ajv: { customOptions: { removeAdditional: false }, plugins: [addFormats as never] },
   }).withTypeProvider<TypeBoxTypeProvider>();

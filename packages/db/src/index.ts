@@ -1,12 +1,45 @@
-// @gatehouse/db: the Prisma client over node-postgres, plus the generated model types and
-// enums. Nothing here reads the environment: callers pass the URL they loaded with
+// @gatehouse/db: the Prisma client factory over node-postgres and the types adapters need.
+// Only adapters import this package (a lint rule keeps routes and domain code away from it), so
+// the surface is deliberately small: the client, the `Prisma` namespace (error classes,
+// transaction client, input types), the model row types and enums as types — not the generated
+// client wholesale. Nothing here reads the environment: callers pass the URL they loaded with
 // @gatehouse/config. Run `npm run generate -w @gatehouse/db` once after install or after a
 // schema change (the generated client is not checked in).
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Prisma, PrismaClient } from './generated/prisma/client.ts';
 import { parseDatabaseUrl } from './migrations/database-url.ts';
 
-export * from './generated/prisma/client.ts';
+export { Prisma, PrismaClient };
+export type {
+  AccessCredential,
+  CustomDomain,
+  Episode,
+  MagicLink,
+  MediaAsset,
+  OutboxMessage,
+  Plan,
+  PlanGrant,
+  PortalSession,
+  ProcessedWebhook,
+  Show,
+  Subscriber,
+  Subscription,
+  Tenant,
+  TenantApiKey,
+} from './generated/prisma/client.ts';
+export type {
+  CredentialRotatedBy,
+  CustomDomainStatus,
+  EpisodeLifecycleKind,
+  EpisodeStatus,
+  EpisodeType,
+  EpisodeVisibility,
+  MediaAssetStatus,
+  PlanInterval,
+  StorageDriver,
+  SubscriptionStatus,
+  TenantStatus,
+} from './generated/prisma/enums.ts';
 export type { DatabaseTarget } from './migrations/database-url.ts';
 export { DatabaseUrlError, parseDatabaseUrl } from './migrations/database-url.ts';
 

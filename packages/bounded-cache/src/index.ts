@@ -1,0 +1,6 @@
+export {
+  BoundedCache,
+  type BoundedCacheOptions,
+  type CacheEntry,
+  type SetOptions,
+} from './bounded-cache.ts';

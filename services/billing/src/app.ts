@@ -1,12 +1,24 @@
 import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { PrismaClient } from '@gatehouse/db';
 import type { Logger } from '@gatehouse/logging';
 import { installHttpBasics, type ReadinessCheck } from '@gatehouse/observability';
+import {
+  createApiKeyVerifier,
+  createInternalTokenVerifier,
+  createPrismaApiKeyRepository,
+} from '@gatehouse/tenant-keys';
 import Fastify from 'fastify';
-import type { StripeGateway } from './adapters/stripe-gateway.ts';
-import type { WebhookVerifier } from './adapters/webhook-verifier.ts';
+import { createPlansRepository } from './adapters/plans.repository.ts';
+import { createSubscriptionSyncStore } from './adapters/subscription-sync.repository.ts';
+import { createTokenRotationStore } from './adapters/token-rotation.repository.ts';
+import { createPlanCatalog } from './domain/plan-catalog.ts';
+import type { StripeGateway, WebhookVerifier } from './domain/stripe.port.ts';
+import { rotateAccessToken } from './domain/token-rotation.ts';
+import { processEvent } from './domain/webhook-processor.ts';
 import { apiRoutes } from './routes/api.routes.ts';
 import { internalRoutes } from './routes/internal.routes.ts';
+import type { RouteDeps } from './routes/route-deps.ts';
 import { webhookRoutes } from './routes/webhook.routes.ts';
 
 /** Everything the billing app needs, built by `main.ts` (or a test) and passed in. */
@@ -24,6 +36,24 @@ export interface BillingDeps {
   internalApiToken: string;
 }
 
+/** Adapters → the domain services the routes may use (`routes/route-deps.ts`). */
+function routeDeps(deps: BillingDeps): RouteDeps {
+  const sync = createSubscriptionSyncStore(deps.prisma);
+  const tokens = createTokenRotationStore(deps.prisma);
+  return {
+    apiKeys: createApiKeyVerifier(createPrismaApiKeyRepository(deps.prisma)),
+    internalToken: createInternalTokenVerifier(deps.internalApiToken),
+    plans: createPlanCatalog({
+      repository: createPlansRepository(deps.prisma),
+      gateway: deps.gateway,
+      publicBaseUrl: deps.publicBaseUrl,
+    }),
+    rotateToken: (input) => rotateAccessToken(tokens, input),
+    webhooks: { verifier: deps.verifier, process: (event) => processEvent(sync, deps.gateway, event) },
+    notifyOutbox: deps.onCommitted,
+  };
+}
+
 /** Builds the billing service's HTTP app. Reads no configuration and opens no connection itself. */
 export function buildApp(deps: BillingDeps) {
   const app = Fastify({
@@ -32,7 +62,10 @@ export function buildApp(deps: BillingDeps) {
     return503OnClosing: true,
     // Long path parameters reach the params schema (documented 400) instead of the router's bare 414.
     routerOptions: { maxParamLength: 8192 },
-  });
+    // Reject unknown properties instead of silently dropping them. Formats (uuid, uri, email) come
+    // from ajv-formats, which Fastify's compiler loads when no formats plugin is given.
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
   // OpenAPI document generated from the routes' JSON schemas (scripts/schemathesis.sh runs
   // against it). Registered before the route plugins so its onRoute hook sees them.
   app.register(swagger, { openapi: { info: { title: 'Gatehouse billing', version: '1' } } });
@@ -42,9 +75,11 @@ export function buildApp(deps: BillingDeps) {
     openapi: () => ({ ...app.swagger() }),
   });
 
-  app.register(async (scope) => webhookRoutes(scope, deps));
-  app.register(async (scope) => apiRoutes(scope, deps));
-  app.register(async (scope) => internalRoutes(scope, deps));
+  // The routes, each in its own encapsulated scope (the webhook's raw-body parser stays in its own).
+  const routes = routeDeps(deps);
+  app.register(webhookRoutes, { deps: routes });
+  app.register(apiRoutes, { deps: routes });
+  app.register(internalRoutes, { deps: routes });
 
   return app;
 }

@@ -6,10 +6,11 @@ import { onShutdown, runMain } from '@gatehouse/observability';
 import { createOutboxRelay, ensureStreams } from '@gatehouse/outbox';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createStripeClient, createStripeGateway } from './adapters/stripe-gateway.ts';
+import { createSubscriptionSyncStore } from './adapters/subscription-sync.repository.ts';
 import { createWebhookVerifier } from './adapters/webhook-verifier.ts';
 import { buildApp } from './app.ts';
 import { billingConfigSchema, webhookSecrets } from './billing.config.ts';
-import { reconcileSubscriptions, scheduleReconciliation } from './reconciliation/reconciler.ts';
+import { reconcileSubscriptions, scheduleReconciliation } from './domain/subscription-reconciler.ts';
 
 await runMain('billing', async () => {
   const config = loadConfig(billingConfigSchema);
@@ -54,9 +55,10 @@ await runMain('billing', async () => {
     config.RECONCILE_INTERVAL_MS > 0
       ? scheduleReconciliation(
           () =>
-            reconcileSubscriptions(prisma, gateway, { logger, onRepaired: () => relay.notify() }).then(
-              (report) => logger.info(report, 'reconciliation finished'),
-            ),
+            reconcileSubscriptions(createSubscriptionSyncStore(prisma), gateway, {
+              logger,
+              onRepaired: () => relay.notify(),
+            }).then((report) => logger.info(report, 'reconciliation finished')),
           config.RECONCILE_INTERVAL_MS,
         )
       : () => {};

@@ -6,7 +6,8 @@ import { createPrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import { runMain } from '@gatehouse/observability';
 import { createStripeClient, createStripeGateway } from './adapters/stripe-gateway.ts';
-import { reconcileSubscriptions } from './reconciliation/reconciler.ts';
+import { createSubscriptionSyncStore } from './adapters/subscription-sync.repository.ts';
+import { reconcileSubscriptions } from './domain/subscription-reconciler.ts';
 
 await runMain('reconcile', async () => {
   const config = loadConfig(
@@ -25,9 +26,13 @@ await runMain('reconcile', async () => {
     poolSize: 2,
   });
   try {
-    const report = await reconcileSubscriptions(prisma, createStripeGateway(createStripeClient(config)), {
-      logger,
-    });
+    const report = await reconcileSubscriptions(
+      createSubscriptionSyncStore(prisma),
+      createStripeGateway(createStripeClient(config)),
+      {
+        logger,
+      },
+    );
     process.stdout.write(`${JSON.stringify(report)}\n`);
     if (report.failed > 0) process.exitCode = 1;
   } finally {

@@ -4,8 +4,9 @@ import { computeSubscriberAccess, type StripeSubscriptionStatus } from '@gatehou
 import { createPrismaClient } from '@gatehouse/db';
 import { stackEnv } from '@gatehouse/testkit';
 import fc from 'fast-check';
-import { processEvent } from '../src/adapters/webhook-processor.repository.ts';
+import { createSubscriptionSyncStore } from '../src/adapters/subscription-sync.repository.ts';
 import type { SubscriptionState } from '../src/domain/stripe-state.ts';
+import { processEvent } from '../src/domain/webhook-processor.ts';
 import {
   createPlanRow,
   createSubscriber,
@@ -27,6 +28,7 @@ import {
  */
 const prisma = createPrismaClient(stackEnv().databaseUrl, { poolSize: 4 });
 after(() => prisma.$disconnect());
+const store = createSubscriptionSyncStore(prisma);
 
 const STATUSES: StripeSubscriptionStatus[] = [
   'incomplete',
@@ -151,7 +153,7 @@ test('random interleavings of lifecycles end in the model state', { timeout: 600
       }
       const deliveries = order.map((index) => events[index]!);
       for (const duplicate of duplicates) deliveries.splice(duplicate.at, 0, events[duplicate.event]!);
-      for (const event of deliveries) await processEvent(prisma, stripe.gateway, event);
+      for (const event of deliveries) await processEvent(store, stripe.gateway, event);
 
       const access = await computeSubscriberAccess(prisma, subscriber.id);
       const expected = modelAccess(finals);

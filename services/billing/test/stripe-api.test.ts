@@ -8,7 +8,8 @@ import { computeSubscriberAccess } from '@gatehouse/access-snapshot';
 import { createPrismaClient } from '@gatehouse/db';
 import { stackEnv } from '@gatehouse/testkit';
 import { createStripeGateway, type StripeGateway } from '../src/adapters/stripe-gateway.ts';
-import { reconcileSubscriptions } from '../src/reconciliation/reconciler.ts';
+import { createSubscriptionSyncStore } from '../src/adapters/subscription-sync.repository.ts';
+import { reconcileSubscriptions } from '../src/domain/subscription-reconciler.ts';
 import { billingApp, createSubscriber, createTenant, sdk } from './billing-fixtures.ts';
 
 // The creators' billing API and reconciliation against stripe-mock with the real SDK.
@@ -209,7 +210,9 @@ describe('reconciliation', () => {
 
   test('a missed webhook is repaired from the Stripe listing through the apply path', async () => {
     const { fixture, plan, subscriber } = await stageDrift();
-    const report = await reconcileSubscriptions(prisma, real, { accounts: [null] });
+    const report = await reconcileSubscriptions(createSubscriptionSyncStore(prisma), real, {
+      accounts: [null],
+    });
     assert.equal(report.repaired, 1);
     assert.equal(report.failed, 0);
     const row = await prisma.subscription.findUniqueOrThrow({ where: { stripeSubscriptionId: fixture.id } });
@@ -223,7 +226,9 @@ describe('reconciliation', () => {
       where: { msgId: `access:${subscriber.id}:${access?.version}` },
     });
     assert.equal(snapshot.subject, 'gh.access.subscriber.changed.v1');
-    const again = await reconcileSubscriptions(prisma, real, { accounts: [null] });
+    const again = await reconcileSubscriptions(createSubscriptionSyncStore(prisma), real, {
+      accounts: [null],
+    });
     assert.equal(again.repaired, 0, 'nothing left to repair');
   });
 

@@ -1,33 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { computePlanGrants } from '@gatehouse/access-snapshot';
 import type { PrismaClient } from '@gatehouse/db';
-import { errors } from '@gatehouse/errors';
-import { enqueueEvent } from '@gatehouse/outbox';
-import type { StripeGateway } from './stripe-gateway.ts';
-
-export interface PlanInput {
-  name: string;
-  description: string;
-  amount: number;
-  currency: string;
-  interval: 'month' | 'year';
-  showIds: string[];
-  episodeIds: string[];
-}
-
-export interface PlanView {
-  id: string;
-  name: string;
-  description: string;
-  amount: number;
-  currency: string;
-  interval: 'month' | 'year';
-  stripeProductId: string | null;
-  stripePriceId: string | null;
-  active: boolean;
-  showIds: string[];
-  episodeIds: string[];
-}
+import type { PlanCatalogRepository, PlanView, PlanWriter } from '../domain/plan-catalog.port.ts';
+import { prismaUnitOfWork, transactionWriters } from './prisma-transaction.ts';
 
 const select = {
   id: true,
@@ -53,91 +27,56 @@ const view = ({ grants, ...plan }: PlanRow): PlanView => ({
   episodeIds: grants.flatMap((grant) => (grant.episodeId ? [grant.episodeId] : [])),
 });
 
-/**
- * Creates a plan: first its Stripe product and price (on the tenant's connected account when it
- * has one; idempotency keys derived from the plan id make a retried call safe), then, in one
- * transaction, the plan row, its grants and the `gh.access.plan.changed.v1` outbox row. A Stripe
- * failure leaves nothing behind in Postgres.
- */
-export async function createPlan(
-  prisma: PrismaClient,
-  gateway: StripeGateway,
-  tenant: { id: string; stripeAccountId: string | null },
-  input: PlanInput,
-): Promise<PlanView> {
-  const showIds = [...new Set(input.showIds)];
-  const episodeIds = [...new Set(input.episodeIds)];
-  const [shows, episodes] = await Promise.all([
-    prisma.show.count({ where: { id: { in: showIds }, tenantId: tenant.id } }),
-    prisma.episode.count({ where: { id: { in: episodeIds }, tenantId: tenant.id } }),
-  ]);
-  if (shows !== showIds.length) throw errors.unprocessable('a granted show does not exist for this tenant');
-  if (episodes !== episodeIds.length)
-    throw errors.unprocessable('a granted episode does not exist for this tenant');
-
-  const planId = randomUUID();
-  let stripeIds: { productId: string; priceId: string };
-  try {
-    stripeIds = await gateway.createProductAndPrice(
-      { ...input, currency: input.currency.toLowerCase(), planId, tenantId: tenant.id },
-      tenant.stripeAccountId,
-    );
-  } catch (error) {
-    throw errors.dependencyUnavailable('stripe', error);
-  }
-  const plan = await prisma.$transaction(async (tx) => {
-    const created = await tx.plan.create({
-      data: {
-        id: planId,
-        tenantId: tenant.id,
-        name: input.name,
-        description: input.description,
-        amount: input.amount,
-        currency: input.currency.toLowerCase(),
-        interval: input.interval,
-        stripeProductId: stripeIds.productId,
-        stripePriceId: stripeIds.priceId,
-        grants: {
-          create: [
-            ...showIds.map((showId) => ({ showId })),
-            ...episodeIds.map((episodeId) => ({ episodeId })),
-          ],
-        },
+/** Plans and subscribers of a tenant over Prisma; a new plan is written in one transaction. */
+export function createPlansRepository(prisma: PrismaClient): PlanCatalogRepository {
+  const unitOfWork = prismaUnitOfWork(
+    prisma,
+    (tx): PlanWriter => ({
+      enqueue: transactionWriters(tx).enqueue,
+      async insertPlan({ showIds, episodeIds, ...plan }) {
+        const created = await tx.plan.create({
+          data: {
+            ...plan,
+            grants: {
+              create: [
+                ...showIds.map((showId) => ({ showId })),
+                ...episodeIds.map((episodeId) => ({ episodeId })),
+              ],
+            },
+          },
+          select,
+        });
+        return view(created);
       },
-      select,
-    });
-    const grants = await computePlanGrants(tx, planId);
-    if (grants) {
-      await enqueueEvent(tx, 'gh.access.plan.changed.v1', {
-        eventId: `plan:${planId}:${grants.version}`,
-        occurredAt: new Date().toISOString(),
-        grants,
+      planGrants: (planId) => computePlanGrants(tx, planId),
+    }),
+  );
+  return {
+    withTransaction: unitOfWork.withTransaction,
+    async countOwned(tenantId, { showIds, episodeIds }) {
+      const [shows, episodes] = await Promise.all([
+        prisma.show.count({ where: { id: { in: showIds }, tenantId } }),
+        prisma.episode.count({ where: { id: { in: episodeIds }, tenantId } }),
+      ]);
+      return { shows, episodes };
+    },
+    async listPlans(tenantId) {
+      const plans = await prisma.plan.findMany({
+        where: { tenantId },
+        select,
+        orderBy: { createdAt: 'asc' },
       });
-    }
-    return created;
-  });
-  return view(plan);
-}
-
-export async function listPlans(prisma: PrismaClient, tenantId: string): Promise<PlanView[]> {
-  const plans = await prisma.plan.findMany({ where: { tenantId }, select, orderBy: { createdAt: 'asc' } });
-  return plans.map(view);
-}
-
-export async function findPlan(prisma: PrismaClient, tenantId: string, planId: string) {
-  const plan = await prisma.plan.findFirst({
-    where: { id: planId, tenantId },
-    select: { id: true, stripePriceId: true, active: true },
-  });
-  if (!plan) throw errors.notFound('plan');
-  return plan;
-}
-
-export async function findSubscriber(prisma: PrismaClient, tenantId: string, subscriberId: string) {
-  const subscriber = await prisma.subscriber.findFirst({
-    where: { id: subscriberId, tenantId },
-    select: { id: true, email: true, stripeCustomerId: true },
-  });
-  if (!subscriber) throw errors.notFound('subscriber');
-  return subscriber;
+      return plans.map(view);
+    },
+    findPlan: (tenantId, planId) =>
+      prisma.plan.findFirst({
+        where: { id: planId, tenantId },
+        select: { id: true, stripePriceId: true, active: true },
+      }),
+    findSubscriber: (tenantId, subscriberId) =>
+      prisma.subscriber.findFirst({
+        where: { id: subscriberId, tenantId },
+        select: { id: true, email: true, stripeCustomerId: true },
+      }),
+  };
 }

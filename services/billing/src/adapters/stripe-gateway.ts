@@ -1,45 +1,8 @@
 import Stripe from 'stripe';
-import { type SubscriptionState, toSubscriptionState } from '../domain/stripe-state.ts';
+import type { StripeGateway } from '../domain/stripe.port.ts';
+import { toSubscriptionState } from '../domain/stripe-state.ts';
 
-/**
- * Everything billing asks of Stripe, behind one interface: the webhook path's re-fetches,
- * reconciliation's listing, and the creator API's product/price/session calls. `account` is the
- * tenant's connected account (`acct_…`), null for the platform account. Unit and property tests
- * replace it with a recorded-state double; integration tests use the real SDK against stripe-mock.
- */
-export interface StripeGateway {
-  retrieveSubscription(id: string, account: string | null): Promise<SubscriptionState>;
-  retrieveCustomerEmail(id: string, account: string | null): Promise<string | null>;
-  listSubscriptions(account: string | null): AsyncIterable<SubscriptionState>;
-  createProductAndPrice(
-    input: {
-      name: string;
-      description: string;
-      amount: number;
-      currency: string;
-      interval: 'month' | 'year';
-      planId: string;
-      tenantId: string;
-    },
-    account: string | null,
-  ): Promise<{ productId: string; priceId: string }>;
-  createCheckoutSession(
-    input: {
-      priceId: string;
-      successUrl: string;
-      cancelUrl: string;
-      customerEmail?: string;
-      customerId?: string;
-      clientReferenceId?: string;
-      metadata: Record<string, string>;
-    },
-    account: string | null,
-  ): Promise<{ id: string; url: string | null }>;
-  createPortalSession(
-    input: { customerId: string; returnUrl: string },
-    account: string | null,
-  ): Promise<{ id: string; url: string }>;
-}
+export type { StripeGateway } from '../domain/stripe.port.ts';
 
 export interface StripeClientSettings {
   STRIPE_SECRET_KEY: string;
@@ -61,6 +24,7 @@ export function createStripeClient(settings: StripeClientSettings): Stripe {
 
 const on = (account: string | null) => (account ? { stripeAccount: account } : undefined);
 
+/** The gateway over the Stripe SDK (the domain's `StripeGateway` port). */
 export function createStripeGateway(stripe: Stripe): StripeGateway {
   return {
     async retrieveSubscription(id, account) {

@@ -1,45 +1,33 @@
-import { bumpSubscriberAccess } from '@gatehouse/access-snapshot';
 import type { PrismaClient } from '@gatehouse/db';
-import { errors } from '@gatehouse/errors';
-import { enqueueEvent } from '@gatehouse/outbox';
+import {
+  type RotationInput,
+  type RotationResult,
+  rotateAccessToken as rotate,
+  type TokenRotationStore,
+} from '../domain/token-rotation.ts';
+import { prismaUnitOfWork, transactionWriters } from './prisma-transaction.ts';
 
-export type RotatedBy = 'subscriber' | 'creator';
+/** Token rotation's store over Prisma: one transaction per rotation. */
+export function createTokenRotationStore(prisma: PrismaClient): TokenRotationStore {
+  return prismaUnitOfWork(prisma, (tx) => ({
+    ...transactionWriters(tx),
+    async subscriberExists(tenantId, subscriberId) {
+      return (await tx.subscriber.count({ where: { id: subscriberId, tenantId } })) > 0;
+    },
+    async advanceGeneration({ tenantId, subscriberId, rotatedAt, rotatedBy }) {
+      await tx.accessCredential.upsert({
+        where: { subscriberId },
+        // No credential yet: its default generation 1 is the one in any snapshot so far; rotate past it.
+        create: { tenantId, subscriberId, generation: 2, rotatedAt, rotatedBy },
+        update: { generation: { increment: 1 }, rotatedAt, rotatedBy },
+      });
+    },
+  }));
+}
 
 /**
- * Resets a subscriber's feed token: the generation and the access version move in one
- * transaction with the `gh.access.token.rotated.v1` outbox row, so the new snapshot (carrying the
- * new generation) reaches the validity cache and every URL with the old generation answers 410.
+ * Rotation straight over a Prisma client, without the HTTP app: the revocation pipeline test
+ * (services/auth/test) drives the domain function this way.
  */
-export async function rotateAccessToken(
-  prisma: PrismaClient,
-  input: { tenantId: string; subscriberId: string; rotatedBy: RotatedBy },
-): Promise<{ subscriberId: string; generation: number; version: number }> {
-  return prisma.$transaction(async (tx) => {
-    const subscriber = await tx.subscriber.findFirst({
-      where: { id: input.subscriberId, tenantId: input.tenantId },
-      select: { id: true },
-    });
-    if (!subscriber) throw errors.notFound('subscriber');
-    const rotatedAt = new Date();
-    await tx.accessCredential.upsert({
-      where: { subscriberId: subscriber.id },
-      // No credential yet: its default generation 1 is the one in any snapshot so far; rotate past it.
-      create: {
-        tenantId: input.tenantId,
-        subscriberId: subscriber.id,
-        generation: 2,
-        rotatedAt,
-        rotatedBy: input.rotatedBy,
-      },
-      update: { generation: { increment: 1 }, rotatedAt, rotatedBy: input.rotatedBy },
-    });
-    const access = await bumpSubscriberAccess(tx, subscriber.id);
-    await enqueueEvent(tx, 'gh.access.token.rotated.v1', {
-      eventId: `rotated:${subscriber.id}:${access.version}`,
-      occurredAt: rotatedAt.toISOString(),
-      access,
-      rotatedBy: input.rotatedBy,
-    });
-    return { subscriberId: subscriber.id, generation: access.generation, version: access.version };
-  });
-}
+export const rotateAccessToken = (prisma: PrismaClient, input: RotationInput): Promise<RotationResult> =>
+  rotate(createTokenRotationStore(prisma), input);

@@ -1,16 +1,14 @@
 import { errors } from '@gatehouse/errors';
 import type Stripe from 'stripe';
+import type { WebhookVerifier } from '../domain/stripe.port.ts';
 import type { StripeEventLike } from '../domain/webhook-events.ts';
+
+export type { WebhookVerifier } from '../domain/stripe.port.ts';
 
 /**
  * Verifies a webhook with the SDK (default tolerance: 300 s) against every configured endpoint
  * secret in turn — during a secret rotation Stripe signs with both, and either must pass.
- * Every failure is a 400 with a reason that reveals nothing about the secrets.
  */
-export interface WebhookVerifier {
-  verify(rawBody: Buffer, signature: string | undefined): StripeEventLike;
-}
-
 export function createWebhookVerifier(stripe: Stripe, secrets: readonly string[]): WebhookVerifier {
   if (secrets.length === 0) throw new Error('at least one webhook secret is required');
   return {

@@ -1,54 +1,48 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors } from '@gatehouse/errors';
-import { createApiKeyVerifier, createPrismaApiKeyRepository } from '@gatehouse/tenant-keys';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import Type from 'typebox';
-import { createPlan, findPlan, findSubscriber, listPlans } from '../adapters/plans.repository.ts';
-import { rotateAccessToken } from '../adapters/token-rotation.repository.ts';
-import type { BillingDeps } from '../app.ts';
+import type { FastifyRequest } from 'fastify';
+import type { BillingTenant } from '../domain/plan-catalog.ts';
+import type { RouteDeps } from './route-deps.ts';
 import {
   CheckoutCreate,
   errorResponses,
   IdParams,
   PlanBody,
   PlanCreate,
+  PlanList,
   PortalCreate,
   RotateAnswer,
   RotateBody,
   SessionBody,
 } from './schemas.ts';
 
-/** The tenant of the request's API key (`@gatehouse/tenant-keys` verifies it). */
-export interface AuthenticatedTenant {
-  id: string;
-  stripeAccountId: string | null;
-}
-
-const tenants = new WeakMap<FastifyRequest, AuthenticatedTenant>();
+/** The tenant of each request's API key (`@gatehouse/tenant-keys` verifies it in `onRequest`). */
+const tenants = new WeakMap<FastifyRequest, BillingTenant>();
 const tenantOf = (request: FastifyRequest) => {
   const tenant = tenants.get(request);
   if (!tenant) throw errors.unauthenticated();
   return tenant;
 };
+const authErrors = [400, 401, 403] as const;
 
 /** `/billing/v1/…`: the creators' billing API, authenticated with the tenant's API key. */
-export async function apiRoutes(app: FastifyInstance, deps: BillingDeps) {
-  const keys = createApiKeyVerifier(createPrismaApiKeyRepository(deps.prisma));
+export const apiRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async (app, { deps }) => {
+  const { plans } = deps;
   app.addHook('onRequest', async (request) => {
-    const key = await keys.verify(request.headers.authorization, (error) =>
+    const key = await deps.apiKeys.verify(request.headers.authorization, (error) =>
       request.log.warn({ err: error }, 'could not record API key use'),
     );
     tenants.set(request, { id: key.tenantId, stripeAccountId: key.tenantStripeAccountId });
   });
-  const authErrors = [400, 401, 403] as const;
 
-  app.post<{ Body: PlanCreate }>('/billing/v1/plans', {
+  app.post('/billing/v1/plans', {
     schema: {
       body: PlanCreate,
       response: { 201: PlanBody, ...errorResponses(...authErrors, 422, 500, 503) },
     },
     handler: async (request, reply) => {
-      const body = request.body;
-      const plan = await createPlan(deps.prisma, deps.gateway, tenantOf(request), {
+      const { body } = request;
+      const plan = await plans.createPlan(tenantOf(request), {
         name: body.name,
         description: body.description ?? '',
         amount: body.amount,
@@ -57,95 +51,55 @@ export async function apiRoutes(app: FastifyInstance, deps: BillingDeps) {
         showIds: body.showIds ?? [],
         episodeIds: body.episodeIds ?? [],
       });
-      deps.onCommitted();
+      deps.notifyOutbox();
       reply.code(201);
       return plan;
     },
   });
 
   app.get('/billing/v1/plans', {
-    schema: {
-      response: { 200: Type.Object({ plans: Type.Array(PlanBody) }), ...errorResponses(...authErrors, 500) },
-    },
-    handler: async (request) => ({ plans: await listPlans(deps.prisma, tenantOf(request).id) }),
+    schema: { response: { 200: PlanList, ...errorResponses(...authErrors, 500) } },
+    handler: async (request) => ({ plans: await plans.listPlans(tenantOf(request).id) }),
   });
 
-  app.post<{ Body: CheckoutCreate }>('/billing/v1/checkout-sessions', {
+  app.post('/billing/v1/checkout-sessions', {
     schema: {
       body: CheckoutCreate,
       response: { 201: SessionBody, ...errorResponses(...authErrors, 404, 409, 500, 503) },
     },
     handler: async (request, reply) => {
-      const tenant = tenantOf(request);
-      const plan = await findPlan(deps.prisma, tenant.id, request.body.planId);
-      if (!plan.active || !plan.stripePriceId) throw errors.conflict('plan is not on sale');
-      const subscriber = request.body.subscriberId
-        ? await findSubscriber(deps.prisma, tenant.id, request.body.subscriberId)
-        : undefined;
-      const metadata: Record<string, string> = { tenantId: tenant.id, planId: plan.id };
-      if (subscriber) metadata.subscriberId = subscriber.id;
-      const session = await deps.gateway
-        .createCheckoutSession(
-          {
-            priceId: plan.stripePriceId,
-            // Stripe replaces {CHECKOUT_SESSION_ID} itself; the portal's welcome page reads it.
-            successUrl: `${deps.publicBaseUrl}/portal/welcome?session_id={CHECKOUT_SESSION_ID}`,
-            cancelUrl: request.body.cancelUrl ?? `${deps.publicBaseUrl}/portal`,
-            ...(subscriber?.stripeCustomerId
-              ? { customerId: subscriber.stripeCustomerId }
-              : { customerEmail: subscriber?.email ?? request.body.email }),
-            ...(subscriber ? { clientReferenceId: subscriber.id } : {}),
-            metadata,
-          },
-          tenant.stripeAccountId,
-        )
-        .catch((error: unknown) => {
-          throw errors.dependencyUnavailable('stripe', error);
-        });
+      const session = await plans.createCheckoutSession(tenantOf(request), request.body);
       reply.code(201);
       return session;
     },
   });
 
-  app.post<{ Body: PortalCreate }>('/billing/v1/portal-sessions', {
+  app.post('/billing/v1/portal-sessions', {
     schema: {
       body: PortalCreate,
       response: { 201: SessionBody, ...errorResponses(...authErrors, 404, 409, 500, 503) },
     },
     handler: async (request, reply) => {
-      const tenant = tenantOf(request);
-      const subscriber = await findSubscriber(deps.prisma, tenant.id, request.body.subscriberId);
-      if (!subscriber.stripeCustomerId) throw errors.conflict('subscriber has no Stripe customer yet');
-      const session = await deps.gateway
-        .createPortalSession(
-          {
-            customerId: subscriber.stripeCustomerId,
-            returnUrl: request.body.returnUrl ?? `${deps.publicBaseUrl}/portal`,
-          },
-          tenant.stripeAccountId,
-        )
-        .catch((error: unknown) => {
-          throw errors.dependencyUnavailable('stripe', error);
-        });
+      const session = await plans.createPortalSession(tenantOf(request), request.body);
       reply.code(201);
       return session;
     },
   });
 
-  app.post<{ Params: IdParams; Body: RotateBody }>('/billing/v1/subscribers/:id/rotate-token', {
+  app.post('/billing/v1/subscribers/:id/rotate-token', {
     schema: {
       params: IdParams,
       body: RotateBody,
       response: { 200: RotateAnswer, ...errorResponses(...authErrors, 404, 500) },
     },
     handler: async (request) => {
-      const result = await rotateAccessToken(deps.prisma, {
+      const result = await deps.rotateToken({
         tenantId: tenantOf(request).id,
         subscriberId: request.params.id,
         rotatedBy: request.body?.rotatedBy ?? 'creator',
       });
-      deps.onCommitted();
+      deps.notifyOutbox();
       return { subscriberId: result.subscriberId, generation: result.generation };
     },
   });
-}
+};

@@ -1,9 +1,6 @@
-import { createInternalTokenVerifier } from '@gatehouse/tenant-keys';
-import type { FastifyInstance } from 'fastify';
-import Type, { type Static } from 'typebox';
-import { rotateAccessToken } from '../adapters/token-rotation.repository.ts';
-import type { BillingDeps } from '../app.ts';
-import { errorResponses, IdParams, RotateAnswer, Uuid } from './schemas.ts';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { RouteDeps } from './route-deps.ts';
+import { errorResponses, IdParams, InternalRotateBody, RotateAnswer } from './schemas.ts';
 
 /**
  * `/internal/v1/…`: calls from the other services on the cluster network, never routed by the
@@ -12,32 +9,22 @@ import { errorResponses, IdParams, RotateAnswer, Uuid } from './schemas.ts';
  * here: the same domain function as the creators' `/billing/v1/subscribers/:id/rotate-token`,
  * with the tenant named by the caller (the portal session) instead of an API key.
  */
-const InternalRotateBody = Type.Object(
-  {
-    tenantId: Uuid,
-    rotatedBy: Type.Union([Type.Literal('subscriber'), Type.Literal('creator')]),
-  },
-  { additionalProperties: false },
-);
-type InternalRotateBody = Static<typeof InternalRotateBody>;
-
-export async function internalRoutes(app: FastifyInstance, deps: BillingDeps) {
-  const internal = createInternalTokenVerifier(deps.internalApiToken);
-  app.addHook('onRequest', async (request) => internal.verify(request.headers.authorization));
-  app.post<{ Params: IdParams; Body: InternalRotateBody }>('/internal/v1/subscribers/:id/token-rotations', {
+export const internalRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async (app, { deps }) => {
+  app.addHook('onRequest', async (request) => deps.internalToken.verify(request.headers.authorization));
+  app.post('/internal/v1/subscribers/:id/token-rotations', {
     schema: {
       params: IdParams,
       body: InternalRotateBody,
       response: { 200: RotateAnswer, ...errorResponses(400, 401, 404, 500) },
     },
     handler: async (request) => {
-      const result = await rotateAccessToken(deps.prisma, {
+      const result = await deps.rotateToken({
         tenantId: request.body.tenantId,
         subscriberId: request.params.id,
         rotatedBy: request.body.rotatedBy,
       });
-      deps.onCommitted();
+      deps.notifyOutbox();
       return { subscriberId: result.subscriberId, generation: result.generation };
     },
   });
-}
+};

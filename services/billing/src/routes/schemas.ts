@@ -1,7 +1,7 @@
 import { errorBodySchema } from '@gatehouse/observability';
-import Type, { type Static } from 'typebox';
+import Type from 'typebox';
 
-/** JSON schemas of the billing routes. */
+/** JSON schemas of the billing routes (the TypeBox type provider infers the handlers' types from them). */
 export const Uuid = Type.String({ format: 'uuid' });
 const HttpUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 });
 /** Free text stored in Postgres, whose text type cannot hold U+0000: refused as a 400, not a 500 at insert. */
@@ -35,7 +35,6 @@ export const PlanCreate = Type.Object(
   },
   { additionalProperties: false },
 );
-export type PlanCreate = Static<typeof PlanCreate>;
 
 export const PlanBody = Type.Object(
   {
@@ -65,13 +64,11 @@ export const CheckoutCreate = Type.Object(
   },
   { additionalProperties: false },
 );
-export type CheckoutCreate = Static<typeof CheckoutCreate>;
 
 export const PortalCreate = Type.Object(
   { subscriberId: Uuid, returnUrl: Type.Optional(HttpUrl) },
   { additionalProperties: false },
 );
-export type PortalCreate = Static<typeof PortalCreate>;
 
 export const SessionBody = Type.Object(
   { id: Type.String(), url: Type.Union([Type.String(), Type.Null()]) },
@@ -79,7 +76,6 @@ export const SessionBody = Type.Object(
 );
 
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
-export type IdParams = Static<typeof IdParams>;
 
 export const RotateBody = Type.Union([
   Type.Object(
@@ -88,7 +84,16 @@ export const RotateBody = Type.Union([
   ),
   Type.Null(),
 ]);
-export type RotateBody = Static<typeof RotateBody>;
+
+export const InternalRotateBody = Type.Object(
+  {
+    tenantId: Uuid,
+    rotatedBy: Type.Union([Type.Literal('subscriber'), Type.Literal('creator')]),
+  },
+  { additionalProperties: false },
+);
+
+export const PlanList = Type.Object({ plans: Type.Array(PlanBody) });
 
 export const RotateAnswer = Type.Object(
   { subscriberId: Uuid, generation: Type.Integer({ minimum: 0 }) },

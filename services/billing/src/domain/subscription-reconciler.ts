@@ -1,6 +1,6 @@
-import type { PrismaClient } from '@gatehouse/db';
-import type { StripeGateway } from '../adapters/stripe-gateway.ts';
-import { applySubscriptionState } from '../adapters/subscription-sync.repository.ts';
+import type { StripeGateway } from './stripe.port.ts';
+import type { SubscriptionSyncStore } from './subscription-sync.port.ts';
+import { applySubscriptionState } from './subscription-sync.ts';
 
 /**
  * Repairs drift between Stripe and Postgres: lists every subscription (each connected account of
@@ -25,19 +25,11 @@ export interface ReconcileLogger {
 }
 
 export async function reconcileSubscriptions(
-  prisma: PrismaClient,
+  store: SubscriptionSyncStore,
   gateway: StripeGateway,
   options: { logger?: ReconcileLogger; onRepaired?: () => void; accounts?: (string | null)[] } = {},
 ): Promise<ReconcileReport> {
-  const accounts = options.accounts ?? [
-    null,
-    ...(
-      await prisma.tenant.findMany({
-        where: { stripeAccountId: { not: null }, status: { not: 'closed' } },
-        select: { stripeAccountId: true },
-      })
-    ).map((tenant) => tenant.stripeAccountId),
-  ];
+  const accounts = options.accounts ?? [null, ...(await store.connectedAccounts())];
   const report: ReconcileReport = { accounts: accounts.length, seen: 0, repaired: 0, unmapped: 0, failed: 0 };
   for (const account of accounts) {
     const listedAt = Math.floor(Date.now() / 1000);
@@ -45,15 +37,13 @@ export async function reconcileSubscriptions(
       for await (const state of gateway.listSubscriptions(account)) {
         report.seen++;
         try {
-          const result = await prisma.$transaction(
-            (tx) =>
-              applySubscriptionState(tx, gateway, {
-                state,
-                observedAt: listedAt,
-                source: 'fetched',
-                account,
-              }),
-            { timeout: 30_000, maxWait: 10_000 },
+          const result = await store.withTransaction((repo) =>
+            applySubscriptionState(repo, gateway, {
+              state,
+              observedAt: listedAt,
+              source: 'fetched',
+              account,
+            }),
           );
           if (result.outcome === 'applied') {
             report.repaired++;

@@ -1,12 +1,12 @@
-import type { PrismaClient } from '@gatehouse/db';
-import { actionOf, HANDLED_EVENT_TYPES, type StripeEventLike } from '../domain/webhook-events.ts';
-import type { StripeGateway } from './stripe-gateway.ts';
+import type { StripeGateway } from './stripe.port.ts';
+import type { SubscriptionSyncRepository, SubscriptionSyncStore } from './subscription-sync.port.ts';
 import {
   type ApplyOutcome,
   applySubscriptionState,
+  isUuidLike,
   linkSubscriber,
-  type Tx,
-} from './subscription-sync.repository.ts';
+} from './subscription-sync.ts';
+import { actionOf, HANDLED_EVENT_TYPES, type StripeEventLike, type WebhookAction } from './webhook-events.ts';
 
 export type ProcessResult =
   | { result: 'ignored' }
@@ -19,7 +19,7 @@ export type ProcessResult =
  * replays, two deliveries racing) finds the ledger row — or waits on its lock — and does nothing.
  */
 export async function processEvent(
-  prisma: PrismaClient,
+  store: SubscriptionSyncStore,
   gateway: StripeGateway,
   event: StripeEventLike,
 ): Promise<ProcessResult> {
@@ -27,24 +27,23 @@ export async function processEvent(
   // Parse before opening the transaction: a malformed object is the sender's fault (400).
   const action = actionOf(event);
   const account = event.account ?? null;
-  return prisma.$transaction(
-    async (tx) => {
-      const inserted = await tx.$executeRaw`
-        INSERT INTO processed_webhooks (stripe_event_id, type, account, created_at)
-        VALUES (${event.id}, ${event.type}, ${account}, ${new Date(event.created * 1000)})
-        ON CONFLICT (stripe_event_id) DO NOTHING`;
-      if (inserted === 0) return { result: 'duplicate' } as const;
-      const outcome = await apply(tx, gateway, action, event, account);
-      return { result: 'processed', outcome } as const;
-    },
-    { timeout: 30_000, maxWait: 10_000 },
-  );
+  return store.withTransaction(async (repo) => {
+    const recorded = await repo.recordEvent({
+      id: event.id,
+      type: event.type,
+      account,
+      created: new Date(event.created * 1000),
+    });
+    if (!recorded) return { result: 'duplicate' } as const;
+    const outcome = await apply(repo, gateway, action, event, account);
+    return { result: 'processed', outcome } as const;
+  });
 }
 
 async function apply(
-  tx: Tx,
+  repo: SubscriptionSyncRepository,
   gateway: StripeGateway,
-  action: ReturnType<typeof actionOf>,
+  action: WebhookAction,
   event: StripeEventLike,
   account: string | null,
 ): Promise<ApplyOutcome | { outcome: 'none' }> {
@@ -52,7 +51,7 @@ async function apply(
     case 'none':
       return { outcome: 'none' };
     case 'subscription':
-      return applySubscriptionState(tx, gateway, {
+      return applySubscriptionState(repo, gateway, {
         state: action.state,
         observedAt: event.created,
         source: 'event',
@@ -60,7 +59,7 @@ async function apply(
       });
     case 'refetch': {
       const state = await gateway.retrieveSubscription(action.subscriptionId, account);
-      return applySubscriptionState(tx, gateway, {
+      return applySubscriptionState(repo, gateway, {
         state,
         observedAt: nowSeconds(),
         source: 'fetched',
@@ -70,9 +69,9 @@ async function apply(
     case 'checkout': {
       if (!action.subscriptionId) return { outcome: 'none' };
       const state = await gateway.retrieveSubscription(action.subscriptionId, account);
-      const tenantId = await tenantOf(tx, account, action.metadata.tenantId);
+      const tenantId = await tenantOf(repo, account, action.metadata.tenantId);
       if (!tenantId) return { outcome: 'unmapped', reason: 'no tenant for checkout session' };
-      const subscriberId = await linkSubscriber(tx, gateway, {
+      const subscriberId = await linkSubscriber(repo, gateway, {
         tenantId,
         account,
         customerId: action.customerId ?? state.customerId,
@@ -80,7 +79,7 @@ async function apply(
         email: action.email,
       });
       if (!subscriberId) return { outcome: 'unmapped', reason: 'checkout session without customer e-mail' };
-      return applySubscriptionState(tx, gateway, {
+      return applySubscriptionState(repo, gateway, {
         state,
         observedAt: nowSeconds(),
         source: 'fetched',
@@ -95,18 +94,10 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** A connected account names its tenant; on the platform account our checkout metadata does. */
 async function tenantOf(
-  tx: Tx,
+  repo: SubscriptionSyncRepository,
   account: string | null,
   metadataTenantId: string | undefined,
 ): Promise<string | null> {
-  if (account) {
-    const tenant = await tx.tenant.findUnique({ where: { stripeAccountId: account }, select: { id: true } });
-    return tenant?.id ?? null;
-  }
-  if (!metadataTenantId || !/^[0-9a-f-]{36}$/i.test(metadataTenantId)) return null;
-  const tenant = await tx.tenant.findFirst({
-    where: { id: metadataTenantId, stripeAccountId: null },
-    select: { id: true },
-  });
-  return tenant?.id ?? null;
+  if (account) return repo.findTenantByAccount(account);
+  return isUuidLike(metadataTenantId) ? repo.findPlatformTenant(metadataTenantId) : null;
 }

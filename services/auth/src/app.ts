@@ -1,4 +1,5 @@
 import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '@gatehouse/logging';
 import { installHttpBasics, type ReadinessCheck } from '@gatehouse/observability';
 import { type Keyring, verifyAccessToken } from '@gatehouse/tokens';
@@ -94,7 +95,7 @@ export function buildApp(deps: AuthAppDeps) {
           JSON.stringify({ error: 'Bad Request', code: error.code, message: 'invalid URL', statusCode: 400 }),
         );
     },
-  });
+  }).withTypeProvider<TypeBoxTypeProvider>();
   // OpenAPI document generated from the routes' JSON schemas (scripts/schemathesis.sh runs
   // against it). Registered before the route plugins so its onRoute hook sees them.
   app.register(swagger, { openapi: { info: { title: 'Gatehouse auth', version: '1' } } });

@@ -1,11 +1,13 @@
 import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '@gatehouse/logging';
 import { installHttpBasics, type ReadinessCheck } from '@gatehouse/observability';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { FeedService } from './domain/feed-service.ts';
 import type { PortalService } from './domain/portal-service.ts';
-import { registerFeedRoutes } from './routes/feeds.routes.ts';
-import { registerPortalRoutes } from './routes/portal.routes.ts';
+import { feedRoutes } from './routes/feeds.routes.ts';
+import { portalRoutes } from './routes/portal.routes.ts';
+import type { RouteDeps } from './routes/route-deps.ts';
 
 /** Everything the feeds app needs, built by `main.ts` (or a test) and passed in. */
 export interface FeedsAppDeps {
@@ -23,7 +25,7 @@ export function buildApp(deps: FeedsAppDeps) {
     loggerInstance: deps.logger as FastifyBaseLogger,
     disableRequestLogging: true,
     return503OnClosing: true,
-  });
+  }).withTypeProvider<TypeBoxTypeProvider>();
   // OpenAPI document generated from the routes' JSON schemas (scripts/schemathesis.sh runs
   // against it). Registered before the route plugins so its onRoute hook sees them.
   app.register(swagger, { openapi: { info: { title: 'Gatehouse feeds', version: '1' } } });
@@ -37,10 +39,9 @@ export function buildApp(deps: FeedsAppDeps) {
     },
   );
 
-  // In a plugin (same behaviour, root hooks and parsers inherited) so the OpenAPI hook sees them.
-  app.register(async (scope) => {
-    registerFeedRoutes(scope, deps.feeds);
-    registerPortalRoutes(scope, deps.portal, { secureCookies: deps.secureCookies });
-  });
+  // As plugins (root hooks and parsers inherited) so the OpenAPI hook sees them.
+  const routeDeps: RouteDeps = { feeds: deps.feeds, portal: deps.portal, secureCookies: deps.secureCookies };
+  app.register(feedRoutes, { deps: routeDeps });
+  app.register(portalRoutes, { deps: routeDeps });
   return app;
 }

@@ -1,3 +1,5 @@
+import { BoundedCache } from '@gatehouse/bounded-cache';
+
 /**
  * The Redis outage policy's optional half. Wraps the auth app's record source (Redis):
  *
@@ -22,17 +24,17 @@ export interface StaleGraceOptions {
 export class StaleGraceSource implements RecordSourceLike {
   readonly #inner: RecordSourceLike;
   readonly #graceMs: number;
-  readonly #maxEntries: number;
   readonly #now: () => number;
-  readonly #seen = new Map<string, { value: unknown; readAt: number }>();
+  /** What Redis last answered per key; bounded, the key read longest ago goes first. */
+  readonly #seen: BoundedCache<string, { value: unknown; readAt: number }>;
   /** Requests answered from memory while Redis failed (metrics, tests). */
   servedStale = 0;
 
   constructor(inner: RecordSourceLike, options: StaleGraceOptions) {
     this.#inner = inner;
     this.#graceMs = options.graceMs;
-    this.#maxEntries = options.maxEntries ?? 100_000;
     this.#now = options.now ?? Date.now;
+    this.#seen = new BoundedCache({ maxEntries: options.maxEntries ?? 100_000 });
   }
 
   async getMany<T>(keys: readonly string[]): Promise<(T | undefined)[]> {
@@ -40,7 +42,7 @@ export class StaleGraceSource implements RecordSourceLike {
       const values = await this.#inner.getMany<T>(keys);
       if (this.#graceMs > 0) {
         const readAt = this.#now();
-        for (let i = 0; i < keys.length; i++) this.#remember(keys[i]!, values[i], readAt);
+        for (let i = 0; i < keys.length; i++) this.#seen.set(keys[i]!, { value: values[i], readAt });
       }
       return values;
     } catch (error) {
@@ -48,7 +50,7 @@ export class StaleGraceSource implements RecordSourceLike {
       const now = this.#now();
       const out: (T | undefined)[] = [];
       for (const key of keys) {
-        const entry = this.#seen.get(key);
+        const entry = this.#seen.peek(key)?.value;
         if (!entry || now - entry.readAt > this.#graceMs) throw error;
         out.push(entry.value as T | undefined);
       }
@@ -63,14 +65,5 @@ export class StaleGraceSource implements RecordSourceLike {
 
   flush(): void {
     this.#seen.clear();
-  }
-
-  #remember(key: string, value: unknown, readAt: number) {
-    this.#seen.delete(key);
-    this.#seen.set(key, { value, readAt });
-    if (this.#seen.size > this.#maxEntries) {
-      const oldest = this.#seen.keys().next().value;
-      if (oldest !== undefined) this.#seen.delete(oldest);
-    }
   }
 }

@@ -1,5 +1,14 @@
+import { BoundedCache, type CacheEntry } from '@gatehouse/bounded-cache';
+
+export type { CacheEntry };
+
+export interface RecordCacheOptions {
+  maxEntries: number;
+  now?: () => number;
+}
+
 /**
- * The in-process level in front of Redis: a bounded LRU map whose entries each carry their own
+ * The in-process level in front of Redis: a `BoundedCache` (LRU) whose entries each carry their own
  * expiry, plus a single-flight batch loader so that concurrent misses for one key share one Redis
  * read. `null` is cached as "known missing" so a flood of requests for an unknown record does not
  * become a flood of Redis reads.
@@ -9,57 +18,31 @@
  * invalidation arrived still answers its callers but is not stored, so a stale value cannot be
  * re-inserted after the invalidation.
  */
-export interface CacheEntry<V> {
-  value: V | null;
-  expiresAt: number;
-}
-
-export interface RecordCacheOptions {
-  maxEntries: number;
-  now?: () => number;
-}
-
 export class RecordCache {
-  readonly #entries = new Map<string, CacheEntry<unknown>>();
+  readonly #entries: BoundedCache<string, unknown>;
   readonly #inflight = new Map<string, Promise<unknown>>();
-  readonly #maxEntries: number;
   readonly now: () => number;
   /** Bumped by every invalidation; a load stores its result only if the epoch did not move. */
   #epoch = 0;
 
   constructor(options: RecordCacheOptions) {
-    if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1)
-      throw new RangeError('maxEntries must be ≥ 1');
-    this.#maxEntries = options.maxEntries;
     this.now = options.now ?? Date.now;
+    this.#entries = new BoundedCache({ maxEntries: options.maxEntries, now: this.now });
   }
 
   get size(): number {
     return this.#entries.size;
   }
 
-  /** The live entry for `key`, or undefined when absent or expired. A hit becomes most recently used. */
-  get<V>(key: string, now = this.now()): CacheEntry<V> | undefined {
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt <= now) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    // Map keeps insertion order: re-inserting moves the key to the young end.
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    return entry as CacheEntry<V>;
+  /** The live entry for `key` (`value: null` = known missing), or undefined when absent or expired. */
+  get<V>(key: string, now = this.now()): CacheEntry<V | null> | undefined {
+    return this.#entries.entry(key, now) as CacheEntry<V | null> | undefined;
   }
 
   set<V>(key: string, value: V | null, expiresAt: number): void {
+    // An already expired answer leaves what is cached alone (it is no newer knowledge).
     if (expiresAt <= this.now()) return;
-    this.#entries.delete(key);
-    this.#entries.set(key, { value, expiresAt });
-    if (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
-    }
+    this.#entries.set(key, value, { expiresAt });
   }
 
   invalidate(keys: Iterable<string>): void {

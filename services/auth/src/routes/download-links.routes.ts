@@ -1,10 +1,10 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorBodySchema, errors } from '@gatehouse/errors';
 import { issueDownloadToken, verifyAccessToken } from '@gatehouse/tokens';
-import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
 import { denyMessages } from '../domain/media-access-decider.ts';
 import type { RouteDeps } from './route-deps.ts';
 
-const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 const BEARER = /^Bearer ([A-Za-z0-9_-]{1,1024})$/;
 
 /**
@@ -12,30 +12,29 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]{1,1024})$/;
  * subscriber's feed token for a short-lived `/d/…` link to one episode (seed 004). Issued only when
  * the subscriber is entitled right now; the edge checks entitlement again on every use.
  */
-export function downloadLinksRoutes(deps: RouteDeps) {
-  return async (app: FastifyInstance) => {
-    app.post<{ Body: { episodeId: string } }>('/v1/download-links', {
+export function downloadLinksRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post('/v1/download-links', {
       schema: {
-        headers: {
-          type: 'object',
-          properties: { authorization: { type: 'string', description: 'Bearer <feed token>' } },
-        },
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['episodeId'],
-          properties: { episodeId: { type: 'string', pattern: UUID } },
-        },
-        response: {
-          200: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['url', 'expiresAt'],
-            properties: {
-              url: { type: 'string', description: 'Public /d/{token}/{fileName} URL at the edge.' },
-              expiresAt: { type: 'integer', description: 'Unix seconds.' },
-            },
+        headers: Type.Object({
+          authorization: Type.Optional(Type.String({ description: 'Bearer <feed token>' })),
+        }),
+        body: Type.Object(
+          {
+            episodeId: Type.String({
+              pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+            }),
           },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object(
+            {
+              url: Type.String({ description: 'Public /d/{token}/{fileName} URL at the edge.' }),
+              expiresAt: Type.Integer({ description: 'Unix seconds.' }),
+            },
+            { additionalProperties: false },
+          ),
           400: errorBodySchema,
           401: errorBodySchema,
           403: errorBodySchema,

@@ -1,7 +1,8 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { verifyAccessToken } from '@gatehouse/tokens';
-import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
 import { denyMessages } from '../domain/media-access-decider.ts';
-import { emptyBody, sendDeny, sendUnavailable, textBody } from './edge-reply.ts';
+import { sendDeny, sendUnavailable, textBody } from './edge-reply.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 // `/f/{token}/{showId}.xml`, optionally with a query string; nothing else is a private feed.
@@ -12,21 +13,26 @@ const FEED_URI = /^\/f\/([A-Za-z0-9_-]{1,1024})\/[^/?#]+\.xml(?:\?.*)?$/;
  * `X-Original-URI`: identity headers a client sends (`X-Gatehouse-*`) are never read here, and
  * nginx overwrites them with the ones this answer sets.
  */
-export function edgeAuthorizeRoutes(deps: RouteDeps) {
-  return async (app: FastifyInstance) => {
+export function edgeAuthorizeRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
+  return async (app) => {
     app.get('/edge/authorize', {
       exposeHeadRoute: false,
       schema: {
-        headers: {
-          type: 'object',
-          properties: {
-            'x-original-uri': { type: 'string', description: 'Set by nginx: the client request URI.' },
-            'x-original-method': { type: 'string', description: 'Set by nginx: the client method.' },
-          },
-        },
+        headers: Type.Object({
+          'x-original-uri': Type.Optional(
+            Type.String({ description: 'Set by nginx: the client request URI.' }),
+          ),
+          'x-original-method': Type.Optional(
+            Type.String({ description: 'Set by nginx: the client method.' }),
+          ),
+        }),
         response: {
-          200: emptyBody(
-            'Allowed: X-Gatehouse-Tenant-Id, X-Gatehouse-Subscriber-Id, X-Gatehouse-Generation.',
+          // `null` in the OpenAPI document like emptyBody's; typed `undefined`: the grant has no payload.
+          200: Type.Unsafe<undefined>(
+            Type.Null({
+              description:
+                'Allowed: X-Gatehouse-Tenant-Id, X-Gatehouse-Subscriber-Id, X-Gatehouse-Generation.',
+            }),
           ),
           401: textBody('No private feed URI, or a forged/malformed token.'),
           403: textBody('Unknown subscriber, another tenant, or rotated (X-Gatehouse-Deny-Reason: rotated).'),
@@ -56,7 +62,7 @@ export function edgeAuthorizeRoutes(deps: RouteDeps) {
           .header('x-gatehouse-tenant-id', claims.tenantId)
           .header('x-gatehouse-subscriber-id', claims.subscriberId)
           .header('x-gatehouse-generation', String(claims.generation))
-          .send();
+          .send(undefined);
       },
     });
   };

@@ -1,5 +1,6 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { verifyDownloadToken } from '@gatehouse/tokens';
-import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
 import { decideResponses } from './edge-reply.ts';
 import { deny, mediaOutcome, publicOutcome, sendOutcome } from './media-answer.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -9,14 +10,9 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 // Params are checked in the handler, not by a schema: a malformed token must still be 401 and a
 // malformed episode id 404 (the edge promises these statuses), and this route runs for every
 // range request that misses nginx's one-second decision cache.
-const params = {
-  type: 'object',
-  properties: {
-    token: { type: 'string' },
-    episodeId: { type: 'string' },
-    fileName: { type: 'string' },
-  },
-} as const;
+const mediaParams = Type.Object({ token: Type.String(), episodeId: Type.String(), fileName: Type.String() });
+const downloadParams = Type.Object({ token: Type.String(), fileName: Type.String() });
+const publicParams = Type.Object({ episodeId: Type.String(), fileName: Type.String() });
 
 const FILE_NAME_MAX = 255;
 
@@ -26,11 +22,11 @@ const FILE_NAME_MAX = 255;
  * nginx can cache a grant for at most a second: 200 + X-Media-* headers, or 401/403 with the real
  * deny status in X-Media-Deny-Status.
  */
-export function edgeDecideRoutes(deps: RouteDeps) {
-  return async (app: FastifyInstance) => {
-    app.get<{ Params: { token: string; episodeId: string; fileName: string } }>(
+export function edgeDecideRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
       '/edge/decide/media/:token/:episodeId/:fileName',
-      { exposeHeadRoute: false, schema: { params, response: decideResponses } },
+      { exposeHeadRoute: false, schema: { params: mediaParams, response: decideResponses } },
       async (request, reply) => {
         const { token, episodeId, fileName } = request.params;
         const claims = token.length <= 1024 ? deps.verifyAccess(token) : undefined;
@@ -43,9 +39,9 @@ export function edgeDecideRoutes(deps: RouteDeps) {
       },
     );
 
-    app.get<{ Params: { token: string; fileName: string } }>(
+    app.get(
       '/edge/decide/download/:token/:fileName',
-      { exposeHeadRoute: false, schema: { params, response: decideResponses } },
+      { exposeHeadRoute: false, schema: { params: downloadParams, response: decideResponses } },
       async (request, reply) => {
         const { token, fileName } = request.params;
         const verified =
@@ -65,9 +61,9 @@ export function edgeDecideRoutes(deps: RouteDeps) {
       },
     );
 
-    app.get<{ Params: { episodeId: string; fileName: string } }>(
+    app.get(
       '/edge/decide/public/:episodeId/:fileName',
-      { exposeHeadRoute: false, schema: { params, response: decideResponses } },
+      { exposeHeadRoute: false, schema: { params: publicParams, response: decideResponses } },
       async (request, reply) => {
         const { episodeId, fileName } = request.params;
         if (!UUID_RE.test(episodeId) || fileName.length > FILE_NAME_MAX) {

@@ -1,33 +1,29 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { verifyDownloadToken } from '@gatehouse/tokens';
-import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
 import { edgeDenyResponses, emptyBody, sendDeny } from './edge-reply.ts';
 import { answerMedia } from './media-answer.ts';
 import type { RouteDeps } from './route-deps.ts';
 
-interface DownloadParams {
-  token: string;
-  fileName: string;
-}
+const downloadParams = Type.Object(
+  {
+    token: Type.String({ minLength: 1, maxLength: 1024 }),
+    fileName: Type.String({ minLength: 1, maxLength: 255 }),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * `GET|HEAD /edge/download/:token/:fileName` — short-lived download links (seed 004) behind `/d/…`.
  * The token names the episode and expires (410); entitlement is checked again as for feed tokens,
  * so a cancellation or rotation also ends links already handed out.
  */
-export function edgeDownloadRoutes(deps: RouteDeps) {
-  return async (app: FastifyInstance) => {
-    app.get<{ Params: DownloadParams }>('/edge/download/:token/:fileName', {
+export function edgeDownloadRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/edge/download/:token/:fileName', {
       attachValidation: true,
       schema: {
-        params: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['token', 'fileName'],
-          properties: {
-            token: { type: 'string', minLength: 1, maxLength: 1024 },
-            fileName: { type: 'string', minLength: 1, maxLength: 255 },
-          },
-        },
+        params: downloadParams,
         response: {
           200: emptyBody(
             'Grant: X-Accel-Redirect, X-Media-Key, X-Media-Origin (s3), Content-Type, Content-Disposition.',

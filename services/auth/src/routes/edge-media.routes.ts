@@ -1,26 +1,20 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
 import { edgeDenyResponses, emptyBody, sendDeny } from './edge-reply.ts';
 import { answerMedia, publicOutcome, sendOutcome } from './media-answer.ts';
 import type { RouteDeps } from './route-deps.ts';
 
-const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+const EpisodeId = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
+const FileName = Type.String({ minLength: 1, maxLength: 255 });
 
-interface MediaParams {
-  token: string;
-  episodeId: string;
-  fileName: string;
-}
-
-export const mediaParamsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['token', 'episodeId', 'fileName'],
-  properties: {
-    token: { type: 'string', minLength: 1, maxLength: 1024 },
-    episodeId: { type: 'string', pattern: UUID },
-    fileName: { type: 'string', minLength: 1, maxLength: 255 },
-  },
-} as const;
+export const mediaParamsSchema = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 1024 }), episodeId: EpisodeId, fileName: FileName },
+  { additionalProperties: false },
+);
+const publicParamsSchema = Type.Object(
+  { episodeId: EpisodeId, fileName: FileName },
+  { additionalProperties: false },
+);
 
 /**
  * `GET|HEAD /edge/media/:token/:episodeId/:fileName` — the X-Accel responder behind `/m/…`.
@@ -28,9 +22,9 @@ export const mediaParamsSchema = {
  * errors are attached rather than thrown so that a bad token still answers 401 (nginx and clients
  * rely on it), and an episode id that is not a UUID is simply an unknown episode (404).
  */
-export function edgeMediaRoutes(deps: RouteDeps) {
-  return async (app: FastifyInstance) => {
-    app.get<{ Params: MediaParams }>('/edge/media/:token/:episodeId/:fileName', {
+export function edgeMediaRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/edge/media/:token/:episodeId/:fileName', {
       attachValidation: true,
       schema: {
         params: mediaParamsSchema,
@@ -52,17 +46,10 @@ export function edgeMediaRoutes(deps: RouteDeps) {
 
     // `GET|HEAD /edge/public/:episodeId/:fileName` — the X-Accel responder behind `/pub/…` (public
     // episodes, no token): the same decision as `/edge/decide/public`, answered X-Accel style.
-    app.get<{ Params: Omit<MediaParams, 'token'> }>('/edge/public/:episodeId/:fileName', {
+    app.get('/edge/public/:episodeId/:fileName', {
       attachValidation: true,
       schema: {
-        params: {
-          ...mediaParamsSchema,
-          required: ['episodeId', 'fileName'],
-          properties: {
-            episodeId: mediaParamsSchema.properties.episodeId,
-            fileName: mediaParamsSchema.properties.fileName,
-          },
-        },
+        params: publicParamsSchema,
         response: {
           200: emptyBody(
             'Grant: X-Accel-Redirect, X-Media-Key, X-Media-Size, X-Media-Origin (s3), Content-Type, Content-Disposition.',

@@ -1,9 +1,9 @@
 import type { VersionedStore } from '@gatehouse/access-cache';
 import { computePlanGrants, computeSubscriberAccess, type Db } from '@gatehouse/access-snapshot';
+import { BoundedCache } from '@gatehouse/bounded-cache';
 import { type PlanGrants, redisKeys, type SubscriberAccess } from '@gatehouse/contracts';
 import { ExpiringCache } from '../domain/expiring-cache.ts';
 import type { AccessStore, PlanGrantView, SubscriberFeedAccess } from '../domain/feed-service.ts';
-import { LruCache } from '../domain/lru-cache.ts';
 
 /**
  * The private feed's per-request access read, off Postgres: the validity records the auth side
@@ -47,7 +47,7 @@ export function createAccessRecordsStore(options: AccessRecordsStoreOptions): Ac
     maxEntries: Math.min(maxEntries, 50_000),
     now,
   });
-  const firstSeen = new LruCache<{ version: number; at: number }>({ maxEntries: maxEntries * 2 });
+  const firstSeen = new BoundedCache<string, { version: number; at: number }>({ maxEntries: maxEntries * 2 });
   const changedAt = (key: string, version: number) => {
     const seen = firstSeen.get(key);
     if (seen && seen.version === version) return seen.at;

@@ -1,5 +1,5 @@
+import { BoundedCache } from '@gatehouse/bounded-cache';
 import type { ShowCatalog } from './feed-model.ts';
-import { LruCache } from './lru-cache.ts';
 
 /** Where catalogs come from (Postgres in production). */
 export interface CatalogStore {
@@ -21,11 +21,11 @@ export class CatalogCache {
   readonly #store: CatalogStore;
   readonly #revalidateMs: number;
   readonly #now: () => number;
-  readonly #entries = new LruCache<{ catalog: ShowCatalog; stamp: string; checkedAt: number }>({
+  readonly #entries = new BoundedCache<string, { catalog: ShowCatalog; stamp: string; checkedAt: number }>({
     maxEntries: 10_000,
   });
   readonly #inflight = new Map<string, Promise<ShowCatalog | undefined>>();
-  readonly #slugs = new LruCache<string>({ maxEntries: 10_000 });
+  readonly #slugs = new BoundedCache<string, string>({ maxEntries: 10_000 });
   /** Called with a show id when its catalog changed (the template cache drops the show). */
   onChange: (showId: string) => void = () => {};
 

@@ -1,10 +1,10 @@
+import { BoundedCache } from '@gatehouse/bounded-cache';
 import { errors } from '@gatehouse/errors';
 import { type AccessClaims, type Keyring, verifyAccessToken } from '@gatehouse/tokens';
 import type { BodyPool } from './body-pool.ts';
 import type { CatalogCache } from './catalog-cache.ts';
 import type { FeedAudience, SubscriberLifecycle } from './feed-model.ts';
 import { assembleFeed, type FeedTemplateCache } from './feed-template.ts';
-import { LruCache } from './lru-cache.ts';
 
 /** A subscriber's access as the feeds need it (from the access snapshot rules, see adapters). */
 export interface SubscriberFeedAccess {
@@ -66,7 +66,7 @@ export function createFeedService(deps: FeedServiceDeps) {
   // Apps poll the same URL again and again: remember tokens that verified (the keyring is fixed for
   // the process), so the HMAC runs once per token, not per poll. Failures are never remembered, and
   // the claims are still checked against the current access record (generation) on every request.
-  const verifiedTokens = new LruCache<AccessClaims>({ maxEntries: 50_000 });
+  const verifiedTokens = new BoundedCache<string, AccessClaims>({ maxEntries: 50_000 });
   const verify = (token: string): AccessClaims | undefined => {
     const known = verifiedTokens.get(token);
     if (known) return known;

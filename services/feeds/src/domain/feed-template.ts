@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import { BoundedCache } from '@gatehouse/bounded-cache';
 import type { BodyPool } from './body-pool.ts';
 import { audienceKey, type SelectedItem, selectEpisodes } from './episode-selection.ts';
 import type { FeedAudience, ShowCatalog } from './feed-model.ts';
 import { type RenderContext, renderHead, renderItem, TAIL, TOKEN_SLOT } from './feed-renderer.ts';
-import { LruCache } from './lru-cache.ts';
 
 /**
  * Render once per show, content version and audience (tier set + lifecycle state), serve many
@@ -30,15 +30,15 @@ export interface FeedTemplateCacheOptions {
 }
 
 export class FeedTemplateCache {
-  readonly #templates: LruCache<FeedTemplate>;
-  readonly #fragments: LruCache<string>;
+  readonly #templates: BoundedCache<string, FeedTemplate>;
+  readonly #fragments: BoundedCache<string, string>;
 
   constructor(options: FeedTemplateCacheOptions = {}) {
-    this.#templates = new LruCache({
+    this.#templates = new BoundedCache({
       maxEntries: options.maxTemplates ?? 2_000,
       maxWeight: options.maxTemplateBytes ?? 256 * 1024 * 1024,
     });
-    this.#fragments = new LruCache({ maxEntries: options.maxFragments ?? 200_000 });
+    this.#fragments = new BoundedCache({ maxEntries: options.maxFragments ?? 200_000 });
   }
 
   get(
@@ -67,7 +67,7 @@ export class FeedTemplateCache {
       validUntil: selection.validUntil,
       itemCount: selection.items.length,
     };
-    this.#templates.set(key, template, text.length);
+    this.#templates.set(key, template, { weight: text.length });
     return template;
   }
 
@@ -83,8 +83,10 @@ export class FeedTemplateCache {
 
   /** Drops everything rendered for a show (a media event named it). */
   invalidateShow(showId: string): void {
-    this.#templates.deletePrefix(`${showId}|`);
-    this.#fragments.deletePrefix(`${showId}|`);
+    const prefix = `${showId}|`;
+    const ofShow = (key: string) => key.startsWith(prefix);
+    this.#templates.deleteWhere(ofShow);
+    this.#fragments.deleteWhere(ofShow);
   }
 
   clear(): void {

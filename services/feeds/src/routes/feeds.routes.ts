@@ -1,29 +1,33 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { BoundedCache } from '@gatehouse/bounded-cache';
 import { errorBodySchema, errors } from '@gatehouse/errors';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
 import { BodyPool } from '../domain/body-pool.ts';
 import { acceptsGzip, gzipEtag, isNotModified } from '../domain/conditional-get.ts';
-import type { FeedService, RenderedFeed } from '../domain/feed-service.ts';
-import { LruCache } from '../domain/lru-cache.ts';
+import type { RenderedFeed } from '../domain/feed-service.ts';
+import type { RouteDeps } from './route-deps.ts';
 
 const gzipAsync = promisify(gzip);
 
 const feedResponses = {
-  200: { type: 'string', description: 'RSS 2.0 document' },
-  304: { type: 'null', description: 'Not modified' },
+  200: Type.String({ description: 'RSS 2.0 document' }),
+  304: Type.Unsafe<undefined>(Type.Null({ description: 'Not modified' })),
   400: errorBodySchema,
   401: errorBodySchema,
   403: errorBodySchema,
   404: errorBodySchema,
   410: errorBodySchema,
   // Answered by the router before the route: a path segment over its 100-character limit.
-  414: { type: 'object', additionalProperties: true, description: 'A path segment over 100 characters' },
+  414: Type.Object({}, { additionalProperties: true, description: 'A path segment over 100 characters' }),
   500: errorBodySchema,
   503: errorBodySchema,
-} as const;
+};
 
-const SLUG = '^[a-z0-9][a-z0-9-]{0,62}$';
+const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
+const FeedFile = Type.String({ maxLength: 80 });
 
 const headerValue = (request: FastifyRequest, name: string): string | undefined => {
   const value = request.headers[name];
@@ -35,8 +39,9 @@ const headerValue = (request: FastifyRequest, name: string): string | undefined 
  * template), then gzip; compressed bodies are memoised by subscriber + ETag, so an app polling
  * with a stale validator does not make us compress the same megabyte again.
  */
-export function registerFeedRoutes(app: FastifyInstance, feeds: FeedService) {
-  const gzipped = new LruCache<Buffer>({ maxEntries: 5_000, maxWeight: 128 * 1024 * 1024 });
+export const feedRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async (app, { deps }) => {
+  const { feeds } = deps;
+  const gzipped = new BoundedCache<string, Buffer>({ maxEntries: 5_000, maxWeight: 128 * 1024 * 1024 });
   const bodies = new BodyPool();
 
   async function send(
@@ -72,7 +77,7 @@ export function registerFeedRoutes(app: FastifyInstance, feeds: FeedService) {
     let body = gzipped.get(key);
     if (!body) {
       body = await gzipAsync(feed.body(), { level: 6 });
-      gzipped.set(key, body, body.length);
+      gzipped.set(key, body, { weight: body.length });
     }
     return reply.code(200).header('content-encoding', 'gzip').send(body);
   }
@@ -81,19 +86,11 @@ export function registerFeedRoutes(app: FastifyInstance, feeds: FeedService) {
     method: 'GET',
     url: '/p/:tenantSlug/:feedFile',
     schema: {
-      params: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['tenantSlug', 'feedFile'],
-        properties: {
-          tenantSlug: { type: 'string', pattern: SLUG },
-          feedFile: { type: 'string', maxLength: 80 },
-        },
-      },
+      params: Type.Object({ tenantSlug: Slug, feedFile: FeedFile }, { additionalProperties: false }),
       response: feedResponses,
     },
     handler: async (request, reply) => {
-      const { tenantSlug, feedFile } = request.params as { tenantSlug: string; feedFile: string };
+      const { tenantSlug, feedFile } = request.params;
       const showSlug = /^([a-z0-9][a-z0-9-]{0,62})\.xml$/.exec(feedFile)?.[1];
       if (!showSlug) throw errors.notFound('feed');
       const feed = await feeds.publicFeed(tenantSlug, showSlug);
@@ -105,19 +102,14 @@ export function registerFeedRoutes(app: FastifyInstance, feeds: FeedService) {
     method: 'GET',
     url: '/f/:token/:feedFile',
     schema: {
-      params: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['token', 'feedFile'],
-        properties: {
-          token: { type: 'string', minLength: 1, maxLength: 256 },
-          feedFile: { type: 'string', maxLength: 80 },
-        },
-      },
+      params: Type.Object(
+        { token: Type.String({ minLength: 1, maxLength: 256 }), feedFile: FeedFile },
+        { additionalProperties: false },
+      ),
       response: feedResponses,
     },
     handler: async (request, reply) => {
-      const { token, feedFile } = request.params as { token: string; feedFile: string };
+      const { token, feedFile } = request.params;
       const showId = /^(.+)\.xml$/.exec(feedFile)?.[1];
       if (!showId) throw errors.notFound('feed');
       const feed = await feeds.privateFeed(token, showId, {
@@ -128,4 +120,4 @@ export function registerFeedRoutes(app: FastifyInstance, feeds: FeedService) {
       return send(request, reply, feed, headerValue(request, 'x-gatehouse-subscriber-id')!, true);
     },
   });
-}
+};

@@ -1,6 +1,7 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors, isAppError, toHttpError } from '@gatehouse/errors';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PortalService } from '../domain/portal-service.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
 import {
   accountPage,
   checkEmailPage,
@@ -8,11 +9,13 @@ import {
   messagePage,
   signInPage,
 } from '../portal/portal-pages.ts';
+import type { RouteDeps } from './route-deps.ts';
 
 const COOKIE = 'gh_portal';
-const SLUG = '^[a-z0-9][a-z0-9-]{0,62}$';
+const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
+const TenantParams = Type.Object({ tenantSlug: Slug });
 
-const html = { type: 'string', description: 'HTML page' } as const;
+const html = Type.String({ description: 'HTML page' });
 const pageResponses = {
   200: html,
   400: html,
@@ -24,13 +27,12 @@ const pageResponses = {
   500: html,
   503: html,
 };
-const redirectResponses = { 303: { type: 'null' }, ...pageResponses };
-const csrfBody = {
-  type: 'object',
-  required: ['csrf'],
-  additionalProperties: false,
-  properties: { csrf: { type: 'string', maxLength: 100 } },
-} as const;
+// No body: `null` in the OpenAPI document; handlers send no payload (`send(undefined)`).
+const redirectResponses = {
+  303: Type.Unsafe<undefined>(Type.Null({ description: 'Redirect (Location header), no body' })),
+  ...pageResponses,
+};
+const csrfBody = Type.Object({ csrf: Type.String({ maxLength: 100 }) }, { additionalProperties: false });
 
 function readCookie(request: FastifyRequest): string | undefined {
   const header = request.headers.cookie;
@@ -63,197 +65,169 @@ function page(reply: FastifyReply, status: number, body: string) {
  * The subscriber portal: server-rendered pages and plain forms, no JavaScript. Errors render as
  * pages (not JSON) with the status of the AppError; 5xx details stay in the log.
  */
-export function registerPortalRoutes(
-  app: FastifyInstance,
-  portal: PortalService,
-  options: { secureCookies: boolean },
-) {
+export const portalRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async (app, { deps }) => {
+  const { portal } = deps;
   const setCookie = (reply: FastifyReply, value: string, maxAge: number) =>
     reply.header(
       'set-cookie',
-      `${COOKIE}=${value}; Path=/portal; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${options.secureCookies ? '; Secure' : ''}`,
+      `${COOKIE}=${value}; Path=/portal; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${deps.secureCookies ? '; Secure' : ''}`,
     );
 
-  app.register(async (portalApp) => {
-    portalApp.setErrorHandler((error, request, reply) => {
-      const { status, body } = toHttpError(error);
-      if (status >= 500) request.log.error({ err: error }, 'portal request failed');
-      const message =
-        isAppError(error) || status < 500 ? body.error.message : 'Something went wrong. Please try again.';
-      return page(reply, status, messagePage(status >= 500 ? 'Sorry' : 'Cannot continue', message));
-    });
+  /** A new session: its cookie, then on to the account page. */
+  const signedIn = (reply: FastifyReply, session: { cookie: string; maxAge: number }) => {
+    setCookie(reply, session.cookie, session.maxAge);
+    return reply.code(303).header('location', '/portal/account').send(undefined);
+  };
 
-    async function requireSession(request: FastifyRequest) {
-      const cookie = readCookie(request);
-      const session = await portal.sessionFromCookie(cookie);
-      if (!session || !cookie) throw errors.unauthenticated('please sign in with the link from your e-mail');
-      return { cookie, session };
-    }
-
-    portalApp.route({
-      method: 'GET',
-      url: '/portal/:tenantSlug/sign-in',
-      schema: {
-        params: {
-          type: 'object',
-          required: ['tenantSlug'],
-          properties: { tenantSlug: { type: 'string', pattern: SLUG } },
-        },
-        response: pageResponses,
-      },
-      handler: async (request, reply) => {
-        const tenant = await portal.findTenant((request.params as { tenantSlug: string }).tenantSlug);
-        if (!tenant) throw errors.notFound('creator');
-        return page(reply, 200, signInPage(tenant));
-      },
-    });
-
-    portalApp.route({
-      method: 'POST',
-      url: '/portal/:tenantSlug/sign-in',
-      schema: {
-        params: {
-          type: 'object',
-          required: ['tenantSlug'],
-          properties: { tenantSlug: { type: 'string', pattern: SLUG } },
-        },
-        body: {
-          type: 'object',
-          required: ['email'],
-          additionalProperties: false,
-          properties: { email: { type: 'string', minLength: 3, maxLength: 254 } },
-        },
-        response: pageResponses,
-      },
-      handler: async (request, reply) => {
-        const tenant = await portal.findTenant((request.params as { tenantSlug: string }).tenantSlug);
-        if (!tenant) throw errors.notFound('creator');
-        await portal.requestMagicLink(tenant, (request.body as { email: string }).email);
-        // Same answer whether or not the address is known: no subscriber enumeration.
-        return page(reply, 200, checkEmailPage(tenant.name));
-      },
-    });
-
-    portalApp.route({
-      method: 'GET',
-      url: '/portal/magic',
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['token'],
-          properties: { token: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } },
-        },
-        response: pageResponses,
-      },
-      handler: async (request, reply) =>
-        page(reply, 200, confirmMagicLinkPage((request.query as { token: string }).token)),
-    });
-
-    portalApp.route({
-      method: 'POST',
-      url: '/portal/magic',
-      schema: {
-        body: {
-          type: 'object',
-          required: ['token'],
-          additionalProperties: false,
-          properties: { token: { type: 'string', maxLength: 100 } },
-        },
-        response: redirectResponses,
-      },
-      handler: async (request, reply) => {
-        const { cookie, maxAge } = await portal.signInWithMagicLink(
-          (request.body as { token: string }).token,
-        );
-        setCookie(reply, cookie, maxAge);
-        return reply.code(303).header('location', '/portal/account').send();
-      },
-    });
-
-    portalApp.route({
-      method: 'GET',
-      url: '/portal/welcome',
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['session_id'],
-          properties: {
-            session_id: { type: 'string', pattern: '^cs_[A-Za-z0-9_]{1,250}$' },
-            tenant: { type: 'string', pattern: SLUG },
-          },
-        },
-        response: redirectResponses,
-      },
-      handler: async (request, reply) => {
-        const query = request.query as { session_id: string; tenant?: string };
-        const { cookie, maxAge } = await portal.signInWithCheckout(query.session_id, query.tenant);
-        setCookie(reply, cookie, maxAge);
-        return reply.code(303).header('location', '/portal/account').send();
-      },
-    });
-
-    portalApp.route({
-      method: 'GET',
-      url: '/portal/account',
-      schema: {
-        querystring: { type: 'object', properties: { done: { type: 'string', enum: ['reset'] } } },
-        response: pageResponses,
-      },
-      handler: async (request, reply) => {
-        const { cookie, session } = await requireSession(request);
-        const account = await portal.account(session);
-        const notice =
-          (request.query as { done?: string }).done === 'reset'
-            ? 'Your feed links were reset. Replace the old links in your apps.'
-            : undefined;
-        return page(
-          reply,
-          200,
-          accountPage({
-            ...account,
-            canManageBilling: account.stripeCustomerId !== null,
-            csrf: portal.csrfToken(cookie),
-            ...(notice ? { notice } : {}),
-          }),
-        );
-      },
-    });
-
-    portalApp.route({
-      method: 'POST',
-      url: '/portal/account/reset-feed',
-      schema: { body: csrfBody, response: redirectResponses },
-      handler: async (request, reply) => {
-        const { cookie, session } = await requireSession(request);
-        portal.checkCsrf(cookie, (request.body as { csrf: string }).csrf);
-        await portal.resetFeed(session);
-        return reply.code(303).header('location', '/portal/account?done=reset').send();
-      },
-    });
-
-    portalApp.route({
-      method: 'POST',
-      url: '/portal/account/billing',
-      schema: { body: csrfBody, response: redirectResponses },
-      handler: async (request, reply) => {
-        const { cookie, session } = await requireSession(request);
-        portal.checkCsrf(cookie, (request.body as { csrf: string }).csrf);
-        const url = await portal.billingPortalUrl(session);
-        return reply.code(303).header('location', url).send();
-      },
-    });
-
-    portalApp.route({
-      method: 'POST',
-      url: '/portal/sign-out',
-      schema: { body: csrfBody, response: redirectResponses },
-      handler: async (request, reply) => {
-        const { cookie } = await requireSession(request);
-        portal.checkCsrf(cookie, (request.body as { csrf: string }).csrf);
-        await portal.signOut(cookie);
-        setCookie(reply, '', 0);
-        return page(reply, 200, messagePage('Signed out', 'You are signed out.'));
-      },
-    });
+  // Encapsulated by registration (app.ts): this error handler is the portal routes' alone.
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = toHttpError(error);
+    if (status >= 500) request.log.error({ err: error }, 'portal request failed');
+    const message =
+      isAppError(error) || status < 500 ? body.error.message : 'Something went wrong. Please try again.';
+    return page(reply, status, messagePage(status >= 500 ? 'Sorry' : 'Cannot continue', message));
   });
-}
+
+  async function requireSession(request: FastifyRequest) {
+    const cookie = readCookie(request);
+    const session = await portal.sessionFromCookie(cookie);
+    if (!session || !cookie) throw errors.unauthenticated('please sign in with the link from your e-mail');
+    return { cookie, session };
+  }
+
+  app.route({
+    method: 'GET',
+    url: '/portal/:tenantSlug/sign-in',
+    schema: {
+      params: TenantParams,
+      response: pageResponses,
+    },
+    handler: async (request, reply) => {
+      const tenant = await portal.findTenant(request.params.tenantSlug);
+      if (!tenant) throw errors.notFound('creator');
+      return page(reply, 200, signInPage(tenant));
+    },
+  });
+
+  app.route({
+    method: 'POST',
+    url: '/portal/:tenantSlug/sign-in',
+    schema: {
+      params: TenantParams,
+      body: Type.Object(
+        { email: Type.String({ minLength: 3, maxLength: 254 }) },
+        { additionalProperties: false },
+      ),
+      response: pageResponses,
+    },
+    handler: async (request, reply) => {
+      const tenant = await portal.findTenant(request.params.tenantSlug);
+      if (!tenant) throw errors.notFound('creator');
+      await portal.requestMagicLink(tenant, request.body.email);
+      // Same answer whether or not the address is known: no subscriber enumeration.
+      return page(reply, 200, checkEmailPage(tenant.name));
+    },
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/portal/magic',
+    schema: {
+      querystring: Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) }),
+      response: pageResponses,
+    },
+    handler: async (request, reply) => page(reply, 200, confirmMagicLinkPage(request.query.token)),
+  });
+
+  app.route({
+    method: 'POST',
+    url: '/portal/magic',
+    schema: {
+      body: Type.Object({ token: Type.String({ maxLength: 100 }) }, { additionalProperties: false }),
+      response: redirectResponses,
+    },
+    handler: async (request, reply) => {
+      return signedIn(reply, await portal.signInWithMagicLink(request.body.token));
+    },
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/portal/welcome',
+    schema: {
+      querystring: Type.Object({
+        session_id: Type.String({ pattern: '^cs_[A-Za-z0-9_]{1,250}$' }),
+        tenant: Type.Optional(Slug),
+      }),
+      response: redirectResponses,
+    },
+    handler: async (request, reply) => {
+      const { session_id, tenant } = request.query;
+      return signedIn(reply, await portal.signInWithCheckout(session_id, tenant));
+    },
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/portal/account',
+    schema: {
+      querystring: Type.Object({ done: Type.Optional(Type.Literal('reset')) }),
+      response: pageResponses,
+    },
+    handler: async (request, reply) => {
+      const { cookie, session } = await requireSession(request);
+      const account = await portal.account(session);
+      const notice =
+        request.query.done === 'reset'
+          ? 'Your feed links were reset. Replace the old links in your apps.'
+          : undefined;
+      return page(
+        reply,
+        200,
+        accountPage({
+          ...account,
+          canManageBilling: account.stripeCustomerId !== null,
+          csrf: portal.csrfToken(cookie),
+          ...(notice ? { notice } : {}),
+        }),
+      );
+    },
+  });
+
+  app.route({
+    method: 'POST',
+    url: '/portal/account/reset-feed',
+    schema: { body: csrfBody, response: redirectResponses },
+    handler: async (request, reply) => {
+      const { cookie, session } = await requireSession(request);
+      portal.checkCsrf(cookie, request.body.csrf);
+      await portal.resetFeed(session);
+      return reply.code(303).header('location', '/portal/account?done=reset').send(undefined);
+    },
+  });
+
+  app.route({
+    method: 'POST',
+    url: '/portal/account/billing',
+    schema: { body: csrfBody, response: redirectResponses },
+    handler: async (request, reply) => {
+      const { cookie, session } = await requireSession(request);
+      portal.checkCsrf(cookie, request.body.csrf);
+      const url = await portal.billingPortalUrl(session);
+      return reply.code(303).header('location', url).send(undefined);
+    },
+  });
+
+  app.route({
+    method: 'POST',
+    url: '/portal/sign-out',
+    schema: { body: csrfBody, response: redirectResponses },
+    handler: async (request, reply) => {
+      const { cookie } = await requireSession(request);
+      portal.checkCsrf(cookie, request.body.csrf);
+      await portal.signOut(cookie);
+      setCookie(reply, '', 0);
+      return page(reply, 200, messagePage('Signed out', 'You are signed out.'));
+    },
+  });
+};

@@ -13,16 +13,14 @@ import {
   type TenantPolicy,
 } from '@gatehouse/contracts';
 import { createLogger } from '@gatehouse/logging';
+import { stackEnv } from '@gatehouse/testkit';
 import { issueAccessToken, issueDownloadToken, parseKeyring } from '@gatehouse/tokens';
 import { Redis } from 'ioredis';
 import { createMediaOriginsClient } from '../src/adapters/media-origins.client.ts';
 import { buildApp } from '../src/app.ts';
 
 // Integration tests against the real Redis of the local stack; isolation by random UUIDs.
-const url = process.env.REDIS_URL;
-if (!url)
-  throw new Error('REDIS_URL is not set: run the tests through `npm test` (it starts the local stack)');
-const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+const redis = new Redis(stackEnv().redisUrl, { maxRetriesPerRequest: 1 });
 const store = createVersionedStore(redis);
 const logger = createLogger({ level: 'silent', service: 'auth-test' });
 const keyring = parseKeyring(`k1:${randomBytes(32).toString('base64url')}`, 'k1');

@@ -1,6 +1,10 @@
-import { decodeEvent, isSubject } from '@gatehouse/contracts';
+import { decodeEvent, isSubject, type Subject } from '@gatehouse/contracts';
 import type { Logger } from '@gatehouse/logging';
 import type { NatsConnection } from '@nats-io/transport-node';
+
+type MediaSubject = Extract<Subject, `gh.media.${string}`>;
+const isMediaSubject = (subject: string): subject is MediaSubject =>
+  isSubject(subject) && subject.startsWith('gh.media.');
 
 /**
  * Drops a show's cached catalog and renders when a media event names it. A plain core-NATS
@@ -16,10 +20,9 @@ export function listenForMediaEvents(
   (async () => {
     for await (const message of subscription) {
       const subject = message.subject;
-      if (!isSubject(subject) || !subject.startsWith('gh.media.')) continue;
+      if (!isMediaSubject(subject)) continue;
       try {
-        const payload = decodeEvent(subject, message.data) as { policy: { showId: string } };
-        onShowChanged(payload.policy.showId);
+        onShowChanged(decodeEvent(subject, message.data).policy.showId);
       } catch (error) {
         logger.warn({ err: error, subject }, 'ignoring an unreadable media event');
       }

@@ -15,6 +15,7 @@ export {
   parseReconcilerConfig,
   type ReconcilerConfig,
   type RouteTarget,
+  readReconcilerConfig,
 } from './reconciler-config.ts';
 export { type LoopLogger, type LoopOptions, runReconcilerLoop } from './reconciler-loop.ts';
 export * from './route-manifests.ts';

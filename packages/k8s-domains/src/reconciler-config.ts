@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { PUBLIC_ROUTE_SERVICES, type PublicRouteService } from './public-routes.ts';
 
 /**
@@ -141,4 +142,18 @@ export function parseReconcilerConfig(raw: unknown, namespace: string): Reconcil
     namePrefix,
     intervalSeconds: interval as number,
   };
+}
+
+/**
+ * Reads and parses the settings file (`RECONCILER_CONFIG`, the chart's config.json). An unreadable
+ * or malformed file is a ConfigError naming the variable and the file.
+ */
+export function readReconcilerConfig(file: string, namespace: string): ReconcilerConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`RECONCILER_CONFIG: cannot read ${file}: ${(error as Error).message}`);
+  }
+  return parseReconcilerConfig(raw, namespace);
 }

@@ -12,22 +12,37 @@ import {
 import addFormatsModule from 'ajv-formats';
 import Fastify from 'fastify';
 import type { EpisodePolicyPublisher } from './adapters/episode-policy.publisher.ts';
-import { createEpisodesRepository } from './adapters/episodes.repository.ts';
-import { createUploadsRepository } from './adapters/uploads.repository.ts';
+import { createRepositories } from './adapters/repositories.ts';
+import { createCustomDomainsService } from './domain/custom-domains.service.ts';
+import { createEpisodesService } from './domain/episodes.service.ts';
 import type { OriginUrlKeeper } from './domain/origin-url-keeper.ts';
+import { createOriginLookup } from './domain/origins.service.ts';
+import { createPrivateFileStore, type PrivateFileSettings } from './domain/private-files.service.ts';
+import type { SecureLinkIssuer } from './domain/secure-link-issuer.ts';
+import { createShowsService } from './domain/shows.service.ts';
 import type { UploadLimits } from './domain/upload-plan.ts';
+import { createUploadsService } from './domain/uploads.service.ts';
 import { apiKeyAuthenticator, internalAuthenticator } from './routes/api-key-auth.ts';
 import { domainRoutes } from './routes/domains.routes.ts';
 import { episodeRoutes } from './routes/episodes.routes.ts';
 import { originRoutes } from './routes/origins.routes.ts';
 import type { RouteDeps } from './routes/route-deps.ts';
-import { type SecureLinkRouteOptions, secureLinkRoutes } from './routes/secure-links.routes.ts';
+import { secureLinkRoutes } from './routes/secure-links.routes.ts';
 import { showRoutes } from './routes/shows.routes.ts';
 import { uploadRoutes } from './routes/uploads.routes.ts';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under Node's ESM loader.
 const addFormats =
   (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+
+/** nginx secure_link links for tenants' private files (seed 003). */
+export interface SecureLinkOptions {
+  issue: SecureLinkIssuer;
+  /** `SECURE_LINK_PREFIX`: uploaded private files go to `{prefix}t/{tenantId}/…`. */
+  privatePrefix: string;
+  /** Present when the service can write into the edge's `secureLink.root` (PRIVATE_FILES_DIR). */
+  privateFiles?: PrivateFileSettings | undefined;
+}
 
 /** Everything the media app needs, built by `main.ts` (or a test) and passed in. */
 export interface MediaAppDeps {
@@ -42,8 +57,33 @@ export interface MediaAppDeps {
   limits: UploadLimits & { uploadUrlTtlSeconds: number };
   /** `INTERNAL_API_TOKEN`: callers of `/internal/…` (the auth service) send it as a Bearer token. */
   internalApiToken: string;
-  /** nginx secure_link links for tenants' private files (seed 003); absent: the routes are not served. */
-  secureLinks?: SecureLinkRouteOptions | undefined;
+  /** Absent: the secure link routes are not served. */
+  secureLinks?: SecureLinkOptions | undefined;
+}
+
+/** Adapters (Postgres) → domain services: all the routes get. */
+function createRouteDeps(deps: MediaAppDeps): RouteDeps {
+  const { storage, originKeeper, secureLinks } = deps;
+  const repositories = createRepositories(deps);
+  return {
+    shows: createShowsService(repositories.shows),
+    episodes: createEpisodesService(repositories.episodes),
+    uploads: createUploadsService({
+      uploads: repositories.uploads,
+      episodes: repositories.episodes,
+      storage,
+      originKeeper,
+      limits: deps.limits,
+    }),
+    domains: createCustomDomainsService(repositories.domains),
+    origins: createOriginLookup({ storageKind: storage.kind, uploads: repositories.uploads, originKeeper }),
+    secureLinks: secureLinks && {
+      issue: secureLinks.issue,
+      privateFiles:
+        secureLinks.privateFiles &&
+        createPrivateFileStore({ ...secureLinks.privateFiles, prefix: secureLinks.privatePrefix }),
+    },
+  };
 }
 
 /** Builds the media service's HTTP app. Reads no configuration and opens no connection itself. */
@@ -63,23 +103,11 @@ export function buildApp(deps: MediaAppDeps) {
   app.register(swagger, { openapi: { info: { title: 'Gatehouse media', version: '1' } } });
   installHttpBasics(app, { service: 'media', checks: deps.readiness, openapi: () => ({ ...app.swagger() }) });
 
-  const episodes = createEpisodesRepository({
-    prisma: deps.prisma,
-    policies: deps.policies,
-    notifyOutbox: deps.notifyOutbox,
-    logger: deps.logger,
-  });
-  const routeDeps: RouteDeps = {
-    prisma: deps.prisma,
-    episodes,
-    uploads: createUploadsRepository(deps.prisma, episodes),
-    storage: deps.storage,
-    originKeeper: deps.originKeeper,
-    limits: deps.limits,
-  };
+  const routeDeps = createRouteDeps(deps);
   const authenticate = apiKeyAuthenticator(createApiKeyVerifier(createPrismaApiKeyRepository(deps.prisma)));
   const authenticateInternal = internalAuthenticator(createInternalTokenVerifier(deps.internalApiToken));
 
+  // The creators' API: tenant API keys.
   app.register(
     async (api) => {
       api.decorateRequest('tenantId', '');
@@ -88,10 +116,11 @@ export function buildApp(deps: MediaAppDeps) {
       await api.register(episodeRoutes, { deps: routeDeps });
       await api.register(uploadRoutes, { deps: routeDeps });
       await api.register(domainRoutes, { deps: routeDeps });
-      if (deps.secureLinks) await api.register(secureLinkRoutes, deps.secureLinks);
+      if (routeDeps.secureLinks) await api.register(secureLinkRoutes, { deps: routeDeps.secureLinks });
     },
     { prefix: '/api/v1' },
   );
+  // Service-to-service: the auth service's origin URL cold path (INTERNAL_API_TOKEN).
   app.register(async (internal) => {
     internal.addHook('onRequest', authenticateInternal);
     await internal.register(originRoutes, { deps: routeDeps });

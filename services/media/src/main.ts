@@ -7,14 +7,12 @@ import { createOutboxRelay, ensureStreams } from '@gatehouse/outbox';
 import { LocalStorageDriver, S3StorageDriver, type StorageDriver } from '@gatehouse/storage';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createRedisEpisodePolicyPublisher } from './adapters/episode-policy.publisher.ts';
-import { createEpisodesRepository } from './adapters/episodes.repository.ts';
 import { createRedisOriginUrlStore } from './adapters/origin-url.store.ts';
-import { createUploadsRepository } from './adapters/uploads.repository.ts';
-import { buildApp } from './app.ts';
+import { createRepositories } from './adapters/repositories.ts';
+import { buildApp, type SecureLinkOptions } from './app.ts';
 import { createOriginUrlKeeper } from './domain/origin-url-keeper.ts';
 import { createSecureLinkIssuer } from './domain/secure-link-issuer.ts';
 import { type MediaConfig, mediaConfigSchema } from './media.config.ts';
-import type { SecureLinkRouteOptions } from './routes/secure-links.routes.ts';
 
 function createStorage(config: MediaConfig): StorageDriver {
   if (config.STORAGE_DRIVER === 'local') {
@@ -42,7 +40,7 @@ function createStorage(config: MediaConfig): StorageDriver {
 }
 
 /** Seed 003: links nginx verifies itself, and (with PRIVATE_FILES_DIR) a way to put files behind them. */
-function createSecureLinks(config: MediaConfig): SecureLinkRouteOptions | undefined {
+function createSecureLinks(config: MediaConfig): SecureLinkOptions | undefined {
   if (!config.SECURE_LINK_SECRET) return undefined;
   if (!config.PUBLIC_BASE_URL) throw new Error('PUBLIC_BASE_URL is required when SECURE_LINK_SECRET is set');
   const prefix = config.SECURE_LINK_PREFIX;
@@ -119,10 +117,7 @@ await runMain('media', async () => {
   });
 
   // Periodic sweep: keep origin URLs of recently requested and recently ready S3 objects past half-life.
-  const uploads = createUploadsRepository(
-    prisma,
-    createEpisodesRepository({ prisma, policies, notifyOutbox: () => relay.notify(), logger }),
-  );
+  const { uploads } = createRepositories({ prisma, policies, notifyOutbox: () => relay.notify(), logger });
   let sweeping = false;
   const sweep = setInterval(() => {
     if (sweeping || storage.kind !== 's3') return;

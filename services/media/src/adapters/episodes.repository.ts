@@ -1,16 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { episodeAccessStateOf } from '@gatehouse/access-snapshot';
-import type { Prisma, PrismaClient } from '@gatehouse/db';
+import { isUniqueViolation, type Prisma, type PrismaClient } from '@gatehouse/db';
 import { errors } from '@gatehouse/errors';
 import type { Logger } from '@gatehouse/logging';
 import { enqueueEvent } from '@gatehouse/outbox';
-import { type EpisodeAccessState, episodeEventSubject, toEpisodePolicy } from '../domain/episode-policy.ts';
+import { episodeEventSubject, toEpisodePolicy } from '../domain/episode-policy.ts';
+import { type Episode, type EpisodesRepository, episodeGuidTaken } from '../domain/episodes.service.ts';
+import { pageArgs, toPage } from './cursor-page.ts';
 import type { EpisodePolicyPublisher } from './episode-policy.publisher.ts';
 
-export const episodeInclude = { currentMediaAsset: true } as const;
-export type EpisodeRow = Prisma.EpisodeGetPayload<{ include: typeof episodeInclude }>;
+const episodeInclude = { currentMediaAsset: true } as const;
+type EpisodeRow = Prisma.EpisodeGetPayload<{ include: typeof episodeInclude }>;
 
-export const toAccessState = (row: EpisodeRow): EpisodeAccessState => episodeAccessStateOf(row);
+/** Row → domain episode: the current asset's size as a number (bytes fit in 2^53). */
+function toEpisode({ currentMediaAsset: asset, ...row }: EpisodeRow): Episode {
+  return {
+    ...row,
+    currentMediaAsset: asset && {
+      id: asset.id,
+      objectKey: asset.objectKey,
+      contentType: asset.contentType,
+      byteSize: Number(asset.byteSize ?? 0n),
+      durationSeconds: asset.durationSeconds,
+      status: asset.status,
+    },
+  };
+}
 
 export interface EpisodesRepositoryDeps {
   prisma: PrismaClient;
@@ -20,31 +35,26 @@ export interface EpisodesRepositoryDeps {
   logger: Logger;
 }
 
+/** The change of one episode inside its transaction: what the uploads adapter writes alongside. */
+export type EpisodeRowChange = (
+  tx: Prisma.TransactionClient,
+  current: EpisodeRow,
+) => Promise<Prisma.EpisodeUncheckedUpdateInput>;
+
+export interface PrismaEpisodesRepository extends EpisodesRepository {
+  /** `change` with the transaction at hand, for adapters that write other rows in the same change. */
+  changeInTransaction(tenantId: string, episodeId: string, decide: EpisodeRowChange): Promise<Episode>;
+}
+
 /**
  * Episode reads and writes, always scoped by tenant. Every change runs in one transaction that locks
  * the row, bumps `version`, and enqueues the media event with the resulting EpisodePolicy; after the
  * commit the policy is written through to Redis (putIfNewer on that version).
  */
-export function createEpisodesRepository(deps: EpisodesRepositoryDeps) {
+export function createEpisodesRepository(deps: EpisodesRepositoryDeps): PrismaEpisodesRepository {
   const { prisma } = deps;
 
-  async function get(tenantId: string, episodeId: string): Promise<EpisodeRow> {
-    const row = await prisma.episode.findFirst({
-      where: { id: episodeId, tenantId },
-      include: episodeInclude,
-    });
-    if (!row) throw errors.notFound('episode');
-    return row;
-  }
-
-  async function change(
-    tenantId: string,
-    episodeId: string,
-    decide: (
-      tx: Prisma.TransactionClient,
-      current: EpisodeRow,
-    ) => Promise<Prisma.EpisodeUncheckedUpdateInput>,
-  ): Promise<EpisodeRow> {
+  async function changeInTransaction(tenantId: string, episodeId: string, decide: EpisodeRowChange) {
     const { row, policy } = await prisma.$transaction(async (tx) => {
       // The row lock serialises concurrent changes of one episode, so versions are gap-free and ordered.
       const locked = await tx.$queryRaw<{ id: string }[]>`
@@ -60,7 +70,7 @@ export function createEpisodesRepository(deps: EpisodesRepositoryDeps) {
         data: { ...data, version: { increment: 1 } },
         include: episodeInclude,
       });
-      const policy = toEpisodePolicy(toAccessState(row));
+      const policy = toEpisodePolicy(episodeAccessStateOf(row));
       await enqueueEvent(tx, episodeEventSubject(current.status, row.status), {
         eventId: randomUUID(),
         occurredAt: new Date().toISOString(),
@@ -77,33 +87,42 @@ export function createEpisodesRepository(deps: EpisodesRepositoryDeps) {
         'episode policy write-through failed; the outbox event will carry it',
       );
     }
-    return row;
+    return toEpisode(row);
+  }
+
+  async function showOf(tenantId: string, showId: string) {
+    const show = await prisma.show.findFirst({ where: { id: showId, tenantId }, select: { id: true } });
+    if (!show) throw errors.notFound('show');
+    return show.id;
   }
 
   return {
-    get,
-    change,
-    async list(tenantId: string, showId: string, page: { limit: number; cursor?: string | undefined }) {
-      const rows = await prisma.episode.findMany({
-        where: { tenantId, showId },
+    async get(tenantId, episodeId) {
+      const row = await prisma.episode.findFirst({
+        where: { id: episodeId, tenantId },
         include: episodeInclude,
-        orderBy: { id: 'asc' },
-        take: page.limit + 1,
-        ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}),
       });
-      const items = rows.slice(0, page.limit);
-      return { items, nextCursor: rows.length > page.limit ? (items.at(-1)?.id ?? null) : null };
+      if (!row) throw errors.notFound('episode');
+      return toEpisode(row);
     },
-    async create(
-      tenantId: string,
-      showId: string,
-      data: Omit<Prisma.EpisodeUncheckedCreateInput, 'tenantId' | 'showId'>,
-    ) {
-      const show = await prisma.show.findFirst({ where: { id: showId, tenantId }, select: { id: true } });
-      if (!show) throw errors.notFound('show');
-      return prisma.episode.create({ data: { ...data, tenantId, showId }, include: episodeInclude });
+    changeInTransaction,
+    change: (tenantId, episodeId, decide) =>
+      changeInTransaction(tenantId, episodeId, async (_tx, current) => decide(toEpisode(current))),
+    async list(tenantId, showId, page) {
+      const rows = await prisma.episode.findMany({
+        where: { tenantId, showId: await showOf(tenantId, showId) },
+        include: episodeInclude,
+        ...pageArgs(page),
+      });
+      return toPage(rows, page, toEpisode);
+    },
+    async create(tenantId, showId, episode) {
+      const data = { ...episode, tenantId, showId: await showOf(tenantId, showId) };
+      try {
+        return toEpisode(await prisma.episode.create({ data, include: episodeInclude }));
+      } catch (error) {
+        throw isUniqueViolation(error) ? episodeGuidTaken() : error;
+      }
     },
   };
 }
-
-export type EpisodesRepository = ReturnType<typeof createEpisodesRepository>;

@@ -3,50 +3,38 @@
  * image): reads CustomDomain rows from Postgres and keeps one Ingress/HTTPRoute per active domain,
  * leader-elected through a Lease so several replicas are safe.
  *   node src/domain-reconciler/domain-reconciler.main.ts
- * Env: DATABASE_URL, RECONCILER_CONFIG (the chart's config.json), POD_NAME, POD_NAMESPACE,
- * LOG_LEVEL; KUBECONFIG outside a cluster.
+ * Environment: domain-reconciler.config.ts.
  */
-import { readFileSync } from 'node:fs';
+import { loadConfig } from '@gatehouse/config';
 import { createPrismaClient } from '@gatehouse/db';
 import {
   createKubeObjects,
   DomainReconciler,
   LeaseElector,
   loadKubeConfig,
-  parseReconcilerConfig,
   prismaDomainSource,
+  readReconcilerConfig,
   runReconcilerLoop,
 } from '@gatehouse/k8s-domains';
 import { createLogger } from '@gatehouse/logging';
 import { onShutdown, runMain } from '@gatehouse/observability';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-}
+import { domainReconcilerConfigSchema } from './domain-reconciler.config.ts';
 
 await runMain('domain-reconciler', async () => {
-  const log = createLogger({ level: process.env.LOG_LEVEL || 'info', service: 'domain-reconciler' });
-  const namespace = required('POD_NAMESPACE');
-  const configFile = required('RECONCILER_CONFIG');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(configFile, 'utf8'));
-  } catch (error) {
-    throw new Error(`RECONCILER_CONFIG: cannot read ${configFile}: ${(error as Error).message}`);
-  }
-  const cfg = parseReconcilerConfig(raw, namespace);
-  const prisma = createPrismaClient(required('DATABASE_URL'), {
+  const config = loadConfig(domainReconcilerConfigSchema);
+  const log = createLogger({ level: config.LOG_LEVEL, service: 'domain-reconciler' });
+  const namespace = config.POD_NAMESPACE;
+  const cfg = readReconcilerConfig(config.RECONCILER_CONFIG, namespace);
+  const prisma = createPrismaClient(config.DATABASE_URL, {
     poolSize: 2,
     applicationName: 'domain-reconciler',
   });
-  const kube = createKubeObjects(loadKubeConfig());
+  const kube = createKubeObjects(loadKubeConfig(config.KUBECONFIG));
   const leaseDurationSeconds = 15;
   const elector = new LeaseElector(kube, {
     namespace,
     leaseName: cfg.leaseName,
-    identity: required('POD_NAME'),
+    identity: config.POD_NAME,
     leaseDurationSeconds,
   });
   const reconciler = new DomainReconciler(kube, prismaDomainSource(prisma), cfg);
@@ -63,7 +51,7 @@ await runMain('domain-reconciler', async () => {
       await loop;
       await prisma.$disconnect();
     },
-    { graceMs: 10_000, log: (message) => log.info(message) },
+    { graceMs: config.SHUTDOWN_GRACE_MS, log: (message) => log.info(message) },
   );
   log.info({ namespace, kind: cfg.kind, lease: cfg.leaseName }, 'domain reconciler started');
 });

@@ -3,6 +3,7 @@ import { errors } from '@gatehouse/errors';
 import type { CompletedPart, StorageDriver } from '@gatehouse/storage';
 import type { ByteSource } from './media-probe/byte-source.ts';
 import { probeMedia } from './media-probe/media-probe.ts';
+import type { UploadsRepository } from './uploads.service.ts';
 
 export interface UploadRecord {
   id: string;
@@ -22,14 +23,8 @@ export interface UploadRecord {
   createdAt: Date;
 }
 
-export interface FinalizePorts {
+export interface FinalizePorts extends Pick<UploadsRepository, 'find' | 'markFailed' | 'markReadyAndAttach'> {
   storage: StorageDriver;
-  find(tenantId: string, uploadId: string): Promise<UploadRecord | undefined>;
-  markFailed(uploadId: string): Promise<void>;
-  markReadyAndAttach(
-    upload: UploadRecord,
-    probe: { contentType: string; durationSeconds: number | null },
-  ): Promise<unknown>;
   /** Called after the asset is ready (keeps the origin URL warm); failures are the caller's to log. */
   afterReady?(upload: UploadRecord): void;
 }

@@ -1,8 +1,10 @@
-import type { CustomDomain, Show } from '@gatehouse/db';
-import type { EpisodeRow } from '../adapters/episodes.repository.ts';
+import type { CustomDomain } from '../domain/custom-domains.service.ts';
+import type { Episode } from '../domain/episodes.service.ts';
+import type { Show } from '../domain/shows.service.ts';
 import type { UploadRecord } from '../domain/upload-finalizer.ts';
+import type { UploadInstructions } from '../domain/uploads.service.ts';
 
-/** Rows → API bodies. Object keys and storage details stay internal. */
+/** Domain objects → API bodies. Object keys and storage details stay internal. */
 const iso = (date: Date) => date.toISOString();
 const isoOrNull = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -27,39 +29,39 @@ export const showDto = (show: Show) => ({
 
 const fileNameOf = (objectKey: string) => objectKey.slice(objectKey.lastIndexOf('/') + 1);
 
-export const episodeDto = (row: EpisodeRow) => {
-  const asset = row.currentMediaAsset;
+export const episodeDto = (episode: Episode) => {
+  const asset = episode.currentMediaAsset;
   return {
-    id: row.id,
-    showId: row.showId,
-    guid: row.guid,
-    title: row.title,
-    description: row.description,
-    seasonNumber: row.seasonNumber,
-    episodeNumber: row.episodeNumber,
-    episodeType: row.episodeType,
-    visibility: row.visibility,
-    earlyAccessUntil: isoOrNull(row.earlyAccessUntil),
-    lifecycleKind: row.lifecycleKind,
-    transcriptUrl: row.transcriptUrl,
-    transcriptType: row.transcriptType,
-    chaptersUrl: row.chaptersUrl,
-    explicit: row.explicit,
-    status: row.status,
-    publishedAt: isoOrNull(row.publishedAt),
-    version: row.version,
+    id: episode.id,
+    showId: episode.showId,
+    guid: episode.guid,
+    title: episode.title,
+    description: episode.description,
+    seasonNumber: episode.seasonNumber,
+    episodeNumber: episode.episodeNumber,
+    episodeType: episode.episodeType,
+    visibility: episode.visibility,
+    earlyAccessUntil: isoOrNull(episode.earlyAccessUntil),
+    lifecycleKind: episode.lifecycleKind,
+    transcriptUrl: episode.transcriptUrl,
+    transcriptType: episode.transcriptType,
+    chaptersUrl: episode.chaptersUrl,
+    explicit: episode.explicit,
+    status: episode.status,
+    publishedAt: isoOrNull(episode.publishedAt),
+    version: episode.version,
     media:
       asset && asset.status === 'ready'
         ? {
             uploadId: asset.id,
             fileName: fileNameOf(asset.objectKey),
             contentType: asset.contentType,
-            byteSize: Number(asset.byteSize ?? 0n),
+            byteSize: asset.byteSize,
             durationSeconds: asset.durationSeconds,
           }
         : null,
-    createdAt: iso(row.createdAt),
-    updatedAt: iso(row.updatedAt),
+    createdAt: iso(episode.createdAt),
+    updatedAt: iso(episode.updatedAt),
   };
 };
 
@@ -74,6 +76,27 @@ export const uploadDto = (upload: UploadRecord) => ({
   sha256: upload.sha256,
   createdAt: iso(upload.createdAt),
 });
+
+export const uploadInstructionsDto = (instructions: UploadInstructions) =>
+  instructions.kind === 'single'
+    ? {
+        upload: uploadDto(instructions.upload),
+        kind: instructions.kind,
+        put: {
+          method: instructions.put.method,
+          url: instructions.put.url,
+          headers: instructions.put.headers,
+          expiresAt: new Date(instructions.put.expiresAt).toISOString(),
+        },
+      }
+    : {
+        upload: uploadDto(instructions.upload),
+        kind: instructions.kind,
+        multipart: {
+          ...instructions.multipart,
+          expiresAt: new Date(instructions.multipart.expiresAt).toISOString(),
+        },
+      };
 
 export const domainDto = (domain: CustomDomain) => ({
   id: domain.id,

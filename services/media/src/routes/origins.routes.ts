@@ -1,15 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { errors } from '@gatehouse/errors';
 import { errorBodySchema } from '@gatehouse/observability';
-import { isObjectKey } from '@gatehouse/storage';
 import Type from 'typebox';
 import type { RouteDeps } from './route-deps.ts';
 
 /**
  * `POST /internal/v1/origins` — the auth service's cold path when Redis holds no usable origin URL for an
  * object (docs/edge-protocol.md). Not routed by the edge, and only for callers holding INTERNAL_API_TOKEN
- * (checked by the scope's onRequest hook in app.ts: 401 otherwise). Only ready S3 objects known to the
- * database are signed, so a caller cannot obtain a URL for an arbitrary key in the bucket.
+ * (checked by the scope's onRequest hook in app.ts: 401 otherwise).
  */
 export const originRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async (app, { deps }) => {
   app.post(
@@ -32,11 +29,7 @@ export const originRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
       },
     },
     async (request) => {
-      const { objectKey } = request.body;
-      if (!isObjectKey(objectKey)) throw errors.validation('objectKey is not a valid object key');
-      if (deps.storage.kind !== 's3' || !(await deps.uploads.isReadyObject(objectKey, 's3')))
-        throw errors.notFound('object');
-      const record = await deps.originKeeper.ensure(objectKey);
+      const record = await deps.origins(request.body.objectKey);
       return { url: record.url, expiresAt: record.expiresAt };
     },
   );

@@ -1,15 +1,24 @@
-import type { PrismaClient } from '@gatehouse/db';
-import type { StorageDriver } from '@gatehouse/storage';
-import type { EpisodesRepository } from '../adapters/episodes.repository.ts';
-import type { UploadsRepository } from '../adapters/uploads.repository.ts';
-import type { OriginUrlKeeper } from '../domain/origin-url-keeper.ts';
-import type { UploadLimits } from '../domain/upload-plan.ts';
+import type { CustomDomainsService } from '../domain/custom-domains.service.ts';
+import type { EpisodesService } from '../domain/episodes.service.ts';
+import type { OriginLookup } from '../domain/origins.service.ts';
+import type { PrivateFileStore } from '../domain/private-files.service.ts';
+import type { SecureLinkIssuer } from '../domain/secure-link-issuer.ts';
+import type { ShowsService } from '../domain/shows.service.ts';
+import type { UploadsService } from '../domain/uploads.service.ts';
 
+/** What the creators' API and the internal routes use: domain services only. Built in app.ts. */
 export interface RouteDeps {
-  prisma: PrismaClient;
-  episodes: EpisodesRepository;
-  uploads: UploadsRepository;
-  storage: StorageDriver;
-  originKeeper: OriginUrlKeeper;
-  limits: UploadLimits & { uploadUrlTtlSeconds: number };
+  shows: ShowsService;
+  episodes: EpisodesService;
+  uploads: UploadsService;
+  domains: CustomDomainsService;
+  origins: OriginLookup;
+  /** nginx secure_link links (seed 003); absent: those routes are not served. */
+  secureLinks?: SecureLinkRoutesDeps | undefined;
+}
+
+export interface SecureLinkRoutesDeps {
+  issue: SecureLinkIssuer;
+  /** Present when the service can write into the edge's `secureLink.root` (PRIVATE_FILES_DIR). */
+  privateFiles?: PrivateFileStore | undefined;
 }

@@ -1,26 +1,10 @@
-import type { Readable } from 'node:stream';
-import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError, errors } from '@gatehouse/errors';
-import { ObjectExistsError, ObjectTooLargeError } from '@gatehouse/storage';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AppError } from '@gatehouse/errors';
 import Type from 'typebox';
-import { SECURE_LINK_TTL, type SecureLinkIssuer } from '../domain/secure-link-issuer.ts';
-import { tenantPrivateFileKey } from '../domain/secure-link-path.ts';
+import { SECURE_LINK_TTL } from '../domain/secure-link-issuer.ts';
+import type { SecureLinkRoutesDeps } from './route-deps.ts';
 import { authErrors, DateTime, errorResponses } from './schemas.ts';
-
-/** Writes a private file atomically, refusing to replace one (the local driver's streamed write). */
-export type PrivateFileWriter = (
-  key: string,
-  body: Readable,
-  options: { maxBytes: number; overwrite: false },
-) => Promise<{ size: number }>;
-
-export interface SecureLinkRouteOptions {
-  issue: SecureLinkIssuer;
-  /** `SECURE_LINK_PREFIX`, for the keys of uploaded private files (not `prefix`: Fastify reserves it). */
-  privatePrefix: string;
-  /** Present when the service can write into the edge's `secureLink.root` (PRIVATE_FILES_DIR). */
-  privateFiles?: { write: PrivateFileWriter; maxBytes: number } | undefined;
-}
+import { withUnreadBody } from './unread-body.ts';
 
 const SecureLinkCreate = Type.Object(
   {
@@ -65,7 +49,10 @@ const PrivateFileStored = Type.Object(
  * in their own private area, and (with PRIVATE_FILES_DIR) can put files there. Downloads never reach
  * a service: nginx checks the md5 and serves the file itself.
  */
-export const secureLinkRoutes: FastifyPluginAsyncTypebox<SecureLinkRouteOptions> = async (app, options) => {
+export const secureLinkRoutes: FastifyPluginAsyncTypebox<{ deps: SecureLinkRoutesDeps }> = async (
+  app,
+  { deps },
+) => {
   app.post(
     '/secure-links',
     {
@@ -75,7 +62,7 @@ export const secureLinkRoutes: FastifyPluginAsyncTypebox<SecureLinkRouteOptions>
       },
     },
     async (request, reply) => {
-      const link = options.issue(request.tenantId, {
+      const link = deps.issue(request.tenantId, {
         path: request.body.path,
         expiresInSeconds: request.body.expiresInSeconds,
         clientIp: request.body.bindClientIp,
@@ -85,54 +72,38 @@ export const secureLinkRoutes: FastifyPluginAsyncTypebox<SecureLinkRouteOptions>
     },
   );
 
-  const privateFiles = options.privateFiles;
+  const privateFiles = deps.privateFiles;
   if (!privateFiles) return;
-  // The body is streamed to disk, never parsed or buffered.
-  await app.register(async (plain) => {
-    const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-    scope.put(
-      '/private-files/*',
-      {
-        schema: {
-          params: PrivateFileParams,
-          response: { 201: PrivateFileStored, ...errorResponses(...authErrors, 409, 413) },
+  await app.register(
+    withUnreadBody(async (scope) => {
+      scope.put(
+        '/private-files/*',
+        {
+          schema: {
+            params: PrivateFileParams,
+            response: { 201: PrivateFileStored, ...errorResponses(...authErrors, 409, 413) },
+          },
         },
-      },
-      async (request, reply) => {
-        // The router decodes the wildcard; an encoded separator or dot must not become a path.
-        const rawPath = (request.raw.url ?? '').split('?')[0] ?? '';
-        if (rawPath.includes('%'))
-          throw new AppError(
-            'SECURE_LINK_PATH_INVALID',
-            400,
-            'invalid secure link path: percent-encoded characters are not allowed',
+        async (request, reply) => {
+          // The router decodes the wildcard; an encoded separator or dot must not become a path.
+          const rawPath = (request.raw.url ?? '').split('?')[0] ?? '';
+          if (rawPath.includes('%'))
+            throw new AppError(
+              'SECURE_LINK_PATH_INVALID',
+              400,
+              'invalid secure link path: percent-encoded characters are not allowed',
+            );
+          const declared = Number(request.headers['content-length']);
+          const stored = await privateFiles.store(
+            request.tenantId,
+            request.params['*'],
+            request.raw,
+            declared,
           );
-        const key = tenantPrivateFileKey({
-          relativePath: request.params['*'],
-          prefix: options.privatePrefix,
-          tenantId: request.tenantId,
-        });
-        const declared = Number(request.headers['content-length']);
-        if (Number.isFinite(declared) && declared > privateFiles.maxBytes)
-          throw errors.payloadTooLarge(`private files are limited to ${privateFiles.maxBytes} bytes`);
-        const body = (request.body as Readable | undefined) ?? request.raw;
-        try {
-          const { size } = await privateFiles.write(key, body, {
-            maxBytes: privateFiles.maxBytes,
-            overwrite: false,
-          });
           reply.code(201);
-          return { path: key, size };
-        } catch (error) {
-          if (error instanceof ObjectTooLargeError)
-            throw errors.payloadTooLarge(`private files are limited to ${privateFiles.maxBytes} bytes`);
-          if (error instanceof ObjectExistsError)
-            throw errors.conflict('a file already exists at this path (files are never replaced)');
-          throw error;
-        }
-      },
-    );
-  });
+          return stored;
+        },
+      );
+    }),
+  );
 };

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { episodeAccessStateOf } from '@gatehouse/access-snapshot';
-import { isUniqueViolation, type Prisma, type PrismaClient } from '@gatehouse/db';
+import {
+  type Episode as EpisodeColumns,
+  isUniqueViolation,
+  type MediaAsset,
+  type Prisma,
+  type PrismaClient,
+} from '@gatehouse/db';
 import { errors } from '@gatehouse/errors';
 import type { Logger } from '@gatehouse/logging';
 import { enqueueEvent } from '@gatehouse/outbox';
@@ -10,7 +16,8 @@ import { pageArgs, toPage } from './cursor-page.ts';
 import type { EpisodePolicyPublisher } from './episode-policy.publisher.ts';
 
 const episodeInclude = { currentMediaAsset: true } as const;
-type EpisodeRow = Prisma.EpisodeGetPayload<{ include: typeof episodeInclude }>;
+/** An episode row with its current media asset (`include: episodeInclude`). */
+type EpisodeRow = EpisodeColumns & { currentMediaAsset: MediaAsset | null };
 
 /** Row → domain episode: the current asset's size as a number (bytes fit in 2^53). */
 function toEpisode({ currentMediaAsset: asset, ...row }: EpisodeRow): Episode {

@@ -32,6 +32,9 @@ export interface SetOptions {
   weight?: number;
 }
 
+/** The expiry of an entry that never expires. */
+const NEVER = Number.POSITIVE_INFINITY;
+
 interface Slot<V> {
   value: V;
   expiresAt: number;
@@ -54,7 +57,7 @@ export class BoundedCache<K, V> {
     if (options.ttlMs !== undefined && !(options.ttlMs >= 0)) throw new RangeError('ttlMs must be ≥ 0');
     this.#maxEntries = options.maxEntries;
     this.#maxWeight = options.maxWeight ?? Number.POSITIVE_INFINITY;
-    this.#ttlMs = options.ttlMs ?? Number.POSITIVE_INFINITY;
+    this.#ttlMs = options.ttlMs ?? NEVER;
     this.now = options.now ?? Date.now;
   }
 
@@ -81,7 +84,8 @@ export class BoundedCache<K, V> {
   entry(key: K, now?: number): CacheEntry<V> | undefined {
     const slot = this.#slots.get(key);
     if (slot === undefined) return undefined;
-    if (slot.expiresAt !== Number.POSITIVE_INFINITY && slot.expiresAt <= (now ?? this.now())) {
+    const expiresAt = slot.expiresAt;
+    if (expiresAt !== NEVER && expiresAt <= (now ?? this.now())) {
       this.#remove(key, slot);
       return undefined;
     }
@@ -94,7 +98,8 @@ export class BoundedCache<K, V> {
   peek(key: K, now?: number): CacheEntry<V> | undefined {
     const slot = this.#slots.get(key);
     if (slot === undefined) return undefined;
-    if (slot.expiresAt !== Number.POSITIVE_INFINITY && slot.expiresAt <= (now ?? this.now())) {
+    const expiresAt = slot.expiresAt;
+    if (expiresAt !== NEVER && expiresAt <= (now ?? this.now())) {
       this.#remove(key, slot);
       return undefined;
     }
@@ -118,7 +123,7 @@ export class BoundedCache<K, V> {
     let expiresAt = options?.expiresAt;
     if (expiresAt === undefined) {
       const ttlMs = options?.ttlMs ?? this.#ttlMs;
-      expiresAt = ttlMs === Number.POSITIVE_INFINITY ? ttlMs : this.now() + ttlMs;
+      expiresAt = ttlMs === NEVER ? NEVER : this.now() + ttlMs;
       if (ttlMs <= 0) return false;
     } else if (expiresAt <= this.now()) {
       return false;

@@ -82,13 +82,8 @@ export class BoundedCache<K, V> {
    * `now` lets a caller reading many keys ask the clock once.
    */
   entry(key: K, now?: number): CacheEntry<V> | undefined {
-    const slot = this.#slots.get(key);
+    const slot = this.#live(key, now);
     if (slot === undefined) return undefined;
-    const expiresAt = slot.expiresAt;
-    if (expiresAt !== NEVER && expiresAt <= (now ?? this.now())) {
-      this.#remove(key, slot);
-      return undefined;
-    }
     this.#slots.delete(key);
     this.#slots.set(key, slot);
     return slot;
@@ -96,14 +91,7 @@ export class BoundedCache<K, V> {
 
   /** Like `entry`, without making the entry more recently used (eviction order stays insertion order). */
   peek(key: K, now?: number): CacheEntry<V> | undefined {
-    const slot = this.#slots.get(key);
-    if (slot === undefined) return undefined;
-    const expiresAt = slot.expiresAt;
-    if (expiresAt !== NEVER && expiresAt <= (now ?? this.now())) {
-      this.#remove(key, slot);
-      return undefined;
-    }
-    return slot;
+    return this.#live(key, now);
   }
 
   has(key: K, now?: number): boolean {
@@ -158,6 +146,18 @@ export class BoundedCache<K, V> {
   clear(): void {
     this.#slots.clear();
     this.#weight = 0;
+  }
+
+  /** The slot of `key` unless absent or expired (an expired one is dropped). */
+  #live(key: K, now: number | undefined): Slot<V> | undefined {
+    const slot = this.#slots.get(key);
+    if (slot === undefined) return undefined;
+    const expiresAt = slot.expiresAt;
+    if (expiresAt !== NEVER && expiresAt <= (now ?? this.now())) {
+      this.#remove(key, slot);
+      return undefined;
+    }
+    return slot;
   }
 
   #remove(key: K, slot: Slot<V>): void {

@@ -95,6 +95,13 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
     return { cookie, session };
   }
 
+  /** A signed-in form post: the session, once the form's CSRF token matches its cookie. */
+  async function requireFormSession(request: FastifyRequest, csrf: string) {
+    const signedInAs = await requireSession(request);
+    portal.checkCsrf(signedInAs.cookie, csrf);
+    return signedInAs;
+  }
+
   app.route({
     method: 'GET',
     url: '/portal/:tenantSlug/sign-in',
@@ -199,8 +206,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
     url: '/portal/account/reset-feed',
     schema: { body: csrfBody, response: redirectResponses },
     handler: async (request, reply) => {
-      const { cookie, session } = await requireSession(request);
-      portal.checkCsrf(cookie, request.body.csrf);
+      const { session } = await requireFormSession(request, request.body.csrf);
       await portal.resetFeed(session);
       return reply.code(303).header('location', '/portal/account?done=reset').send(undefined);
     },
@@ -211,8 +217,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
     url: '/portal/account/billing',
     schema: { body: csrfBody, response: redirectResponses },
     handler: async (request, reply) => {
-      const { cookie, session } = await requireSession(request);
-      portal.checkCsrf(cookie, request.body.csrf);
+      const { session } = await requireFormSession(request, request.body.csrf);
       const url = await portal.billingPortalUrl(session);
       return reply.code(303).header('location', url).send(undefined);
     },
@@ -223,8 +228,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
     url: '/portal/sign-out',
     schema: { body: csrfBody, response: redirectResponses },
     handler: async (request, reply) => {
-      const { cookie } = await requireSession(request);
-      portal.checkCsrf(cookie, request.body.csrf);
+      const { cookie } = await requireFormSession(request, request.body.csrf);
       await portal.signOut(cookie);
       setCookie(reply, '', 0);
       return page(reply, 200, messagePage('Signed out', 'You are signed out.'));

@@ -7,9 +7,9 @@ import type { RouteDeps } from './route-deps.ts';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-// Params are checked in the handler, not by a schema: a malformed token must still be 401 and a
-// malformed episode id 404 (the edge promises these statuses), and this route runs for every
-// range request that misses nginx's one-second decision cache.
+// Params are typed by the schema but checked in the handler, not constrained by it: a malformed
+// token must still be 401 and a malformed episode id 404 (the edge promises these statuses), and
+// this route runs for every range request that misses nginx's one-second decision cache.
 const mediaParams = Type.Object({ token: Type.String(), episodeId: Type.String(), fileName: Type.String() });
 const downloadParams = Type.Object({ token: Type.String(), fileName: Type.String() });
 const publicParams = Type.Object({ episodeId: Type.String(), fileName: Type.String() });

@@ -27,6 +27,16 @@ export const billingConfigSchema = Type.Object({
   }),
 });
 
+/** What the one-shot `reconcile.ts` command reads: a subset of the service's variables. */
+export const reconcileConfigSchema = Type.Pick(billingConfigSchema, [
+  'LOG_LEVEL',
+  'DATABASE_URL',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_API_HOST',
+  'STRIPE_API_PORT',
+  'STRIPE_API_PROTOCOL',
+]);
+
 export type BillingConfig = Static<typeof billingConfigSchema>;
 
 /** The webhook secrets, split and trimmed (rotation: several are valid at once). */

@@ -51,11 +51,12 @@ await runMain('billing', async () => {
     readiness: [{ name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` }],
   });
 
+  const syncStore = createSubscriptionSyncStore(prisma);
   const stopReconciliation =
     config.RECONCILE_INTERVAL_MS > 0
       ? scheduleReconciliation(
           () =>
-            reconcileSubscriptions(createSubscriptionSyncStore(prisma), gateway, {
+            reconcileSubscriptions(syncStore, gateway, {
               logger,
               onRepaired: () => relay.notify(),
             }).then((report) => logger.info(report, 'reconciliation finished')),

@@ -1,5 +1,6 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { EpisodePolicy, PlanGrants, SubscriberAccess, TenantPolicy } from './access-records.ts';
+import { EdgeRequestRecord } from './edge-records.ts';
 
 /**
  * The typed event contract: subject → payload schema, shared by every publisher and consumer.
@@ -75,6 +76,8 @@ export const eventMap = {
     { ...envelope, policy: EpisodePolicy },
     { additionalProperties: false },
   ),
+  /** One edge request (stream GH_EDGE, see edge-records.ts); its `id` plays the part of `eventId`. */
+  'ghedge.request.v1': EdgeRequestRecord,
 } as const satisfies Record<string, TSchema>;
 
 export type EventMap = typeof eventMap;

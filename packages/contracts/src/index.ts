@@ -10,6 +10,13 @@ export {
   SubscriberAccess,
   TenantPolicy,
 } from './access-records.ts';
+export {
+  EdgeAccessVia,
+  EdgeRequestKind,
+  EdgeRequestRecord,
+  edgeRecordsStream,
+  edgeRequestSubject,
+} from './edge-records.ts';
 export { decodeEvent, encodeEvent, InvalidEventError, isSubject } from './event-codec.ts';
 export {
   deadLetterSubject,

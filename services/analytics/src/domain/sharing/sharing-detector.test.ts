@@ -183,10 +183,14 @@ describe('sharing detection', () => {
     assert.equal(alert!.counts.networks, 8);
     assert.equal(alert!.counts.apps, 6);
     assert.equal(alert!.networks.length, 8);
-    assert.deepEqual(
-      alert!.apps.map((a) => a.app).sort(),
-      ['AntennaPod', 'Apple Podcasts', 'Castro', 'Overcast', 'Pocket Casts', 'Spotify'],
-    );
+    assert.deepEqual(alert!.apps.map((a) => a.app).sort(), [
+      'AntennaPod',
+      'Apple Podcasts',
+      'Castro',
+      'Overcast',
+      'Pocket Casts',
+      'Spotify',
+    ]);
     assert.equal(alert!.firstSeen, new Date(t0).toISOString());
     assert.equal(alert!.supersedes, null);
     assert.equal(alert!.policy, 'alert');

@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
 
 /**
  * Edge records: one per media, download, public-media and private-feed request, written by nginx,
@@ -6,6 +7,10 @@ import Type, { type Static, type TSchema } from 'typebox';
  * analytics consumer. Published with `Nats-Msg-Id` = `id`, so a shipper that re-reads lines after a
  * crash publishes nothing twice within the stream's duplicate window; consumers still treat `id` as
  * the idempotency key beyond it.
+ *
+ * In `eventMap` (so `decodeEvent(edgeRequestSubject, …)` works) but without the event envelope
+ * (`id` and `at` play the parts of `eventId`/`occurredAt`), and never through the outbox
+ * (`EnvelopeSubject` excludes it).
  *
  * The subject lives outside `gh.>` on purpose: `GATEHOUSE_EVENTS` owns `gh.>`, and JetStream does
  * not let two streams claim overlapping subjects. Edge traffic is far larger than the domain
@@ -90,3 +95,8 @@ export const EdgeRequestRecord = Type.Object(
   { additionalProperties: false },
 );
 export type EdgeRequestRecord = Static<typeof EdgeRequestRecord>;
+
+const validator = Compile(EdgeRequestRecord);
+
+/** Validates a record before it is published (the shipper checks each one once). */
+export const isEdgeRequestRecord = (value: unknown): value is EdgeRequestRecord => validator.Check(value);

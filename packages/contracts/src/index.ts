@@ -16,10 +16,12 @@ export {
   EdgeRequestRecord,
   edgeRecordsStream,
   edgeRequestSubject,
+  isEdgeRequestRecord,
 } from './edge-records.ts';
 export { decodeEvent, encodeEvent, InvalidEventError, isSubject } from './event-codec.ts';
 export {
   deadLetterSubject,
+  type EnvelopeSubject,
   type EventMap,
   type EventPayload,
   eventMap,

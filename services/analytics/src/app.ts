@@ -5,6 +5,7 @@ import { installHttpBasics, type ReadinessCheck } from '@gatehouse/observability
 import type { ApiKeyVerifier } from '@gatehouse/tenant-keys';
 import addFormatsModule from 'ajv-formats';
 import Fastify from 'fastify';
+import { alertsRoutes } from './routes/alerts.routes.ts';
 import { apiKeyAuthenticator } from './routes/api-key-auth.ts';
 import { downloadRoutes } from './routes/downloads.routes.ts';
 import type { RouteDeps } from './routes/route-deps.ts';
@@ -38,12 +39,13 @@ export function buildApp(deps: AnalyticsAppDeps) {
     openapi: () => ({ ...app.swagger() }),
   });
 
-  const routeDeps: RouteDeps = { downloads: deps.downloads };
+  const routeDeps: RouteDeps = { downloads: deps.downloads, sharing: deps.sharing };
   app.register(
     async (api) => {
       api.decorateRequest('tenantId', '');
       api.addHook('onRequest', apiKeyAuthenticator(deps.apiKeys));
       await api.register(downloadRoutes, { deps: routeDeps });
+      await api.register(alertsRoutes, { deps: routeDeps });
     },
     { prefix: '/api/v1' },
   );

@@ -22,18 +22,33 @@ const selfDeclaredExceptions = new RegExp(rules.selfDeclaredExceptions.join('|')
 
 export const UNKNOWN_APP = 'Other';
 
-/** A known bot from the list, or a user agent that says it is one (`bot|crawler|spider`). */
-export function isBotUserAgent(userAgent: string): boolean {
-  if (bots.some((bot) => bot.pattern.test(userAgent))) return true;
-  return selfDeclared.test(userAgent.replace(selfDeclaredExceptions, ''));
+/**
+ * Few distinct user agents make most requests: remember answers (bounded, restarted when full) so
+ * the pattern lists run once per user agent, not once per record.
+ */
+function memo<T>(compute: (userAgent: string) => T, max = 20_000): (userAgent: string) => T {
+  const cache = new Map<string, T>();
+  return (userAgent) => {
+    const hit = cache.get(userAgent);
+    if (hit !== undefined) return hit;
+    if (cache.size >= max) cache.clear();
+    const value = compute(userAgent);
+    cache.set(userAgent, value);
+    return value;
+  };
 }
+
+/** A known bot from the list, or a user agent that says it is one (`bot|crawler|spider`). */
+export const isBotUserAgent = memo(
+  (userAgent) =>
+    bots.some((bot) => bot.pattern.test(userAgent)) ||
+    selfDeclared.test(userAgent.replace(selfDeclaredExceptions, '')),
+);
 
 /** Apple Watch (watchOS) requests: removed from counts because they duplicate the phone's download. */
-export function isWatchOsUserAgent(userAgent: string): boolean {
-  return watchOs.some((pattern) => pattern.test(userAgent));
-}
+export const isWatchOsUserAgent = memo((userAgent) => watchOs.some((pattern) => pattern.test(userAgent)));
 
 /** The app family of a user agent (first matching pattern), `Other` when none matches. */
-export function appOf(userAgent: string): string {
-  return apps.find((app) => app.pattern.test(userAgent))?.name ?? UNKNOWN_APP;
-}
+export const appOf = memo(
+  (userAgent) => apps.find((app) => app.pattern.test(userAgent))?.name ?? UNKNOWN_APP,
+);

@@ -16,8 +16,8 @@ const OVERCAST = 'Overcast/3.0 (+http://overcast.fm/; iOS podcast app)';
 // 60 MiB over one hour: one minute is 1 MiB of audio.
 const MiB = 1024 * 1024;
 const media: Record<string, EpisodeMedia> = {
-  [EPISODE]: { byteSize: 60 * MiB, durationSeconds: 3600, audioStartOffset: null },
-  [SMALL_EPISODE]: { byteSize: 300_000, durationSeconds: 20, audioStartOffset: null },
+  [EPISODE]: { tenantId: TENANT, byteSize: 60 * MiB, durationSeconds: 3600, audioStartOffset: null },
+  [SMALL_EPISODE]: { tenantId: TENANT, byteSize: 300_000, durationSeconds: 20, audioStartOffset: null },
 };
 const hash = (n: number) => n.toString(16).padStart(64, '0');
 
@@ -69,7 +69,7 @@ function count(batches: EdgeRequestRecord[][]) {
       dropped[reason] = (dropped[reason] ?? 0) + (n ?? 0);
     const outcome = countBatch(filtered.countable, {
       media: (id) => media[id],
-      tier: (subscriberId) => (subscriberId ? 'plan-gold' : 'public'),
+      tier: (subscriberId, via) => (subscriberId ? 'plan-gold' : (via ?? 'public')),
       stored: (id) => store.get(id),
     });
     for (const [id, state] of outcome.changed) store.set(id, state);
@@ -100,6 +100,12 @@ describe('filters', () => {
       counts: false,
       reason: 'not-media',
     }));
+  test('public media (no tenant in the record) takes its tenant from the episode; unknown episodes are orphans', () => {
+    const pub = { kind: 'public' as const, tenantId: null, subscriberId: null, via: 'public' as const };
+    const r = one([rec(pub), rec({ ...pub, episodeId: '0193a000-0000-7000-8000-0000000000ff' })]);
+    assert.equal(r.downloads, 1);
+    assert.equal(r.counted[0]?.tenantId, TENANT);
+  });
   test('records without a granted identity are dropped', () =>
     assert.deepEqual(classifyRecord(rec({ tenantId: null, episodeId: null })), {
       counts: false,
@@ -136,7 +142,10 @@ describe('threshold', () => {
   test('ID3 tag plus one minute at the average byte rate', () => {
     assert.equal(downloadThreshold(media[EPISODE], 60 * MiB), MiB);
     assert.equal(
-      downloadThreshold({ byteSize: 60 * MiB + 4096, durationSeconds: 3600, audioStartOffset: 4096 }, null),
+      downloadThreshold(
+        { tenantId: TENANT, byteSize: 60 * MiB + 4096, durationSeconds: 3600, audioStartOffset: 4096 },
+        null,
+      ),
       4096 + MiB,
     );
   });
@@ -144,7 +153,10 @@ describe('threshold', () => {
     assert.equal(downloadThreshold(media[SMALL_EPISODE], 300_000), 300_000));
   test('unknown duration: 128 kbit/s minute, never more than the file', () => {
     assert.equal(
-      downloadThreshold({ byteSize: 50 * MiB, durationSeconds: null, audioStartOffset: null }, null),
+      downloadThreshold(
+        { tenantId: TENANT, byteSize: 50 * MiB, durationSeconds: null, audioStartOffset: null },
+        null,
+      ),
       FALLBACK_BYTES_PER_MINUTE,
     );
     assert.equal(downloadThreshold(undefined, 1000), 1000);

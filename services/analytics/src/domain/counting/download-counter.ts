@@ -17,8 +17,8 @@ export function listenerKeyOf(ipHash: string, userAgent: string): string {
 /** What the counter reads besides the records: prefetched by the caller for a batch. */
 export interface CountingLookups {
   media(episodeId: string): EpisodeMedia | undefined;
-  /** The tier (plan id) of a subscriber; `public` for token-less media. */
-  tier(subscriberId: string | null): string;
+  /** The tier: the subscriber's plan id, else how auth granted it (`public`, `early_access`…). */
+  tier(subscriberId: string | null, via: string | null): string;
   /** Stored state of a listen not yet in `states` (the adapter loaded it for the batch). */
   stored(id: string): ListenState | undefined;
 }
@@ -28,6 +28,8 @@ export interface BatchOutcome {
   changed: Map<string, ListenState>;
   /** Downloads the batch completed. */
   downloads: number;
+  /** Records of episodes no tenant could be found for (deleted episodes of public media). */
+  orphans: number;
 }
 
 export type DropCounts = Partial<Record<DropReason, number>>;
@@ -59,6 +61,30 @@ export function filterBatch(records: readonly EdgeRequestRecord[]): {
   return { countable: out, dropped };
 }
 
+/** The first request of a listener for an episode on a day; undefined when no tenant is known. */
+function newListen(
+  record: EdgeRequestRecord,
+  request: MediaRequest,
+  id: string,
+  lookups: CountingLookups,
+): ListenState | undefined {
+  const media = lookups.media(request.episodeId);
+  const tenantId = request.tenantId ?? media?.tenantId ?? null;
+  if (!tenantId) return undefined;
+  return {
+    tenantId,
+    episodeId: request.episodeId,
+    day: request.day,
+    listenerKey: id.slice(id.lastIndexOf('|') + 1),
+    app: appOf(record.userAgent),
+    tier: lookups.tier(request.subscriberId, request.via),
+    thresholdBytes: downloadThreshold(media, record.objectSize),
+    covered: [],
+    firstAt: record.at,
+    countedAt: null,
+  };
+}
+
 /**
  * Applies records, in stream order, to the listens they belong to. Depends only on the records,
  * their order and the lookups — never on the clock — so a replay from the stream start gives the
@@ -67,25 +93,18 @@ export function filterBatch(records: readonly EdgeRequestRecord[]): {
 export function countBatch(records: readonly CountableRecord[], lookups: CountingLookups): BatchOutcome {
   const changed = new Map<string, ListenState>();
   let downloads = 0;
+  let orphans = 0;
   for (const { record, request, id } of records) {
-    let state = changed.get(id) ?? lookups.stored(id);
-    if (state?.countedAt) continue;
-    state ??= {
-      tenantId: request.tenantId,
-      episodeId: request.episodeId,
-      day: request.day,
-      listenerKey: id.slice(id.lastIndexOf('|') + 1),
-      app: appOf(record.userAgent),
-      tier: lookups.tier(request.subscriberId),
-      thresholdBytes: downloadThreshold(lookups.media(request.episodeId), record.objectSize),
-      covered: [],
-      firstAt: record.at,
-      countedAt: null,
-    };
+    const state = changed.get(id) ?? lookups.stored(id) ?? newListen(record, request, id, lookups);
+    if (!state) {
+      orphans += 1;
+      continue;
+    }
+    if (state.countedAt) continue;
     const covered = addInterval(state.covered, request.bytes);
     const done = coveredBytes(covered) >= state.thresholdBytes;
     if (done) downloads += 1;
     changed.set(id, { ...state, covered: done ? [] : covered, countedAt: done ? record.at : null });
   }
-  return { changed, downloads };
+  return { changed, downloads, orphans };
 }

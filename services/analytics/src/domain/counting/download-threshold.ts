@@ -1,5 +1,7 @@
 /** What counting needs to know about an episode's current file (media's tables). */
 export interface EpisodeMedia {
+  /** The episode's tenant (public media records carry none); null when the episode is unknown. */
+  tenantId: string | null;
   /** Bytes of the file, when media recorded it. */
   byteSize: number | null;
   durationSeconds: number | null;

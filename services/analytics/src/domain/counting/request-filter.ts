@@ -14,9 +14,12 @@ export type DropReason =
   | 'watch'; // Apple watchOS: duplicates of the paired phone's download
 
 export interface MediaRequest {
-  tenantId: string;
+  /** Null for public media: auth's public decision names no tenant; the episode's row does. */
+  tenantId: string | null;
   episodeId: string;
   subscriberId: string | null;
+  /** How auth granted it (public, early_access, lifecycle, plan). */
+  via: string | null;
   /** The counting window: the UTC day of the address salt. */
   day: string;
   /** Bytes the client received from this response. */
@@ -54,7 +57,7 @@ export function classifyRecord(record: EdgeRequestRecord): Classified {
   if (record.kind === 'feed') return drop('not-media');
   if (record.method !== 'GET') return drop('not-get');
   if (record.status !== 200 && record.status !== 206) return drop('status');
-  if (!record.tenantId || !record.episodeId) return drop('no-identity');
+  if (!record.episodeId || (!record.tenantId && record.kind !== 'public')) return drop('no-identity');
   if (record.range && PROBE.test(record.range.trim())) return drop('probe');
   if (record.bytesSent <= 0) return drop('empty');
   if (isWatchOsUserAgent(record.userAgent)) return drop('watch');
@@ -67,6 +70,7 @@ export function classifyRecord(record: EdgeRequestRecord): Classified {
       tenantId: record.tenantId,
       episodeId: record.episodeId,
       subscriberId: record.subscriberId,
+      via: record.via,
       day: record.saltDay,
       bytes,
     },

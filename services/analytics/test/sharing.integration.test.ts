@@ -37,10 +37,14 @@ const subject = `ghtest.sharing.${run}.request.v1`;
 const consumerName = `sharing-test-${run}`;
 const tokenSecret = randomBytes(32).toString('base64url');
 const keyring = parseKeyring(`k1:${tokenSecret}`, 'k1');
-const logger = createLogger({ level: 'silent', service: 'sharing-test' });
+const logger = createLogger({
+  level: process.env.TEST_LOG_LEVEL === 'warn' ? 'warn' : 'silent',
+  service: 'sharing-test',
+});
 
 let prisma: PrismaClient;
 let nats: NatsConnection;
+let smtpUrl: string;
 let smtp: Awaited<ReturnType<typeof startSmtpCapture>>;
 let billing: ReturnType<typeof billingApp>;
 let sharing: Awaited<ReturnType<typeof startSharing>>;
@@ -67,7 +71,10 @@ async function publish(records: readonly EdgeRequestRecord[]) {
       const cursor = await prisma.analyticsCursor.findUnique({ where: { consumer: consumerName } });
       return (cursor?.streamSeq ?? 0n) >= BigInt(lastSeq);
     },
-    { timeoutMs: 10_000, description: `sharing consumer at seq ${lastSeq}` },
+    {
+      timeoutMs: 10_000,
+      description: `sharing consumer at seq ${lastSeq} (cursor ${(await prisma.analyticsCursor.findUnique({ where: { consumer: consumerName } }))?.streamSeq})`,
+    },
   );
 }
 
@@ -95,7 +102,8 @@ before(async () => {
   nats = await connectNats(env.natsUrl, 'sharing-test');
   const jsm = await jetstreamManager(nats);
   await jsm.streams.add({ name: stream, subjects: [subject] });
-  smtp = await startSmtpCapture(`smtp://127.0.0.1:${await freePort()}`);
+  smtpUrl = `smtp://127.0.0.1:${await freePort()}`;
+  smtp = await startSmtpCapture(smtpUrl);
   billing = billingApp(prisma, recordedStripe().gateway);
   const billingUrl = await billing.listen({ host: '127.0.0.1', port: 0 });
   sharing = await startSharing({
@@ -110,7 +118,7 @@ before(async () => {
       SHARING_BATCH_SIZE: 50,
       BILLING_URL: billingUrl,
       INTERNAL_API_TOKEN,
-      SMTP_URL: smtp.url,
+      SMTP_URL: smtpUrl,
       MAIL_FROM: 'Gatehouse <no-reply@gatehouse.test>',
       TOKEN_KEYS: `k1:${tokenSecret}`,
       TOKEN_ACTIVE_KID: 'k1',
@@ -144,10 +152,11 @@ describe('sharing detection through JetStream and Postgres', () => {
     const sharer = await payingSubscriber(prisma, tenant);
     const episodeId = '0190a1b2-0000-7000-8000-00000000e001';
     const who = (s: { id: string }) => ({ tenantId: tenant.tenantId, subscriberId: s.id });
-    await publish([
+    const records = [
       ...oneListenerRecords(who(listener), episodeId),
       ...sharedFeedRecords(who(sharer), episodeId),
-    ]);
+    ];
+    await publish(records);
 
     const list = await api(tenant.apiKey).get(`${base}/alerts`);
     assert.equal(list.statusCode, 200, list.body);
@@ -167,7 +176,7 @@ describe('sharing detection through JetStream and Postgres', () => {
     // Redelivery of the whole batch after the commit: at or below the cursor, nothing happens.
     const batches = createSharingBatchRepository(prisma, consumerName);
     const again = await batches.apply(
-      observationsOf(sharedFeedRecords(who(sharer), episodeId), appOf).map((o) => ({ ...o, seq: 1n })),
+      observationsOf(records, appOf).map((o) => ({ ...o, seq: 1n })),
       BigInt(lastSeq),
     );
     assert.equal(again.applied, false);
@@ -175,10 +184,6 @@ describe('sharing detection through JetStream and Postgres', () => {
     // Replay from the start (a new cursor, windows forgotten): the same alert id, nothing new.
     await prisma.sharingWindow.deleteMany({ where: { tenantId: tenant.tenantId } });
     const replay = createSharingBatchRepository(prisma, `${consumerName}-replay`);
-    const records = [
-      ...oneListenerRecords(who(listener), episodeId),
-      ...sharedFeedRecords(who(sharer), episodeId),
-    ];
     const result = await replay.apply(
       observationsOf(records, appOf).map((o, i) => ({ ...o, seq: BigInt(i + 1) })),
       BigInt(records.length),
@@ -207,9 +212,9 @@ describe('sharing detection through JetStream and Postgres', () => {
     assert.equal(dismissed.statusCode, 200, dismissed.body);
     assert.equal(dismissed.json().status, 'dismissed');
     assert.equal((await api(tenant.apiKey).post(`${base}/alerts/${alert.id}/dismiss`)).statusCode, 409);
-    const window = await prisma.sharingWindow.findUnique({ where: { subscriberId: sharer.id } });
+    const window = await prisma.sharingWindow.findUniqueOrThrow({ where: { subscriberId: sharer.id } });
     assert.deepEqual(
-      (window?.state as { networks: unknown[] }).networks,
+      (window.state as { networks: unknown[] }).networks,
       [],
       'the dismissed pattern is forgotten',
     );
@@ -286,7 +291,8 @@ describe('sharing detection through JetStream and Postgres', () => {
       description: 'published',
     });
 
-    assert.equal((await client.post(`${base}/alerts/${alert.id}/suspend`)).statusCode, 409);
+    const again = await client.post(`${base}/alerts/${alert.id}/suspend`);
+    assert.equal(again.statusCode, 409, again.body);
     const lifted = await client.post(`${base}/subscribers/${sharer.id}/unsuspend`);
     assert.equal(lifted.statusCode, 200, lifted.body);
     assert.deepEqual(lifted.json(), { subscriberId: sharer.id, suspended: false });

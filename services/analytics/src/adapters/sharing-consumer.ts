@@ -14,6 +14,8 @@ export interface SharingConsumerOptions {
   js: JetStreamClient;
   jsm: JetStreamManager;
   stream: string;
+  /** Subject filter (tests use their own stream and subject); `ghedge.request.v1` by default. */
+  subject?: string;
   /** Its own durable name: independent of the download counter's position in the stream. */
   durable: string;
   batches: ReturnType<typeof createSharingBatchRepository>;
@@ -50,6 +52,7 @@ export function createSharingConsumer(options: SharingConsumerOptions) {
   const { js, jsm, stream, durable } = options;
   let stopped = false;
   let loop: Promise<void> | undefined;
+  let current: { close(): Promise<unknown> } | undefined;
   const counts = { batches: 0, records: 0, invalid: 0, alerts: 0 };
 
   async function ensureConsumer() {
@@ -57,7 +60,7 @@ export function createSharingConsumer(options: SharingConsumerOptions) {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      filter_subject: edgeRequestSubject,
+      filter_subject: options.subject ?? edgeRequestSubject,
       max_ack_pending: options.batchSize,
       ack_wait: nanos(30_000),
     };
@@ -109,16 +112,49 @@ export function createSharingConsumer(options: SharingConsumerOptions) {
     }
   }
 
+  /**
+   * Reads the pull subscription into a queue and applies what has arrived as one batch: a batch is
+   * whatever is buffered when the previous one committed (at most `batchSize`, the consumer's
+   * `max_ack_pending`), so a lone record is applied at once and a flood in large transactions.
+   */
+  async function drain(messages: AsyncIterable<JsMsg>) {
+    const queue: JsMsg[] = [];
+    let wake: (() => void) | undefined;
+    let ended = false;
+    const reader = (async () => {
+      try {
+        for await (const msg of messages) {
+          queue.push(msg);
+          wake?.();
+        }
+      } finally {
+        ended = true;
+        wake?.();
+      }
+    })();
+    while (!stopped) {
+      if (queue.length === 0) {
+        if (ended) break;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+        // Let the messages already buffered by the client join this batch.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      await runBatch(queue.splice(0, options.batchSize));
+    }
+    await reader;
+  }
+
   async function run() {
     while (!stopped) {
       try {
         const consumer = await js.consumers.get(stream, durable);
-        while (!stopped) {
-          const messages: JsMsg[] = [];
-          for await (const msg of await consumer.fetch({ max_messages: options.batchSize, expires: 500 }))
-            messages.push(msg);
-          if (messages.length > 0) await runBatch(messages);
-        }
+        const messages = await consumer.consume({ max_messages: options.batchSize });
+        current = messages;
+        await drain(messages);
       } catch (error) {
         if (stopped) break;
         options.logger.warn({ err: error }, 'sharing: consumer loop failed, restarting');
@@ -136,6 +172,7 @@ export function createSharingConsumer(options: SharingConsumerOptions) {
     },
     async stop() {
       stopped = true;
+      await current?.close();
       await loop;
     },
   };

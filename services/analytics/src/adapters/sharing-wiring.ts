@@ -43,6 +43,7 @@ export async function startSharing(deps: {
   appOf: AppOf;
   /** Stream to read (tests use their own); GH_EDGE by default, created if missing. */
   stream?: string;
+  subject?: string;
 }): Promise<{ service: SharingService; stop(): Promise<void> }> {
   const { prisma, nats, logger, config } = deps;
   const js = jetstream(nats);
@@ -83,6 +84,7 @@ export async function startSharing(deps: {
     js,
     jsm,
     stream,
+    ...(deps.subject ? { subject: deps.subject } : {}),
     durable: config.SHARING_CONSUMER,
     batches: createSharingBatchRepository(prisma, config.SHARING_CONSUMER),
     appOf: deps.appOf,

@@ -105,7 +105,7 @@ const Unsuspended = Type.Object(
   { additionalProperties: false },
 );
 /** Action routes take no body; an empty JSON object is accepted for clients that always send one. */
-const NoBody = Type.Optional(Type.Object({}, { additionalProperties: false }));
+const NoBody = Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()]);
 
 /**
  * Creators' sharing alerts (docs/analytics.md, "Sharing detection"): list them with why, dismiss,

@@ -4,7 +4,8 @@
  * sentinel values and the sentinels become Helm expressions — only plain substitutions of values
  * the chart exposes (service names, origin allow-list, cache size, resolver, secure-link secret).
  * The media auth mode changes the text's shape, not a value: every file is rendered once per mode
- * (`files/nginx/<mode>/…`), and the chart picks the directory by `edge.mediaAuthMode`.
+ * (`files/nginx/<mode>/…`), and the chart picks the directory by `edge.mediaAuthMode`; the edge
+ * file also exists with edge records on (`edge-records.conf.tpl`, picked by `edge.records.enabled`).
  * The chart tests render the chart and compare every result with a fresh `render.sh` run for the
  * same values, byte for byte; `--check` fails when the committed files are stale.
  *   node scripts/k8s/render-chart-nginx.ts [--check]
@@ -16,7 +17,7 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const OUT = path.join(ROOT, 'charts', 'gatehouse', 'files', 'nginx');
-const SERVICES = ['auth', 'media', 'feeds', 'billing'] as const;
+const SERVICES = ['auth', 'media', 'feeds', 'billing', 'analytics'] as const;
 /** nginx-ingress `media.authMode` values = chart `edge.mediaAuthMode` values = directories under files/nginx/. */
 export const MEDIA_AUTH_MODES = ['decision-cache', 'x-accel'] as const;
 export type MediaAuthMode = (typeof MEDIA_AUTH_MODES)[number];
@@ -33,8 +34,9 @@ const SENTINEL = {
   upstream: (svc: string) => `ghsentinel-${svc}.invalid:80`,
 };
 
-const sentinelValues = (target: 'edge' | 'ingress-nginx', authMode: MediaAuthMode) => ({
+const sentinelValues = (target: 'edge' | 'ingress-nginx', authMode: MediaAuthMode, records = false) => ({
   media: { authMode },
+  records: { enabled: records },
   upstreams: Object.fromEntries(SERVICES.map((s) => [s, { servers: [SENTINEL.upstream(s)] }])),
   cache: { maxSize: SENTINEL.maxSize },
   origin: { allow: [SENTINEL.origin], ...(target === 'edge' ? { resolver: SENTINEL.resolver } : {}) },
@@ -81,6 +83,12 @@ export function chartFiles(): Record<string, string> {
     // so the secret stays in the Secret, not in the ConfigMap.
     files[`${mode}/edge.conf.tpl`] = toTemplate(
       render('edge', sentinelValues('edge', mode)),
+      SECRET_PLACEHOLDER,
+    );
+    // Edge records on (`edge.records.enabled`): the same text plus the records log the shipper
+    // sidecar tails (nginx-ingress `records`, path /var/log/gatehouse/edge-records.log).
+    files[`${mode}/edge-records.conf.tpl`] = toTemplate(
+      render('edge', sentinelValues('edge', mode, true)),
       SECRET_PLACEHOLDER,
     );
     // ingress-nginx cannot substitute: the controller's snippet must hold the secret itself.

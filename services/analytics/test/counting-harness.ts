@@ -5,6 +5,7 @@ import { uniqueId } from '@gatehouse/testkit';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createCountingPipeline } from '../src/adapters/counting-pipeline.ts';
+import { resetCounting } from '../src/adapters/counting-reset.ts';
 import type { DownloadConsumer } from '../src/adapters/download-consumer.ts';
 import { createDownloadStatsRepository } from '../src/adapters/download-stats.repository.ts';
 import type { DownloadGroupBy } from '../src/domain/download-stats.ts';
@@ -89,14 +90,10 @@ export async function countingHarness(options: { natsUrl: string; databaseUrl: s
         totals: await stats.totals({ tenantId, from, to }),
       };
     },
-    /** Rebuild: empty the counting tables, forget the cursor and the durable consumer (what `replay` does). */
+    /** Rebuild: what the `replay` command does before it counts again (src/replay.main.ts). */
     async resetForReplay() {
       await harness.stopConsumer();
-      await prisma.$transaction([
-        prisma.analyticsListen.deleteMany({}),
-        prisma.analyticsCursor.deleteMany({ where: { consumer: durable } }),
-      ]);
-      await jsm.consumers.delete(stream, durable).catch(() => undefined);
+      await resetCounting({ prisma, jsm, stream, durable });
     },
     async close() {
       await harness.stopConsumer();

@@ -3,6 +3,7 @@ import type { Logger } from '@gatehouse/logging';
 import {
   AckPolicy,
   type ConsumerConfig,
+  type ConsumerMessages,
   DeliverPolicy,
   type JetStreamClient,
   type JetStreamManager,
@@ -12,6 +13,9 @@ import { Compile } from 'typebox/compile';
 import type { AppliedBatch, ListenBatchStore, SequencedRecord } from './listen-batch.store.ts';
 
 const nanos = (ms: number) => ms * 1_000_000;
+/** A consume() that ended (consumer deleted, connection closed) resolves `closed()` at once. */
+const isClosed = (messages: ConsumerMessages) =>
+  Promise.race([messages.closed().then(() => true), sleep(0).then(() => false)]);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface DownloadConsumerOptions {
@@ -68,6 +72,7 @@ export function createDownloadConsumer(options: DownloadConsumerOptions): Downlo
   const { logger, durable, batchSize } = options;
   let stopped = false;
   let loop: Promise<void> | undefined;
+  let current: ConsumerMessages | undefined;
 
   async function ensureConsumer() {
     const config: Partial<ConsumerConfig> & { durable_name: string } = {
@@ -109,22 +114,44 @@ export function createDownloadConsumer(options: DownloadConsumerOptions): Downlo
     }
   }
 
+  /**
+   * Messages arrive through `consume()` into `queue`; the loop takes everything queued (at most
+   * max_ack_pending = batchSize, since nothing more is delivered before acks) as one batch. A busy
+   * stream gives full batches, a quiet one small batches at once: no waiting for a batch to fill.
+   */
   async function run() {
     while (!stopped) {
       try {
         await ensureConsumer();
         const consumer = await options.js.consumers.get(stream, durable);
+        const queue: JsMsg[] = [];
+        let wake: (() => void) | undefined;
+        const messages = await consumer.consume({
+          max_messages: batchSize,
+          callback: (msg) => {
+            queue.push(msg);
+            wake?.();
+          },
+        });
+        current = messages;
+        const closed = messages.closed().then(() => wake?.());
         while (!stopped) {
-          const msgs: JsMsg[] = [];
-          const iter = await consumer.fetch({ max_messages: batchSize, expires: 1_000 });
-          for await (const msg of iter) msgs.push(msg);
-          if (msgs.length === 0) continue;
+          if (queue.length === 0) {
+            await Promise.race([new Promise<void>((resolve) => (wake = resolve)), closed, sleep(1_000)]);
+            wake = undefined;
+            if (queue.length === 0) {
+              if (await isClosed(messages)) break;
+              continue;
+            }
+          }
+          const msgs = queue.splice(0, queue.length);
           const batch = msgs.map((msg) => decode(msg, logger));
           const applied = await applyUntilCommitted(batch, msgs);
           if (!applied) return; // stopping: the batch stays unacked and comes back
           for (const msg of msgs) msg.ack();
           options.onBatch?.({ ...applied, size: msgs.length });
         }
+        await messages.close().catch(() => undefined);
       } catch (error) {
         if (stopped) break;
         logger.warn({ err: error }, 'analytics: download consumer loop failed, restarting');
@@ -140,6 +167,7 @@ export function createDownloadConsumer(options: DownloadConsumerOptions): Downlo
     },
     async stop() {
       stopped = true;
+      await current?.close().catch(() => undefined);
       await loop;
     },
     async backlog() {

@@ -67,7 +67,10 @@ export function downloadsCsv(groupBy: string, rows: readonly DownloadStatsRow[])
 }
 
 /** Creators' download counts (IAB rules, docs/analytics.md), JSON and CSV. */
-export const downloadRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async (app, { deps }) => {
+export const downloadRoutes: FastifyPluginAsyncTypebox<{ deps: Pick<RouteDeps, 'downloads'> }> = async (
+  app,
+  { deps },
+) => {
   const load = async (tenantId: string, q: Omit<DownloadStatsQuery, 'tenantId'>) => {
     checkedRange(q.from, q.to);
     const rows = await deps.downloads.query({ tenantId, ...q });

@@ -48,7 +48,7 @@ await runMain('edge-records-shipper', async () => {
   const shipper = new EdgeShipper({
     follower,
     positions: new FilePositionStore(config.EDGE_RECORDS_POSITION ?? `${config.EDGE_RECORDS_LOG}.position`),
-    sink: new JetStreamRecordSink(jetstream(nats), { subject: config.EDGE_RECORDS_SUBJECT }),
+    sink: new JetStreamRecordSink(nats, jetstream(nats), { subject: config.EDGE_RECORDS_SUBJECT }),
     salts: new DailySalts(new RedisSaltStore(redis), config.EDGE_RECORDS_SALT_TTL_DAYS * 86_400),
     metrics,
     logger,

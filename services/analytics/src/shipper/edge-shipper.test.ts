@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import type { EdgeRequestRecord } from '@gatehouse/contracts';
+import { waitFor } from '@gatehouse/testkit';
 import { DailySalts, type SaltStore } from './daily-salt.ts';
 import { nginxLine } from './edge-log-line.fixture.ts';
 import { EdgeShipper } from './edge-shipper.ts';
@@ -22,8 +23,10 @@ const id = (i: number) => i.toString(16).padStart(32, '0');
 /** In-memory double of our RecordSink that can be told to fail (NATS down). */
 class MemorySink implements RecordSink {
   readonly ids = new Set<string>();
+  readonly modes: boolean[] = [];
   failures = 0;
-  async publish(records: readonly EdgeRequestRecord[]) {
+  async publish(records: readonly EdgeRequestRecord[], options: { acknowledgeEach: boolean }) {
+    this.modes.push(options.acknowledgeEach);
     if (this.failures > 0) {
       this.failures--;
       throw new Error('nats: timeout');
@@ -75,11 +78,16 @@ test('ships every line once, counts the unparseable, retries through an outage, 
   sink.failures = 2; // the first two batches fail (NATS away), then it is back
   const { s, metrics, positions } = shipper(log, sink);
   const running = s.run();
+  // After the outage (retries at 100 and 200 ms): a fresh batch.
+  await waitFor(() => sink.ids.size === 1, { timeoutMs: 3000, intervalMs: 10 });
   appendFileSync(log, `${nginxLine({ id: id(3) })}\n`);
-  await new Promise((resolve) => setTimeout(resolve, 600));
+  await waitFor(() => sink.ids.size === 2, { timeoutMs: 3000, intervalMs: 10 });
   s.stop();
   await running;
   assert.deepEqual([...sink.ids].sort(), [id(1), id(3)]);
+  // The first batch after the start and every retry ask for an ack per record; later fresh ones not.
+  assert.equal(sink.modes[0], true);
+  assert.deepEqual(sink.modes, [true, true, true, false], 'two failed attempts, the retry, a fresh batch');
   assert.equal(await value(metrics, 'edge_records_unparseable_total'), 2);
   assert.equal(await value(metrics, 'edge_records_publish_failures_total'), 2);
   assert.equal(await value(metrics, 'edge_records_shipped_total'), 2);

@@ -42,6 +42,7 @@ export class EdgeShipper {
   readonly #deps: ShipperDeps;
   readonly #stop = new AbortController();
   #stoppedAt: number | undefined;
+  #shippedOnce = false;
 
   constructor(deps: ShipperDeps) {
     this.#deps = deps;
@@ -87,18 +88,23 @@ export class EdgeShipper {
     const { positions, sink, metrics, logger } = this.#deps;
     let delay = RETRY_MIN_MS;
     let records: EdgeRequestRecord[] | undefined;
+    // The first batch after a start may repeat what a killed shipper had sent, and a retry may
+    // repeat itself: those get an ack per record (exact duplicate counts); others one per batch.
+    let acknowledgeEach = !this.#shippedOnce;
     while (true) {
       try {
         records ??= await this.#records(chunk.lines);
         if (records.length > 0) {
-          const { stored, duplicates } = await sink.publish(records);
+          const { stored, duplicates } = await sink.publish(records, { acknowledgeEach });
           metrics.shipped.inc({ result: 'stored' }, stored);
           if (duplicates > 0) metrics.shipped.inc({ result: 'duplicate' }, duplicates);
         }
         await positions.save(chunk.end);
         if (chunk.retire) await retireFile(chunk.retire);
+        if (records.length > 0) this.#shippedOnce = true;
         return true;
       } catch (error) {
+        acknowledgeEach = true;
         metrics.publishFailures.inc();
         logger.warn({ err: error, retryInMs: delay }, 'edge records not shipped; retrying the batch');
         if (this.#stoppedAt !== undefined && Date.now() - this.#stoppedAt >= this.#deps.drainTimeoutMs) {

@@ -8,6 +8,7 @@ import { type EdgeRequestRecord, isEdgeRequestRecord } from '@gatehouse/contract
 import { uniqueId, waitFor } from '@gatehouse/testkit';
 import { type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { privateNats } from '../../packages/outbox/test/private-stack.ts';
 import { saltKey } from '../../services/analytics/src/shipper/redis-salt-store.ts';
 import {
   createSubscriber,
@@ -106,6 +107,21 @@ const get = (url: string, headers: Record<string, string>, method = 'GET') =>
     await r.arrayBuffer();
     return r.status;
   });
+
+/** Sends tiny range requests from 16 clients until `count` were sent in all (one record each). */
+function sender(path: string) {
+  let sent = 0;
+  return async (count: number) => {
+    const workers = Array.from({ length: 16 }, async () => {
+      while (sent < count) {
+        sent++;
+        const status = await get(path, { 'x-forwarded-for': `198.51.100.${sent % 200}`, range: 'bytes=0-1' });
+        assert.equal(status, 206);
+      }
+    });
+    await Promise.all(workers);
+  };
+}
 
 describe('edge records', () => {
   test('one record per media, download, public and feed request, identity from the auth decision', async () => {
@@ -283,17 +299,7 @@ describe('edge records', () => {
     const base = await storedCount();
     const total = 2_400;
     const m = `/m/${subscriber.token}/${premium.episodeId}/${premium.fileName}`;
-    let sent = 0;
-    const send = async (count: number) => {
-      const workers = Array.from({ length: 16 }, async () => {
-        while (sent < count) {
-          sent++;
-          const status = await get(m, { 'x-forwarded-for': `198.51.100.${sent % 200}`, range: 'bytes=0-1' });
-          assert.equal(status, 206);
-        }
-      });
-      await Promise.all(workers);
-    };
+    const send = sender(m);
     await send(total / 2);
     // Mid-stream: some lines shipped, some read and published but not checkpointed, some unread.
     await waitFor(async () => (await storedCount()) > base, { timeoutMs: 10_000 });
@@ -352,5 +358,56 @@ describe('edge records', () => {
     );
     assert.equal(replayed, again);
     assert.equal(await storedCount(), base + total + 50, 'JetStream stored none of them twice');
+  });
+  test('NATS killed (SIGKILL) mid-stream and restarted: the log is the buffer, nothing lost or twice', async () => {
+    await shipper.stop('SIGTERM'); // the shared-NATS shipper hands over at its saved position
+    const nats = await privateNats();
+    const own = await connect({ servers: nats.url });
+    const ownJsm = await jetstreamManager(own);
+    const ownStream = `EDGE_NATS_${id}`;
+    const count = async () =>
+      (await ownJsm.streams.info(ownStream).catch(() => undefined))?.state.messages ?? 0;
+    const viaPrivate = startShipper({
+      edge,
+      natsUrl: nats.url,
+      redisUrl: world.env.redisUrl,
+      stream: ownStream,
+      subject,
+      env: { EDGE_RECORDS_ROTATE_BYTES: '0' },
+    });
+    try {
+      const send = sender(`/m/${subscriber.token}/${premium.episodeId}/${premium.fileName}`);
+      await send(300);
+      await waitFor(async () => (await count()) > 0, { timeoutMs: 15_000 });
+      await nats.stop(); // SIGKILL
+      await send(600); // the edge keeps answering: records wait in the log
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await nats.start(); // same data directory, like a restarted server
+      await waitFor(async () => (await count().catch(() => 0)) >= 600, {
+        timeoutMs: 60_000,
+        description: '600 records',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(await count(), 600, 'every request stored once');
+      const consumer = await jetstream(own).consumers.get(ownStream);
+      const ids = new Set<string>();
+      while (ids.size < 600) {
+        const batch = await consumer.fetch({ max_messages: 600, expires: 5000 });
+        let got = 0;
+        for await (const message of batch) {
+          ids.add(message.json<EdgeRequestRecord>().id);
+          got++;
+        }
+        if (got === 0) break;
+      }
+      assert.equal(ids.size, 600);
+      const log = readFileSync(path.join(edge.dir, 'logs', 'shipper.log'), 'utf8');
+      assert.match(log, /edge records not shipped; retrying the batch/, 'the outage was seen and retried');
+    } finally {
+      await viaPrivate.stop();
+      await own.close().catch(() => undefined);
+      await nats.dispose();
+      shipper = shipperFor();
+    }
   });
 });

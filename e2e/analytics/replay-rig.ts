@@ -1,24 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { stackEnv, waitFor } from '@gatehouse/testkit';
 import { E2E_ACTIVE_KID, E2E_INTERNAL_API_TOKEN, E2E_TOKEN_KEYS } from '../support/platform.ts';
+import { freePort } from './edge-records-rig.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
 const SERVICE = path.join(ROOT, 'services', 'analytics', 'src');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /**
  * The real analytics service (`services/analytics/src/main.ts`) and its `replay` command as child

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { connectNats } from '@gatehouse/clients';
 import type { EdgeRequestRecord } from '@gatehouse/contracts';
 import { createPrismaClient, type PrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import { createApiKeyVerifier, createPrismaApiKeyRepository } from '@gatehouse/tenant-keys';
-import { stackEnv, waitFor } from '@gatehouse/testkit';
+import { closedPort, stackEnv, waitFor } from '@gatehouse/testkit';
 import { parseKeyring, verifyAccessToken } from '@gatehouse/tokens';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -50,14 +49,6 @@ let billing: ReturnType<typeof billingApp>;
 let sharing: Awaited<ReturnType<typeof startSharing>>;
 let app: ReturnType<typeof buildApp>;
 let lastSeq = 0;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Publishes records in order and waits until the sharing consumer has committed past the last one. */
 async function publish(records: readonly EdgeRequestRecord[]) {
@@ -102,7 +93,7 @@ before(async () => {
   nats = await connectNats(env.natsUrl, 'sharing-test');
   const jsm = await jetstreamManager(nats);
   await jsm.streams.add({ name: stream, subjects: [subject] });
-  smtpUrl = `smtp://127.0.0.1:${await freePort()}`;
+  smtpUrl = `smtp://127.0.0.1:${await closedPort()}`;
   smtp = await startSmtpCapture(smtpUrl);
   billing = billingApp(prisma, recordedStripe().gateway);
   const billingUrl = await billing.listen({ host: '127.0.0.1', port: 0 });

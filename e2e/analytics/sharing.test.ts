@@ -209,7 +209,7 @@ describe('sharing detection end to end', () => {
     );
   });
 
-  test('policy alert+reset: exactly one alert, the old feed URL answers 410 and the new link arrives by mail', async () => {
+  test('policy alert+reset: exactly one alert, the old URLs die (media 410, feed 403 rotated), the new link arrives by mail', async () => {
     const c = await creator('alert+reset');
     const oldFeed = `${env.edgeUrl}/f/${c.token}/${c.show.id}.xml`;
     const before = await fetch(oldFeed);
@@ -228,13 +228,23 @@ describe('sharing detection end to end', () => {
     assert.equal((await alertsOf(c.apiKey)).length, 1, 'exactly one alert');
     assert.equal(alert!.status, 'resolved');
 
+    // The old token is dead within a second: its enclosure URLs answer 410; the feed itself goes
+    // through nginx's auth_request, which can only say 401/403, so it is 403 with the reason "rotated".
+    const oldMedia = mediaUrl(world, c.token, c.episode);
     await waitFor(
       async () => {
-        const response = await fetch(oldFeed);
-        await response.arrayBuffer();
-        return response.status === 410;
+        const [media, feed] = await Promise.all([
+          fetch(oldMedia, { headers: { range: 'bytes=0-1' } }),
+          fetch(oldFeed),
+        ]);
+        await Promise.all([media.arrayBuffer(), feed.arrayBuffer()]);
+        return (
+          media.status === 410 &&
+          feed.status === 403 &&
+          feed.headers.get('x-gatehouse-deny-reason') === 'rotated'
+        );
       },
-      { timeoutMs: 1_000, intervalMs: 25, description: 'old feed URL 410' },
+      { timeoutMs: 1_000, intervalMs: 25, description: 'old media URL 410, old feed URL 403 rotated' },
     );
     const mail = await smtp.waitFor(c.subscriber.email, 5_000);
     const newFeed = /(https?:\/\/\S+\/f\/[A-Za-z0-9_-]+\/[0-9a-f-]{36}\.xml)/.exec(mail.text ?? '')?.[1];

@@ -92,23 +92,33 @@ export function createSharingConsumer(options: SharingConsumerOptions) {
     return observations;
   }
 
+  /**
+   * Applies a batch, retrying it in place until it commits (Postgres down, a lock timeout): a failed
+   * batch is never handed back with a nak, because the server could then deliver later records
+   * first, commit them, and move the stored sequence past the failed ones. While retrying, the
+   * messages' ack deadline is kept alive; on stop they stay unacked and come back to the next run.
+   */
   async function runBatch(messages: JsMsg[]) {
     messages.sort((a, b) => a.seq - b.seq);
     const lastSeq = BigInt(messages.at(-1)!.seq);
-    try {
-      const result = await options.batches.apply(observationsOf(messages), lastSeq);
-      for (const msg of messages) msg.ack();
-      counts.batches += 1;
-      counts.records += messages.length;
-      counts.alerts += result.alerts.length;
-      options.onApplied?.(result);
-    } catch (error) {
-      options.logger.error(
-        { err: error, lastSeq: String(lastSeq) },
-        'sharing: batch failed, will be redelivered',
-      );
-      for (const msg of messages) msg.nak(1_000);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+    const observations = observationsOf(messages);
+    for (let attempt = 1; !stopped; attempt++) {
+      try {
+        const result = await options.batches.apply(observations, lastSeq);
+        for (const msg of messages) msg.ack();
+        counts.batches += 1;
+        counts.records += messages.length;
+        counts.alerts += result.alerts.length;
+        options.onApplied?.(result);
+        return;
+      } catch (error) {
+        options.logger.error(
+          { err: error, lastSeq: String(lastSeq), attempt },
+          'sharing: batch failed, retrying',
+        );
+        for (const msg of messages) msg.working();
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 5_000)));
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { connectNats } from '@gatehouse/clients';
 import type { EdgeRequestRecord } from '@gatehouse/contracts';
@@ -14,6 +14,7 @@ import { billingApp, INTERNAL_API_TOKEN, recordedStripe } from '../../billing/te
 import { startSmtpCapture } from '../../feeds/test/support/smtp-capture.ts';
 import { createDownloadStatsRepository } from '../src/adapters/download-stats.repository.ts';
 import { createSharingBatchRepository } from '../src/adapters/sharing-batch.repository.ts';
+import { createSharingConsumer } from '../src/adapters/sharing-consumer.ts';
 import { startSharing } from '../src/adapters/sharing-wiring.ts';
 import { buildApp } from '../src/app.ts';
 import { observationsOf } from '../src/domain/sharing/sharing-detection.ts';
@@ -346,5 +347,63 @@ describe('sharing detection through JetStream and Postgres', () => {
       2,
     );
     assert.equal(smtp.messages.filter((m) => JSON.stringify(m.to).includes(sharer.email)).length, 1);
+  });
+
+  test('a batch that fails is retried in place until it commits: every record counts exactly once', async () => {
+    const retryStream = `${stream}_RETRY`;
+    const retrySubject = `ghtest.sharingretry.${run}.v1`;
+    const durable = `${consumerName}-retry`;
+    const jsm = await jetstreamManager(nats);
+    await jsm.streams.add({ name: retryStream, subjects: [retrySubject] });
+    const real = createSharingBatchRepository(prisma, durable);
+    let failures = 0;
+    const flaky: typeof real = {
+      ...real,
+      async apply(observations, last) {
+        // The first two commits fail, as with Postgres unreachable.
+        if (failures < 2) {
+          failures += 1;
+          throw new Error('injected: Postgres unavailable');
+        }
+        return real.apply(observations, last);
+      },
+    };
+    const consumer = createSharingConsumer({
+      js: jetstream(nats),
+      jsm,
+      stream: retryStream,
+      subject: retrySubject,
+      durable,
+      batches: flaky,
+      appOf,
+      batchSize: 500,
+      logger,
+    });
+    await consumer.start();
+    try {
+      const tenant = await sharingTenant(prisma);
+      const sharer = await payingSubscriber(prisma, tenant);
+      const records = sharedFeedRecords({ tenantId: tenant.tenantId, subscriberId: sharer.id }, randomUUID());
+      let last = 0;
+      for (const record of records)
+        last = (await jetstream(nats).publish(retrySubject, JSON.stringify(record), { msgID: record.id }))
+          .seq;
+      await waitFor(async () => (await real.cursor()) >= BigInt(last), {
+        timeoutMs: 15_000,
+        description: 'the retried batches committed',
+      });
+      assert.equal(failures, 2);
+      assert.equal(await prisma.sharingAlert.count({ where: { tenantId: tenant.tenantId } }), 1);
+      const window = await prisma.sharingWindow.findUniqueOrThrow({ where: { subscriberId: sharer.id } });
+      const requests = (window.state as { networks: [string, number, number, number][] }).networks.reduce(
+        (sum, [, , , count]) => sum + count,
+        0,
+      );
+      assert.equal(requests, records.length, 'each record counted once');
+    } finally {
+      await consumer.stop();
+      await jsm.streams.delete(retryStream).catch(() => {});
+      await prisma.analyticsCursor.deleteMany({ where: { consumer: durable } });
+    }
   });
 });

@@ -32,11 +32,17 @@ const SENTINEL = {
   resolver: 'ghsentinel-resolver.invalid',
   secret: 'ghsentinelsecurelinksecret0000',
   upstream: (svc: string) => `ghsentinel-${svc}.invalid:80`,
+  trustedProxy: '192.0.2.254/32',
+  realIpHeader: 'X-Ghsentinel-Client',
+  realIpBlock:
+    /^( *)set_real_ip_from 192\.0\.2\.254\/32;\n\1real_ip_header X-Ghsentinel-Client;\n\1real_ip_recursive on;\n/gm,
 };
 
 const sentinelValues = (target: 'edge' | 'ingress-nginx', authMode: MediaAuthMode, records = false) => ({
   media: { authMode },
   records: { enabled: records },
+  // Trusted proxies (realip): edge target only, a list → a Helm range (empty: no directives).
+  ...(target === 'edge' ? { realIp: { from: [SENTINEL.trustedProxy], header: SENTINEL.realIpHeader } } : {}),
   upstreams: Object.fromEntries(SERVICES.map((s) => [s, { servers: [SENTINEL.upstream(s)] }])),
   cache: { maxSize: SENTINEL.maxSize },
   origin: { allow: [SENTINEL.origin], ...(target === 'edge' ? { resolver: SENTINEL.resolver } : {}) },
@@ -67,10 +73,20 @@ function toTemplate(text: string, secretExpr: string): string {
     (_line, pad: string) =>
       `{{- range $o := include "gatehouse.originAllow" $ | fromJsonArray }}\n${pad}"~{{ include "gatehouse.originPattern" $o }}" 1;{{ end }}`,
   );
+  out = out.replace(
+    SENTINEL.realIpBlock,
+    (_block, pad: string) =>
+      `{{- if $.Values.edge.trustedProxies }}\n{{- range $c := $.Values.edge.trustedProxies }}\n${pad}set_real_ip_from {{ $c }};\n{{- end }}\n${pad}real_ip_header {{ $.Values.edge.realIpHeader }};\n${pad}real_ip_recursive on;\n{{- end }}\n`,
+  );
   out = out.replaceAll(`max_size=${SENTINEL.maxSize}`, 'max_size={{ $.Values.edge.cacheMaxSize }}');
   out = out.replaceAll(SENTINEL.resolver, '{{ $.Values.edge.resolver }}');
   out = out.replaceAll(SENTINEL.secret, secretExpr);
-  if (out.includes('ghsentinel') || out.includes(SENTINEL.maxSize))
+  if (
+    out.includes('ghsentinel') ||
+    out.includes('Ghsentinel') ||
+    out.includes(SENTINEL.maxSize) ||
+    out.includes(SENTINEL.trustedProxy)
+  )
     throw new Error('a sentinel was left in the template: the renderer output changed shape');
   return out;
 }

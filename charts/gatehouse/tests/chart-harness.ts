@@ -133,6 +133,7 @@ export function rendererValues(values: any, target: 'edge' | 'ingress-nginx') {
     ),
     // Edge records exist in the edge mode only (the chart has no sidecar in the controller).
     records: { enabled: target === 'edge' && values.edge.records.enabled },
+    realIp: { from: values.edge.trustedProxies, header: values.edge.realIpHeader },
     cache: { maxSize: values.edge.cacheMaxSize },
     // edge.mediaAuthMode is nginx-ingress's media.authMode under the chart's name.
     media: { authMode: values.edge.mediaAuthMode },

@@ -119,3 +119,32 @@ test('the analytics service: Deployment, Service, NetworkPolicy (from the edge o
     ['edge'],
   );
 });
+
+test('edge.trustedProxies: realip directives exactly as render.sh edge writes them; none by default', (t) => {
+  if (skipWithoutTools(t)) return;
+  const values = scenarioValues('edge');
+  values.edge.trustedProxies = ['10.0.0.0/8', 'fd00::/8'];
+  values.edge.realIpHeader = 'X-Real-IP';
+  const set = ['edge.trustedProxies={10.0.0.0/8,fd00::/8}', 'edge.realIpHeader=X-Real-IP'];
+  const text = find(renderChart({ scenario: 'edge', set }), 'ConfigMap', `${FULLNAME}-edge`).data[
+    'nginx.conf.template'
+  ];
+  const expected = renderNginx('edge', rendererValues(values, 'edge'));
+  assertSameText(
+    text.replaceAll(SECRET_PLACEHOLDER, values.secrets.secureLinkSecret),
+    expected,
+    'trusted proxies',
+  );
+  assert.match(
+    text,
+    /set_real_ip_from 10\.0\.0\.0\/8;\n\s+set_real_ip_from fd00::\/8;\n\s+real_ip_header X-Real-IP;/,
+  );
+  const plain = find(renderChart({ scenario: 'edge' }), 'ConfigMap', `${FULLNAME}-edge`).data[
+    'nginx.conf.template'
+  ];
+  assert.doesNotMatch(plain, /real_ip/);
+  assert.throws(
+    () => renderChart({ scenario: 'edge', set: ['edge.trustedProxies={10.0.0.0/8;evil}'] }),
+    /trustedProxies/,
+  );
+});

@@ -99,6 +99,13 @@ http {
     server_name _;
     server_tokens off;
     client_max_body_size 10m;
+{{- if $.Values.edge.trustedProxies }}
+{{- range $c := $.Values.edge.trustedProxies }}
+    set_real_ip_from {{ $c }};
+{{- end }}
+    real_ip_header {{ $.Values.edge.realIpHeader }};
+    real_ip_recursive on;
+{{- end }}
     location = /healthz {
       access_log off;
       default_type text/plain;

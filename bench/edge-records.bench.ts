@@ -115,7 +115,7 @@ async function main() {
       await hit.arrayBuffer();
       if (hit.headers.get('x-cache-status') !== 'HIT') throw new Error(`${edge.url}: not a cache HIT`);
     }
-    const scenarios = [
+    const scenarios: { name: string; headers: Record<string, string> }[] = [
       { name: '1 MiB cache hit', headers: {} },
       { name: 'tiny range (bytes=0-1)', headers: { range: 'bytes=0-1' } },
     ];

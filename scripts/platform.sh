@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole local platform (README): the real stack, migrations, the four services, a demo.
 #
-#   bash scripts/platform.sh up       stack up, migrate, start auth/media/feeds/billing, seed the demo,
+#   bash scripts/platform.sh up       stack up, migrate, start auth/media/feeds/billing/analytics, seed the demo,
 #                                     print the private feed URL and one media URL (both work with curl)
 #   bash scripts/platform.sh down     stop the four services, then the stack
 #   bash scripts/platform.sh status   which services run
@@ -18,8 +18,8 @@ STACK_DIR="$ROOT/.stack"
 LOG_DIR="$STACK_DIR/logs"
 PID_DIR="$STACK_DIR/pids"
 PLATFORM_ENV="$STACK_DIR/platform.env"
-SERVICES=(auth media feeds billing)
-declare -A PORTS=([auth]=53001 [media]=53002 [feeds]=53003 [billing]=53004)
+SERVICES=(auth media feeds billing analytics)
+declare -A PORTS=([auth]=53001 [media]=53002 [feeds]=53003 [billing]=53004 [analytics]=53005)
 
 say() { printf 'platform: %s\n' "$*"; }
 die() { printf 'platform: %s\n' "$*" >&2; exit 1; }

@@ -1,3 +1,4 @@
+import { realIpDirectives } from './edge-records.ts';
 import { type AuthMode, authModes, type EdgeValues, type Target } from './edge-values.ts';
 import { httpContext } from './http-context.ts';
 import { block, comment, type Node, renderNodes } from './nginx-text.ts';
@@ -10,6 +11,7 @@ function edgeServer(v: EdgeValues, target: Target, mode: AuthMode, listen: strin
     `server_name ${v.serverName};`,
     'server_tokens off;',
     `client_max_body_size ${v.clientMaxBodySize};`,
+    realIpDirectives(v),
     block('location = /healthz', 'access_log off;', 'default_type text/plain;', 'return 200 "ok\\n";'),
     serverLocations(v, target, mode),
     block('location /', 'return 404;'),

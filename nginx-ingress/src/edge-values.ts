@@ -34,7 +34,14 @@ export interface EdgeValues {
   serverName: string;
   /** Name prefix of every zone, upstream and variable, so the text can share an http block. */
   prefix: string;
-  upstreams: { auth: UpstreamValues; media: UpstreamValues; feeds: UpstreamValues; billing: UpstreamValues };
+  upstreams: {
+    auth: UpstreamValues;
+    media: UpstreamValues;
+    feeds: UpstreamValues;
+    billing: UpstreamValues;
+    /** The analytics service (creators' `/api/v1/analytics/`). */
+    analytics: UpstreamValues;
+  };
   cache: {
     /** Directory of the media cache (a volume in a cluster). */
     path: string;
@@ -91,6 +98,18 @@ export interface EdgeValues {
   maxRanges: number;
   /** Access log for `/m/` (off measurably raises throughput of tiny range requests). */
   mediaAccessLog: boolean;
+  /**
+   * Edge records (packages/contracts/src/edge-records.ts): one JSON line per `/m/`, `/d/`, `/pub/`
+   * and `/f/` request in `path`, which the records shipper tails. They replace the access log on
+   * those paths (so `mediaAccessLog` must stay off). `buffer` '' writes every line at once;
+   * otherwise nginx writes when `buffer` fills or after `flush` (what a crashed nginx can lose).
+   */
+  records: { enabled: boolean; path: string; buffer: string; flush: string };
+  /**
+   * Trusted proxies (realip module, local/edge): from these addresses/CIDRs nginx takes the client
+   * address from `header`; from anyone else the peer address stands. Empty: the peer address.
+   */
+  realIp: { from: string[]; header: string; recursive: boolean };
   clientMaxBodySize: string;
 }
 
@@ -116,7 +135,10 @@ const COMMON = {
   maxRanges: 4,
   mediaAccessLog: false,
   clientMaxBodySize: '10m',
-} as const;
+  realIp: { from: [] as string[], header: 'X-Forwarded-For', recursive: true },
+};
+
+const RECORDS_COMMON = { enabled: false, buffer: '64k', flush: '1s' };
 
 const CACHE_COMMON = {
   keysZoneSize: '64m',
@@ -170,8 +192,10 @@ export function defaultValues(target: Target, env: NodeJS.ProcessEnv = process.e
         media: upstream(['127.0.0.1:53002']),
         feeds: upstream(['127.0.0.1:53003']),
         billing: upstream(['127.0.0.1:53004']),
+        analytics: upstream(['127.0.0.1:53005']),
       },
       cache: { ...CACHE_COMMON, path: path.join(cacheDir, 'media'), maxSize: '4g' },
+      records: { ...RECORDS_COMMON, path: path.join(stack, 'nginx', 'edge-records.log') },
       authCache: { enabled: true, path: path.join(cacheDir, 'auth'), windowMs: 100 },
       media: { authMode: 'decision-cache', xAccelListen: ['127.0.0.1:58082'] },
       origin: { ...ORIGIN_COMMON, allow: ['http://127.0.0.1:59000'], resolver: '127.0.0.1 ipv6=off' },
@@ -192,8 +216,10 @@ export function defaultValues(target: Target, env: NodeJS.ProcessEnv = process.e
       media: upstream(['gatehouse-media:80']),
       feeds: upstream(['gatehouse-feeds:80']),
       billing: upstream(['gatehouse-billing:80']),
+      analytics: upstream(['gatehouse-analytics:80']),
     },
     cache: { ...CACHE_COMMON, path: '/var/cache/gatehouse/media', maxSize: '20g' },
+    records: { ...RECORDS_COMMON, path: '/var/log/gatehouse/edge-records.log' },
     authCache: { enabled: true, path: '/var/cache/gatehouse/auth', windowMs: 100 },
     media: { authMode: 'decision-cache' as AuthMode, xAccelListen: [] as string[] },
     origin: {
@@ -286,6 +312,7 @@ export function validateValues(v: EdgeValues, target: Target): void {
     ['protectedDir', v.protectedDir],
     ['secureLink.root', v.secureLink.root],
     ['origin.trustedCertificate', v.origin.trustedCertificate],
+    ['records.path', v.records.path],
   ] as const) {
     if (!p.startsWith('/') || !SAFE.test(p)) fail(field, 'must be an absolute path without spaces or quotes');
   }
@@ -309,6 +336,16 @@ export function validateValues(v: EdgeValues, target: Target): void {
     if (!/^[A-Za-z0-9._-]+\/$/.test(p)) fail('secureLink.prefixes', `has a bad prefix ${p} (like private/)`);
   }
   if (!SIZE.test(v.clientMaxBodySize)) fail('clientMaxBodySize', 'must be a size');
+  if (v.records.buffer !== '' && !SIZE.test(v.records.buffer))
+    fail('records.buffer', "must be a size like 64k, or '' (unbuffered)");
+  if (!TIME.test(v.records.flush)) fail('records.flush', 'must be a time like 1s');
+  if (v.records.enabled && v.mediaAccessLog)
+    fail('mediaAccessLog', 'must be off with records.enabled (the records are the media access log)');
+  for (const from of v.realIp.from) {
+    if (!/^([0-9.]+|[0-9a-fA-F:]+)(\/\d{1,3})?$|^unix:$/.test(from))
+      fail('realIp.from', `has a bad entry ${from} (an address or CIDR)`);
+  }
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(v.realIp.header)) fail('realIp.header', 'must be a header name');
 }
 
 /** The auth modes the rendered text serves: the main server's, plus x-accel for a second server. */

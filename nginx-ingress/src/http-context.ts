@@ -1,3 +1,4 @@
+import { recordsHttpContext } from './edge-records.ts';
 import type { AuthMode, EdgeValues } from './edge-values.ts';
 import { block, comment, type Node, quote, regexEscape } from './nginx-text.ts';
 
@@ -9,6 +10,7 @@ export function names(v: EdgeValues) {
     media: `${p}_media`,
     feeds: `${p}_feeds`,
     billing: `${p}_billing`,
+    analytics: `${p}_analytics`,
     mediaZone: `${p}_media`,
     authZone: `${p}_auth_decisions`,
     origin: `$${p}_origin`,
@@ -112,6 +114,7 @@ export function httpContext(v: EdgeValues, modes: readonly AuthMode[] = [v.media
     upstream(n.media, v.upstreams.media.servers, v.upstreams.media.keepalive),
     upstream(n.feeds, v.upstreams.feeds.servers, v.upstreams.feeds.keepalive),
     upstream(n.billing, v.upstreams.billing.servers, v.upstreams.billing.keepalive),
+    upstream(n.analytics, v.upstreams.analytics.servers, v.upstreams.analytics.keepalive),
     '',
     comment(
       'Media cache, keyed by object key (+ slice range): one entry per object however many subscribers.',
@@ -165,6 +168,7 @@ export function httpContext(v: EdgeValues, modes: readonly AuthMode[] = [v.media
       block(`map $msec ${n.decideSlot}`, 'default "";', slotEntries(v.authCache.windowMs)),
     );
   }
+  nodes.push(recordsHttpContext(v, n));
   nodes.push(
     '',
     comment('SSRF guard: nginx fetches only from these storage origins (scheme://host:port).'),

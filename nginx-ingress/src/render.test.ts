@@ -17,6 +17,7 @@ const clusterValues = (dir: string): ValuesOverride => ({
     media: { servers: ['127.0.0.1:53002'], keepalive: 8 },
     feeds: { servers: ['127.0.0.1:53003'], keepalive: 8 },
     billing: { servers: ['127.0.0.1:53004'], keepalive: 8 },
+    analytics: { servers: ['127.0.0.1:53005'], keepalive: 8 },
   },
   cache: { path: `${dir}/media` },
   authCache: { path: `${dir}/auth` },
@@ -274,6 +275,30 @@ describe('nginx -t accepts the renders', {
     assert.ok(result.ok, result.output);
   });
 
+  test('local and edge with edge records on, both modes, trusted proxies', () => {
+    for (const authMode of AUTH_MODES) {
+      const records = (dir: string): ValuesOverride => ({
+        ...clusterValues(dir),
+        records: { enabled: true, path: `${dir}/records.log` },
+        realIp: { from: ['10.0.0.0/8', 'fd00::/8'] },
+        media: { authMode },
+      });
+      const result = nginxTest((dir) =>
+        wrapHttp(renderLocal(resolveValues('local', records(dir), env)), dir),
+      );
+      assert.ok(result.ok, `local ${authMode}: ${result.output}`);
+      const edge = nginxTest((dir) =>
+        renderEdge(resolveValues('edge', records(dir)))
+          .replace('pid /tmp/nginx.pid;', `pid ${dir}/nginx.pid;`)
+          .replace(/_temp_path \/tmp\//g, `_temp_path ${dir}/`)
+          .replace('include /etc/nginx/mime.types;', '')
+          .replace('error_log /dev/stderr notice;', `error_log ${dir}/error.log notice;`)
+          .replace('access_log /dev/stdout;', `access_log ${dir}/access.log;`),
+      );
+      assert.ok(edge.ok, `edge ${authMode}: ${edge.output}`);
+    }
+  });
+
   test('local with x-accel as the only mode (no second server, no decision cache)', () => {
     const result = nginxTest((dir) =>
       wrapHttp(
@@ -436,6 +461,117 @@ describe('media.authMode x-accel (the X-Accel-Redirect protocol)', () => {
         'decision-cache',
       );
     }
+  });
+});
+
+describe('edge records (issue 11)', () => {
+  const on = { records: { enabled: true } };
+  const cluster = { origin: { allow: ['https://s3.example.com'] }, secureLink: { secret: 'x'.repeat(20) } };
+  const recordsLine =
+    'access_log /srv/stack/nginx/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;';
+
+  test('off by default: no records format, map or log anywhere; media logs stay off', () => {
+    const text = local();
+    assert.doesNotMatch(text, /gh_edge_records|gh_record_kind|x_gatehouse_episode_id/);
+    assert.ok(location(text, 'location ^~ /m/').includes('access_log off;'));
+  });
+
+  test('on: kind map, one JSON format, the records log in every location a record request ends in', () => {
+    const text = renderLocal(resolveValues('local', on, env));
+    for (const [path, kind] of [
+      ['/m/', 'media'],
+      ['/d/', 'download'],
+      ['/pub/', 'public'],
+      ['/f/', 'feed'],
+    ]) {
+      assert.ok(text.includes(`"~^${path}" ${kind};`), kind);
+    }
+    assert.match(
+      text,
+      /log_format gh_edge_records escape=json '\{"id":"\$request_id","msec":"\$msec","kind":"\$gh_record_kind",.*"tenant":"\$gh_tenant","subscriber":"\$gh_subscriber","episode":"\$gh_episode","access":"\$gh_access","ua":"\$http_user_agent","addr":"\$remote_addr"\}';/,
+    );
+    for (const head of [
+      'location ^~ /m/',
+      'location ^~ /d/',
+      'location ^~ /pub/',
+      'location ^~ /f/',
+      'location @gh_media_denied',
+      'location @gh_media_unavailable',
+      'location = /_gh/origin/s3',
+      'location @gh_origin_redirect',
+      'location @gh_origin_failed',
+      'location @gh_range_not_satisfiable',
+      'location ^~ /_gh/origin/local/',
+      'location = /_gh/origin/refused',
+    ]) {
+      assert.ok(location(text, head).includes(recordsLine), head);
+      assert.ok(!location(text, head).includes('access_log off;'), head);
+    }
+    // Identity from the decision (grant headers), never from the token.
+    const media = location(text, 'location ^~ /m/');
+    for (const d of [
+      'auth_request_set $gh_tenant $upstream_http_x_gatehouse_tenant_id;',
+      'auth_request_set $gh_subscriber $upstream_http_x_gatehouse_subscriber_id;',
+      'auth_request_set $gh_episode $upstream_http_x_gatehouse_episode_id;',
+      'auth_request_set $gh_access $upstream_http_x_gatehouse_access;',
+    ]) {
+      assert.ok(media.includes(d), d);
+    }
+    // The x-accel door copies them from auth's X-Accel answer in the internal targets.
+    const accel = text.slice(text.indexOf('Second front door'));
+    for (const head of ['location = /_gh/origin/s3', 'location ^~ /_gh/origin/local/']) {
+      assert.ok(
+        location(accel, head).includes('set $gh_episode $upstream_http_x_gatehouse_episode_id;'),
+        head,
+      );
+    }
+    // Unbuffered when asked (every line written at once).
+    const unbuffered = renderLocal(resolveValues('local', { records: { enabled: true, buffer: '' } }, env));
+    assert.ok(unbuffered.includes('gh_edge_records if=$gh_record_kind;'));
+  });
+
+  test('every target renders records; ingress-nginx snippets too; realIp only where nginx owns the server', () => {
+    const realIp = { from: ['10.0.0.0/8'], header: 'X-Real-IP' };
+    const edge = renderEdge(resolveValues('edge', { ...cluster, ...on, realIp }));
+    assert.ok(edge.includes('access_log /var/log/gatehouse/edge-records.log gh_edge_records'));
+    assert.ok(
+      edge.includes('set_real_ip_from 10.0.0.0/8;\n    real_ip_header X-Real-IP;\n    real_ip_recursive on;'),
+    );
+    const ingress = renderIngressNginx(resolveValues('ingress-nginx', { ...cluster, ...on, realIp }));
+    assert.match(ingress['http-snippet'], /log_format gh_edge_records escape=json/);
+    assert.match(ingress['server-snippet'], /gh_edge_records buffer=64k flush=1s if=\$gh_record_kind;/);
+    assert.doesNotMatch(ingress['server-snippet'], /set_real_ip_from/);
+  });
+
+  test('bad records/realIp values are refused with the field named', () => {
+    for (const [override, field] of [
+      [{ records: { enabled: true }, mediaAccessLog: true }, /mediaAccessLog/],
+      [{ records: { path: 'relative.log' } }, /records\.path/],
+      [{ records: { buffer: '64 k' } }, /records\.buffer/],
+      [{ records: { flush: 'soon' } }, /records\.flush/],
+      [{ realIp: { from: ['10.0.0.0/8;evil'] } }, /realIp\.from/],
+      [{ realIp: { header: 'X Forwarded' } }, /realIp\.header/],
+    ] as const) {
+      assert.throws(() => resolveValues('local', override as ValuesOverride, env), field);
+    }
+  });
+});
+
+describe('analytics API route', () => {
+  test('/api/v1/analytics/ goes to the analytics upstream, ahead of /api/ (media), in every target', () => {
+    const cluster = { origin: { allow: ['https://s3.example.com'] }, secureLink: { secret: 'x'.repeat(20) } };
+    const texts = [
+      local(),
+      renderEdge(resolveValues('edge', cluster)),
+      renderIngressNginx(resolveValues('ingress-nginx', cluster))['server-snippet'],
+    ];
+    for (const text of texts) {
+      const route = location(text, 'location ^~ /api/v1/analytics/');
+      assert.ok(route.includes('proxy_pass http://gh_analytics;'));
+      assert.ok(route.includes('proxy_set_header X-Gatehouse-Tenant-Id "";'), 'identity cleared');
+    }
+    assert.match(local(), /upstream gh_analytics \{\n\s+server 127\.0\.0\.1:53005 max_fails=0;/);
+    assert.match(renderEdge(resolveValues('edge', cluster)), /server gatehouse-analytics:80 max_fails=0;/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { SECURE_LINK_DIRECTIVE, secureLinkMd5Directive } from '@gatehouse/tokens';
+import { recordsAccelCapture, recordsAccessLog, recordsGrantCapture, recordsLog } from './edge-records.ts';
 import type { AuthMode, EdgeValues, Target } from './edge-values.ts';
 import { names } from './http-context.ts';
 import { block, comment, type Node, regexEscape } from './nginx-text.ts';
@@ -123,6 +124,7 @@ function mediaRoutes(v: EdgeValues): Node[] {
       `auth_request_set ${n.cacheControl} $upstream_http_cache_control;`,
       `auth_request_set ${n.denyStatus} $upstream_http_x_media_deny_status;`,
       `auth_request_set ${n.denyMessage} $upstream_http_x_media_deny_reason;`,
+      recordsGrantCapture(v, n),
       comment('auth_request knows 2xx/401/403; auth down or confused → 500 here → 503 to the client.'),
       'error_page 401 403 = @gh_media_denied;',
       'error_page 500 502 503 504 = @gh_media_unavailable;',
@@ -338,6 +340,7 @@ function originLocations(v: EdgeValues, target: Target, mode: AuthMode): Node[] 
           `set ${n.origin} $upstream_http_x_media_origin;`,
           `set ${n.key} $upstream_http_x_media_key;`,
           `set ${n.size} $upstream_http_x_media_size;`,
+          recordsAccelCapture(v, n),
         ]
       : [
           comment(
@@ -381,6 +384,7 @@ function originLocations(v: EdgeValues, target: Target, mode: AuthMode): Node[] 
   );
   const failed = block(
     'location @gh_origin_failed',
+    v.records.enabled ? recordsAccessLog(v) : [],
     comment(
       'A client request for /_gh/origin/s3 is refused by `internal` (404) with no grant, and\n' +
         'that 404 passes through this location too: keep it a 404, not an origin failure.',
@@ -393,6 +397,7 @@ function originLocations(v: EdgeValues, target: Target, mode: AuthMode): Node[] 
   );
   const unsatisfiable = block(
     'location @gh_range_not_satisfiable',
+    recordsOnly(v),
     'types { }',
     'default_type text/plain;',
     'add_header X-Cache-Status MISS always;',
@@ -404,6 +409,7 @@ function originLocations(v: EdgeValues, target: Target, mode: AuthMode): Node[] 
     'internal;',
     log(v),
     OPEN_FILE_CACHE,
+    mode === 'x-accel' ? recordsAccelCapture(v, n) : [],
     comment('Protected directory driver (seed 002): object keys are [A-Za-z0-9/._-] paths under it.'),
     `alias ${v.protectedDir}/;`,
     comment('The type comes with the grant, not from the file extension.'),
@@ -416,6 +422,7 @@ function originLocations(v: EdgeValues, target: Target, mode: AuthMode): Node[] 
   const refused = block(
     'location = /_gh/origin/refused',
     'internal;',
+    recordsOnly(v),
     comment('A grant naming a target outside the known internal locations (map in the http text).'),
     'types { }',
     'default_type text/plain;',
@@ -425,8 +432,15 @@ function originLocations(v: EdgeValues, target: Target, mode: AuthMode): Node[] 
   return [s3, redirect, failed, unsatisfiable, local, refused];
 }
 
+/** Media locations: the records log (edge records on), else the access log or none. */
 function log(v: EdgeValues): string[] {
+  if (v.records.enabled) return recordsLog(v);
   return v.mediaAccessLog ? [] : ['access_log off;'];
+}
+
+/** Locations that otherwise keep the inherited access log: the records log when records are on. */
+function recordsOnly(v: EdgeValues): string[] {
+  return v.records.enabled ? recordsLog(v) : [];
 }
 
 /** Feeds and APIs: identity only through auth_request; everyone else's identity headers cleared. */
@@ -434,6 +448,7 @@ function serviceRoutes(v: EdgeValues): Node[] {
   const n = names(v);
   const privateFeed = block(
     'location ^~ /f/',
+    recordsOnly(v),
     `auth_request /_gh/auth;`,
     `auth_request_set ${n.tenant} $upstream_http_x_gatehouse_tenant_id;`,
     `auth_request_set ${n.subscriber} $upstream_http_x_gatehouse_subscriber_id;`,
@@ -461,6 +476,8 @@ function serviceRoutes(v: EdgeValues): Node[] {
     authorize,
     plain('/p/', n.feeds),
     plain('/portal/', n.feeds),
+    comment("The creators' analytics API (tenant API key) is served by the analytics service."),
+    plain('/api/v1/analytics/', n.analytics),
     plain('/api/', n.media),
     plain('/billing/', n.billing, ['proxy_request_buffering on;']),
   ];

@@ -4,7 +4,8 @@
  * sentinel values and the sentinels become Helm expressions — only plain substitutions of values
  * the chart exposes (service names, origin allow-list, cache size, resolver, secure-link secret).
  * The media auth mode changes the text's shape, not a value: every file is rendered once per mode
- * (`files/nginx/<mode>/…`), and the chart picks the directory by `edge.mediaAuthMode`.
+ * (`files/nginx/<mode>/…`), and the chart picks the directory by `edge.mediaAuthMode`; the edge
+ * file also exists with edge records on (`edge-records.conf.tpl`, picked by `edge.records.enabled`).
  * The chart tests render the chart and compare every result with a fresh `render.sh` run for the
  * same values, byte for byte; `--check` fails when the committed files are stale.
  *   node scripts/k8s/render-chart-nginx.ts [--check]
@@ -16,7 +17,7 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const OUT = path.join(ROOT, 'charts', 'gatehouse', 'files', 'nginx');
-const SERVICES = ['auth', 'media', 'feeds', 'billing'] as const;
+const SERVICES = ['auth', 'media', 'feeds', 'billing', 'analytics'] as const;
 /** nginx-ingress `media.authMode` values = chart `edge.mediaAuthMode` values = directories under files/nginx/. */
 export const MEDIA_AUTH_MODES = ['decision-cache', 'x-accel'] as const;
 export type MediaAuthMode = (typeof MEDIA_AUTH_MODES)[number];
@@ -31,10 +32,17 @@ const SENTINEL = {
   resolver: 'ghsentinel-resolver.invalid',
   secret: 'ghsentinelsecurelinksecret0000',
   upstream: (svc: string) => `ghsentinel-${svc}.invalid:80`,
+  trustedProxy: '192.0.2.254/32',
+  realIpHeader: 'X-Ghsentinel-Client',
+  realIpBlock:
+    /^( *)set_real_ip_from 192\.0\.2\.254\/32;\n\1real_ip_header X-Ghsentinel-Client;\n\1real_ip_recursive on;\n/gm,
 };
 
-const sentinelValues = (target: 'edge' | 'ingress-nginx', authMode: MediaAuthMode) => ({
+const sentinelValues = (target: 'edge' | 'ingress-nginx', authMode: MediaAuthMode, records = false) => ({
   media: { authMode },
+  records: { enabled: records },
+  // Trusted proxies (realip): edge target only, a list → a Helm range (empty: no directives).
+  ...(target === 'edge' ? { realIp: { from: [SENTINEL.trustedProxy], header: SENTINEL.realIpHeader } } : {}),
   upstreams: Object.fromEntries(SERVICES.map((s) => [s, { servers: [SENTINEL.upstream(s)] }])),
   cache: { maxSize: SENTINEL.maxSize },
   origin: { allow: [SENTINEL.origin], ...(target === 'edge' ? { resolver: SENTINEL.resolver } : {}) },
@@ -65,10 +73,20 @@ function toTemplate(text: string, secretExpr: string): string {
     (_line, pad: string) =>
       `{{- range $o := include "gatehouse.originAllow" $ | fromJsonArray }}\n${pad}"~{{ include "gatehouse.originPattern" $o }}" 1;{{ end }}`,
   );
+  out = out.replace(
+    SENTINEL.realIpBlock,
+    (_block, pad: string) =>
+      `{{- if $.Values.edge.trustedProxies }}\n{{- range $c := $.Values.edge.trustedProxies }}\n${pad}set_real_ip_from {{ $c }};\n{{- end }}\n${pad}real_ip_header {{ $.Values.edge.realIpHeader }};\n${pad}real_ip_recursive on;\n{{- end }}\n`,
+  );
   out = out.replaceAll(`max_size=${SENTINEL.maxSize}`, 'max_size={{ $.Values.edge.cacheMaxSize }}');
   out = out.replaceAll(SENTINEL.resolver, '{{ $.Values.edge.resolver }}');
   out = out.replaceAll(SENTINEL.secret, secretExpr);
-  if (out.includes('ghsentinel') || out.includes(SENTINEL.maxSize))
+  if (
+    out.includes('ghsentinel') ||
+    out.includes('Ghsentinel') ||
+    out.includes(SENTINEL.maxSize) ||
+    out.includes(SENTINEL.trustedProxy)
+  )
     throw new Error('a sentinel was left in the template: the renderer output changed shape');
   return out;
 }
@@ -81,6 +99,12 @@ export function chartFiles(): Record<string, string> {
     // so the secret stays in the Secret, not in the ConfigMap.
     files[`${mode}/edge.conf.tpl`] = toTemplate(
       render('edge', sentinelValues('edge', mode)),
+      SECRET_PLACEHOLDER,
+    );
+    // Edge records on (`edge.records.enabled`): the same text plus the records log the shipper
+    // sidecar tails (nginx-ingress `records`, path /var/log/gatehouse/edge-records.log).
+    files[`${mode}/edge-records.conf.tpl`] = toTemplate(
+      render('edge', sentinelValues('edge', mode, true)),
       SECRET_PLACEHOLDER,
     );
     // ingress-nginx cannot substitute: the controller's snippet must hold the secret itself.

@@ -120,7 +120,7 @@ topologySpreadConstraints:
 
 {{/* The four application services, in a fixed order. */}}
 {{- define "gatehouse.services" -}}
-auth media feeds billing
+auth media feeds billing analytics
 {{- end -}}
 
 {{/* NetworkPolicy peer of the public entry point: the Gatehouse edge pods, or the ingress-nginx controller. */}}

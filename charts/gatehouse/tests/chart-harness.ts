@@ -126,8 +126,14 @@ export function rendererValues(values: any, target: 'edge' | 'ingress-nginx') {
   }
   return {
     upstreams: Object.fromEntries(
-      ['auth', 'media', 'feeds', 'billing'].map((s) => [s, { servers: [`${FULLNAME}-${s}:80`] }]),
+      ['auth', 'media', 'feeds', 'billing', 'analytics'].map((s) => [
+        s,
+        { servers: [`${FULLNAME}-${s}:80`] },
+      ]),
     ),
+    // Edge records exist in the edge mode only (the chart has no sidecar in the controller).
+    records: { enabled: target === 'edge' && values.edge.records.enabled },
+    realIp: { from: values.edge.trustedProxies, header: values.edge.realIpHeader },
     cache: { maxSize: values.edge.cacheMaxSize },
     // edge.mediaAuthMode is nginx-ingress's media.authMode under the chart's name.
     media: { authMode: values.edge.mediaAuthMode },

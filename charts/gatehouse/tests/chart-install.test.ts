@@ -124,7 +124,7 @@ async function installAndCheck(scenario: Scenario) {
       assert.equal(r.status, 0, r.stderr);
       return r.stdout.split(' ').filter(Boolean).sort();
     };
-    const services = ['auth', 'billing', 'feeds', 'media'].map((s) => `${FULLNAME}-${s}`);
+    const services = ['analytics', 'auth', 'billing', 'feeds', 'media'].map((s) => `${FULLNAME}-${s}`);
     const edge = scenario !== 'ingress-nginx';
     const reconciler = scenario === 'edge' || scenario === 'ingress-nginx';
     const deployments = [
@@ -137,7 +137,7 @@ async function installAndCheck(scenario: Scenario) {
     assert.ok(names('jobs').includes(`${FULLNAME}-migration`));
     assert.ok(names('poddisruptionbudgets').length >= 4);
     if (scenario === 'hpa') assert.equal(names('horizontalpodautoscalers').length, 5);
-    else assert.equal(names('networkpolicies').length, edge ? 6 : 5);
+    else assert.equal(names('networkpolicies').length, edge ? 7 : 6);
     if (scenario === 'edge') {
       assert.ok(names('httproutes.gateway.networking.k8s.io').includes(`${FULLNAME}-edge`));
       assert.ok(names('persistentvolumeclaims').includes(`${FULLNAME}-edge-cache`));

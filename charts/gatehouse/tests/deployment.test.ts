@@ -1,9 +1,9 @@
-// templates/deployment.yaml: the four service Deployments.
+// templates/deployment.yaml: the service Deployments.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FULLNAME, find, renderChart, SCENARIOS, skipWithoutTools } from './chart-harness.ts';
 
-const SERVICES = { auth: 53001, media: 53002, feeds: 53003, billing: 53004 };
+const SERVICES = { auth: 53001, media: 53002, feeds: 53003, billing: 53004, analytics: 53005 };
 
 test('each service: restricted security context, probes on /healthz and /readyz, resources', (t) => {
   if (skipWithoutTools(t)) return;

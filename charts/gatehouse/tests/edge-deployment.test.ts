@@ -27,6 +27,8 @@ test('edge nginx: non-root official unprivileged image, read-only root, writable
     rendered: '/etc/nginx/rendered',
     tmp: '/tmp',
     cache: '/var/cache/gatehouse',
+    // Edge records (on by default): the log the shipper sidecar tails (edge-records.test.ts).
+    records: '/var/log/gatehouse',
   });
   const secretEnv = c.env.find((e: { name: string }) => e.name === 'GATEHOUSE_SECURE_LINK_SECRET');
   assert.deepEqual(secretEnv.valueFrom.secretKeyRef, {

@@ -23,7 +23,9 @@ test('edge mode: auth and feeds only from the edge, media from edge + auth, bill
   assert.deepEqual(components(find(docs, 'NetworkPolicy', `${FULLNAME}-media`)), ['edge', 'auth']);
   // Billing's public webhook path reaches it only through the edge (POST /billing/webhooks/stripe).
   assert.deepEqual(components(find(docs, 'NetworkPolicy', `${FULLNAME}-billing`)), ['edge', 'feeds']);
-  for (const svc of ['auth', 'media', 'feeds', 'billing']) {
+  // The creators' analytics API reaches analytics through the edge only.
+  assert.deepEqual(components(find(docs, 'NetworkPolicy', `${FULLNAME}-analytics`)), ['edge']);
+  for (const svc of ['auth', 'media', 'feeds', 'billing', 'analytics']) {
     const np = find(docs, 'NetworkPolicy', `${FULLNAME}-${svc}`);
     assert.deepEqual(np.spec.policyTypes, ['Ingress']);
     assert.equal(np.spec.podSelector.matchLabels['app.kubernetes.io/component'], svc);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lifecycleOf, planAccessOf, plansOf, type SubscriptionFacts } from './access-rules.ts';
+import { grantsOf, lifecycleOf, planAccessOf, plansOf, type SubscriptionFacts } from './access-rules.ts';
 
 const planA = '0190a1b2-0000-7000-8000-00000000000a';
 const planB = '0190a1b2-0000-7000-8000-00000000000b';
@@ -59,4 +59,19 @@ test('plans merge per plan, most generous wins, sorted; lifecycle follows the st
   assert.equal(lifecycleOf([sub({ status: 'canceled' }), sub({ status: 'active' })]), 'active');
   assert.equal(lifecycleOf([sub({ status: 'past_due' })]), 'payment_failed');
   assert.equal(lifecycleOf([sub({ status: 'canceled' })]), 'ended');
+});
+
+test("a suspended subscriber is granted nothing; lifting the suspension restores the subscriptions' grants", () => {
+  const subscriptions = [sub({}), sub({ planId: planB, status: 'trialing' })];
+  assert.deepEqual(grantsOf(subscriptions, grace, new Date('2026-11-30T00:00:00Z')), {
+    plans: [],
+    lifecycle: 'none',
+  });
+  assert.deepEqual(grantsOf(subscriptions, grace, null), {
+    plans: [
+      { planId: planA, until: null },
+      { planId: planB, until: null },
+    ],
+    lifecycle: 'active',
+  });
 });

@@ -98,3 +98,17 @@ export function plansOf(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([planId, until]) => ({ planId, until }));
 }
+
+/**
+ * Everything a subscriber's snapshot grants: no plan and no lifecycle episode while the subscriber is
+ * suspended (a creator's decision, e.g. on a sharing alert), whatever the subscriptions say. Lifting
+ * the suspension restores exactly what the subscriptions grant, since nothing else was changed.
+ */
+export function grantsOf(
+  subscriptions: readonly SubscriptionFacts[],
+  pastDueGraceSeconds: number,
+  suspendedAt: Date | null,
+): Pick<SubscriberAccess, 'plans' | 'lifecycle'> {
+  if (suspendedAt !== null) return { plans: [], lifecycle: 'none' };
+  return { plans: plansOf(subscriptions, pastDueGraceSeconds), lifecycle: lifecycleOf(subscriptions) };
+}

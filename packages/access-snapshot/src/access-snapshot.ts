@@ -1,6 +1,6 @@
 import type { EpisodePolicy, PlanGrants, SubscriberAccess } from '@gatehouse/contracts';
 import type { Prisma, PrismaClient } from '@gatehouse/db';
-import { lifecycleOf, plansOf, type SubscriptionFacts } from './access-rules.ts';
+import { grantsOf, type SubscriptionFacts } from './access-rules.ts';
 import { episodeAccessStateOf, toEpisodePolicy } from './episode-policy.ts';
 
 /** A Prisma client or the client of an open interactive transaction. */
@@ -28,6 +28,7 @@ export async function computeSubscriberAccess(
       id: true,
       tenantId: true,
       accessVersion: true,
+      suspendedAt: true,
       tenant: { select: { pastDueGraceSeconds: true } },
       accessCredential: { select: { generation: true } },
       subscriptions: {
@@ -47,8 +48,7 @@ export async function computeSubscriberAccess(
     tenantId: subscriber.tenantId,
     subscriberId: subscriber.id,
     generation: subscriber.accessCredential?.generation ?? DEFAULT_GENERATION,
-    plans: plansOf(facts, subscriber.tenant.pastDueGraceSeconds),
-    lifecycle: lifecycleOf(facts),
+    ...grantsOf(facts, subscriber.tenant.pastDueGraceSeconds, subscriber.suspendedAt),
     version: Number(subscriber.accessVersion),
   };
 }

@@ -1,4 +1,5 @@
 export {
+  grantsOf,
   lifecycleOf,
   planAccessOf,
   plansOf,

@@ -1,5 +1,6 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { EpisodePolicy, PlanGrants, SubscriberAccess, TenantPolicy } from './access-records.ts';
+import { EdgeRequestRecord, edgeRequestSubject } from './edge-records.ts';
 
 /**
  * The typed event contract: subject → payload schema, shared by every publisher and consumer.
@@ -75,6 +76,8 @@ export const eventMap = {
     { ...envelope, policy: EpisodePolicy },
     { additionalProperties: false },
   ),
+  /** One edge request (stream GH_EDGE, edge-records.ts): no envelope, its `id` is the dedupe id. */
+  [edgeRequestSubject]: EdgeRequestRecord,
 } as const satisfies Record<string, TSchema>;
 
 export type EventMap = typeof eventMap;
@@ -82,6 +85,9 @@ export type Subject = keyof EventMap;
 export type EventPayload<S extends Subject> = Static<EventMap[S]>;
 
 export const subjects = Object.keys(eventMap) as Subject[];
+
+/** Subjects whose payload carries the event envelope (`eventId`): everything the outbox publishes. */
+export type EnvelopeSubject = Exclude<Subject, typeof edgeRequestSubject>;
 
 /** JetStream layout: one stream for the platform's events, one for dead letters. */
 export const streams = {

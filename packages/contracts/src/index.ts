@@ -10,9 +10,18 @@ export {
   SubscriberAccess,
   TenantPolicy,
 } from './access-records.ts';
+export {
+  EdgeAccessVia,
+  EdgeRequestKind,
+  EdgeRequestRecord,
+  edgeRecordsStream,
+  edgeRequestSubject,
+  isEdgeRequestRecord,
+} from './edge-records.ts';
 export { decodeEvent, encodeEvent, InvalidEventError, isSubject } from './event-codec.ts';
 export {
   deadLetterSubject,
+  type EnvelopeSubject,
   type EventMap,
   type EventPayload,
   eventMap,

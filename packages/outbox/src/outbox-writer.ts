@@ -1,4 +1,4 @@
-import { type EventPayload, encodeEvent, type Subject } from '@gatehouse/contracts';
+import { type EnvelopeSubject, type EventPayload, encodeEvent } from '@gatehouse/contracts';
 import type { Prisma } from '@gatehouse/db';
 
 /**
@@ -7,7 +7,7 @@ import type { Prisma } from '@gatehouse/db';
  * so an invalid event fails the transaction instead of poisoning the stream later.
  * `payload.eventId` becomes the row's `msgId` and, on publish, `Nats-Msg-Id` (JetStream dedupe).
  */
-export async function enqueueEvent<S extends Subject>(
+export async function enqueueEvent<S extends EnvelopeSubject>(
   tx: Prisma.TransactionClient,
   subject: S,
   payload: EventPayload<S>,

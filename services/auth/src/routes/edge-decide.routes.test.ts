@@ -173,6 +173,64 @@ describe('/edge/decide/public and /edge/decide/download', () => {
   });
 });
 
+// Edge records (issue 11) take identity from the decision, never from the token: every grant names
+// who was granted, in both answer styles; no deny names anyone.
+describe('identity headers on grants (edge records)', () => {
+  const identity = (headers: Record<string, unknown>) => ({
+    tenant: headers['x-gatehouse-tenant-id'],
+    subscriber: headers['x-gatehouse-subscriber-id'],
+    episode: headers['x-gatehouse-episode-id'],
+    access: headers['x-gatehouse-access'],
+  });
+  const subscriberIdentity = (access: string) => ({
+    tenant: tenantId,
+    subscriber: sub.subscriberId,
+    episode: eps.open.episodeId,
+    access,
+  });
+
+  test('token grants (decide and x-accel styles, media and download) carry tenant, subscriber, episode, access', async () => {
+    const expected = subscriberIdentity('public');
+    for (const url of [
+      `/edge/decide/media/${token()}/${eps.open.episodeId}/ep.mp3`,
+      `/edge/media/${token()}/${eps.open.episodeId}/ep.mp3`,
+    ]) {
+      const r = await get(url);
+      assert.equal(r.statusCode, 200, url);
+      assert.deepEqual(identity(r.headers), expected, url);
+    }
+    const claims = { tenantId, subscriberId: sub.subscriberId, generation: 2, episodeId: eps.open.episodeId };
+    const link = issueDownloadToken(keyring, { ...claims, expiresAt: now / 1000 + 60 });
+    for (const url of [`/edge/decide/download/${link}/ep.mp3`, `/edge/download/${link}/ep.mp3`]) {
+      assert.deepEqual(identity((await get(url)).headers), expected, url);
+    }
+  });
+
+  test('public grants name the episode and access only; denies name nobody', async () => {
+    for (const url of [
+      `/edge/decide/public/${eps.open.episodeId}/ep.mp3`,
+      `/edge/public/${eps.open.episodeId}/ep.mp3`,
+    ]) {
+      assert.deepEqual(
+        identity((await get(url)).headers),
+        { tenant: undefined, subscriber: undefined, episode: eps.open.episodeId, access: 'public' },
+        url,
+      );
+    }
+    for (const url of [
+      `/edge/decide/media/${token()}/${eps.premium.episodeId}/ep.mp3`,
+      `/edge/decide/media/${token(1)}/${eps.open.episodeId}/ep.mp3`,
+      `/edge/media/${token()}/${eps.premium.episodeId}/ep.mp3`,
+      `/edge/decide/public/${eps.premium.episodeId}/ep.mp3`,
+    ]) {
+      const r = await get(url);
+      assert.notEqual(r.statusCode, 200, url);
+      const none = { tenant: undefined, subscriber: undefined, episode: undefined, access: undefined };
+      assert.deepEqual(identity(r.headers), none, url);
+    }
+  });
+});
+
 describe('/edge/public (X-Accel responder behind the x-accel front door)', () => {
   test('public → 200 + X-Accel-Redirect + origin/key/size; premium 403; draft, unknown, bad ids 404', async () => {
     const r = await get(`/edge/public/${eps.open.episodeId}/ep.mp3`);

@@ -9,6 +9,27 @@ import { type DenyReason, denyMessages } from '../domain/media-access-decider.ts
  */
 export type Media = NonNullable<EpisodePolicy['media']>;
 
+/**
+ * Who a grant is for, as the decision saw it: nginx captures these headers (`auth_request_set`,
+ * or `$upstream_http_*` across an X-Accel-Redirect) for the edge records, so the records never
+ * parse a token. Sent on grants only; never forwarded to a client.
+ */
+export interface GrantIdentity {
+  /** Null for token-less public media (the public decision reads no tenant). */
+  tenantId: string | null;
+  subscriberId: string | null;
+  episodeId: string;
+  via: 'public' | 'early_access' | 'lifecycle' | 'plan';
+}
+
+function identityHeaders(reply: FastifyReply, identity: GrantIdentity): FastifyReply {
+  if (identity.tenantId !== null) reply.header('x-gatehouse-tenant-id', identity.tenantId);
+  if (identity.subscriberId !== null) reply.header('x-gatehouse-subscriber-id', identity.subscriberId);
+  return reply
+    .header('x-gatehouse-episode-id', identity.episodeId)
+    .header('x-gatehouse-access', identity.via);
+}
+
 export const textBody = (description: string) => ({ type: 'string', description }) as const;
 export const emptyBody = (description: string) => ({ type: 'null', description }) as const;
 
@@ -29,7 +50,7 @@ export const edgeDenyResponses = {
 /** What an `auth_request` subrequest (`/edge/decide/…`) may answer; nginx maps the rest back. */
 export const decideResponses = {
   200: emptyBody(
-    'Grant: X-Media-Target (internal location), X-Media-Key, X-Media-Size, X-Media-Origin (s3), Content-Type, Content-Disposition, Cache-Control.',
+    'Grant: X-Media-Target (internal location), X-Media-Key, X-Media-Size, X-Media-Origin (s3), Content-Type, Content-Disposition, Cache-Control; identity for the edge records: X-Gatehouse-Tenant-Id, X-Gatehouse-Subscriber-Id (token grants), X-Gatehouse-Episode-Id, X-Gatehouse-Access.',
   ),
   401: textBody('Forged, malformed or unknown-key token; X-Media-Deny-Status: 401.'),
   403: textBody(
@@ -89,7 +110,13 @@ export function sendDecideDeny(reply: FastifyReply, status: number, message: str
 }
 
 /** Grant for an `auth_request` subrequest: the internal target in X-Media-Target (not X-Accel-Redirect). */
-export function sendDecideGrant(reply: FastifyReply, media: Media, origin: string | undefined): FastifyReply {
+export function sendDecideGrant(
+  reply: FastifyReply,
+  media: Media,
+  origin: string | undefined,
+  identity: GrantIdentity,
+): FastifyReply {
+  identityHeaders(reply, identity);
   if (media.storage === 's3') {
     reply.header('x-media-target', '/_gh/origin/s3').header('x-media-origin', origin as string);
   } else {
@@ -106,7 +133,13 @@ export function sendDecideGrant(reply: FastifyReply, media: Media, origin: strin
 }
 
 /** Grant: empty 200 with X-Accel-Redirect; `origin` is the presigned URL for the s3 driver. */
-export function sendGrant(reply: FastifyReply, media: Media, origin: string | undefined): FastifyReply {
+export function sendGrant(
+  reply: FastifyReply,
+  media: Media,
+  origin: string | undefined,
+  identity: GrantIdentity,
+): FastifyReply {
+  identityHeaders(reply, identity);
   if (media.storage === 's3') {
     reply.header('x-accel-redirect', '/_gh/origin/s3').header('x-media-origin', origin as string);
   } else {

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { type AccessDecision, denyMessages, type VerifiedClaims } from '../domain/media-access-decider.ts';
 import {
+  type GrantIdentity,
   type Media,
   sendDecideDeny,
   sendDecideGrant,
@@ -15,7 +16,7 @@ const LOCAL_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9._-]+)*$/;
 
 /** What a media request comes to, before it is written in one of the two answer styles. */
 export type MediaOutcome =
-  | { kind: 'grant'; media: Media; origin: string | undefined }
+  | { kind: 'grant'; media: Media; origin: string | undefined; identity: GrantIdentity }
   | { kind: 'deny'; status: 401 | 403 | 404 | 410; message: string }
   | { kind: 'unavailable' };
 
@@ -33,24 +34,34 @@ export const deny = (status: 401 | 403 | 404 | 410, message: string): MediaOutco
   message,
 });
 
-/** A decision (already read) → an outcome: local keys checked, s3 origins resolved. */
+/**
+ * A decision (already read) → an outcome: local keys checked, s3 origins resolved. `claims` are
+ * the verified token's (none for public media): with the decision they name who was granted.
+ */
 export async function outcomeOf(
   deps: RouteDeps,
   log: FastifyBaseLogger,
   decision: AccessDecision,
   episodeId: string,
+  claims?: VerifiedClaims,
 ): Promise<MediaOutcome> {
   if (!decision.grant) return deny(decision.status, denyMessages[decision.reason]);
   const { media } = decision;
+  const identity: GrantIdentity = {
+    tenantId: claims?.tenantId ?? null,
+    subscriberId: claims?.subscriberId ?? null,
+    episodeId,
+    via: decision.via,
+  };
   if (media.storage === 'local') {
     if (!LOCAL_KEY.test(media.objectKey) || media.objectKey.includes('..')) {
       log.error({ episodeId }, 'episode record has an object key unfit for X-Accel-Redirect');
       return { kind: 'unavailable' };
     }
-    return { kind: 'grant', media, origin: undefined };
+    return { kind: 'grant', media, origin: undefined, identity };
   }
   try {
-    return { kind: 'grant', media, origin: await deps.origins.resolve(media.objectKey) };
+    return { kind: 'grant', media, origin: await deps.origins.resolve(media.objectKey), identity };
   } catch (error) {
     log.warn({ err: error, episodeId }, 'no origin URL for a granted object; answering 503');
     return { kind: 'unavailable' };
@@ -72,7 +83,7 @@ export async function mediaOutcome(
     log.warn({ err: error }, 'validity cache unreadable; answering 503');
     return { kind: 'unavailable' };
   }
-  return outcomeOf(deps, log, decision, episodeId);
+  return outcomeOf(deps, log, decision, episodeId, claims);
 }
 
 /** Token-less public media: the episode's policy alone decides. */
@@ -94,11 +105,12 @@ export async function publicOutcome(
 
 export function sendOutcome(reply: FastifyReply, outcome: MediaOutcome, style: AnswerStyle): FastifyReply {
   if (style === 'decide') {
-    if (outcome.kind === 'grant') return sendDecideGrant(reply, outcome.media, outcome.origin);
+    if (outcome.kind === 'grant')
+      return sendDecideGrant(reply, outcome.media, outcome.origin, outcome.identity);
     if (outcome.kind === 'deny') return sendDecideDeny(reply, outcome.status, outcome.message);
     return sendDecideDeny(reply, 503, 'temporarily unable to decide; retry');
   }
-  if (outcome.kind === 'grant') return sendGrant(reply, outcome.media, outcome.origin);
+  if (outcome.kind === 'grant') return sendGrant(reply, outcome.media, outcome.origin, outcome.identity);
   if (outcome.kind === 'deny') return sendDeny(reply, outcome.status, outcome.message);
   return sendUnavailable(reply);
 }

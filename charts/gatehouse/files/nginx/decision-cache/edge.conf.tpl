@@ -46,6 +46,12 @@ http {
     keepalive_requests 100000;
     keepalive_timeout 60s;
   }
+  upstream gh_analytics {
+    server {{ include "gatehouse.fullname" $ }}-analytics:80 max_fails=0;
+    keepalive 32;
+    keepalive_requests 100000;
+    keepalive_timeout 60s;
+  }
 
   # Media cache, keyed by object key (+ slice range): one entry per object however many subscribers.
   proxy_cache_path /var/cache/gatehouse/media levels=1:2 keys_zone=gh_media:64m max_size={{ $.Values.edge.cacheMaxSize }} inactive=7d use_temp_path=off;
@@ -110,6 +116,13 @@ http {
     server_name _;
     server_tokens off;
     client_max_body_size 10m;
+{{- if $.Values.edge.trustedProxies }}
+{{- range $c := $.Values.edge.trustedProxies }}
+    set_real_ip_from {{ $c }};
+{{- end }}
+    real_ip_header {{ $.Values.edge.realIpHeader }};
+    real_ip_recursive on;
+{{- end }}
     location = /healthz {
       access_log off;
       default_type text/plain;
@@ -580,6 +593,21 @@ http {
     }
     location ^~ /portal/ {
       proxy_pass http://gh_feeds;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+    }
+    # The creators' analytics API (tenant API key) is served by the analytics service.
+    location ^~ /api/v1/analytics/ {
+      proxy_pass http://gh_analytics;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header Host $host;

@@ -24,6 +24,12 @@ upstream gh_billing {
   keepalive_requests 100000;
   keepalive_timeout 60s;
 }
+upstream gh_analytics {
+  server {{ include "gatehouse.fullname" $ }}-analytics:80 max_fails=0;
+  keepalive 32;
+  keepalive_requests 100000;
+  keepalive_timeout 60s;
+}
 
 # Media cache, keyed by object key (+ slice range): one entry per object however many subscribers.
 proxy_cache_path /var/cache/gatehouse/media levels=1:2 keys_zone=gh_media:64m max_size={{ $.Values.edge.cacheMaxSize }} inactive=7d use_temp_path=off;

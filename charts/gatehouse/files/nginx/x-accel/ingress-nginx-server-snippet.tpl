@@ -474,6 +474,21 @@ location ^~ /portal/ {
   proxy_set_header X-Gatehouse-Generation "";
   proxy_set_header X-Gatehouse-Deny-Reason "";
 }
+# The creators' analytics API (tenant API key) is served by the analytics service.
+location ^~ /api/v1/analytics/ {
+  proxy_pass http://gh_analytics;
+  proxy_http_version 1.1;
+  proxy_set_header Connection "";
+  proxy_set_header Host $host;
+  proxy_set_header X-Forwarded-For $remote_addr;
+  proxy_set_header X-Forwarded-Proto $scheme;
+  proxy_set_header X-Forwarded-Host $host;
+  proxy_set_header X-Real-IP $remote_addr;
+  proxy_set_header X-Gatehouse-Tenant-Id "";
+  proxy_set_header X-Gatehouse-Subscriber-Id "";
+  proxy_set_header X-Gatehouse-Generation "";
+  proxy_set_header X-Gatehouse-Deny-Reason "";
+}
 location ^~ /api/ {
   proxy_pass http://gh_media;
   proxy_http_version 1.1;

@@ -1,0 +1,201 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { uniqueId, waitFor } from '@gatehouse/testkit';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import {
+  type Child,
+  type RecordsEdge,
+  startPrivateAuth,
+  startRecordsEdge,
+  startShipper,
+} from '../e2e/analytics/edge-records-rig.ts';
+import {
+  createSubscriber,
+  createTenant,
+  mediaBytes,
+  openWorld,
+  publishEpisode,
+} from '../e2e/edge/edge-fixtures.ts';
+
+/**
+ * Edge records on vs off (issue 11), in one run on this machine: two private nginx instances
+ * rendered by nginx-ingress from the same values but `records.enabled`, in front of one private
+ * auth service, serving (1) 1 MiB cache hits and (2) tiny ranges (bytes=0-1) of the same
+ * episode. Three configurations, interleaved per round (a load swing hits all alike):
+ *   off        records off;
+ *   on         records on, the shipper running beside nginx (what the chart deploys);
+ *   on-paused  records on, the shipper stopped (SIGSTOP) during the run: nginx's own cost only
+ *              (the shipper catches up after; nothing is lost, the log is the buffer).
+ * Reported: median req/s per configuration and the ratios on/off and on-paused/off (target ≥ 0.95).
+ *   set -a; . /work/main/.stack/env; set +a; npx node bench/edge-records.bench.ts
+ * Env: BENCH_DURATION (4s), BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_WRITE=1 (BENCHMARKS.md).
+ */
+const ROOT = path.resolve(import.meta.dirname, '..');
+const DURATION = process.env.BENCH_DURATION ?? '4s';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const MiB = 1024 * 1024;
+
+function wrk(url: string, headers: Record<string, string>): { rps: number; non2xx: number; p99: string } {
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${DURATION}`, '--latency'];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
+  const run = spawnSync('wrk', [...args, url], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr}`);
+  const out = run.stdout;
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN),
+    non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0),
+    p99: /^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? '?',
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const lines = (file: string) => {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+};
+
+type Config = 'off' | 'on' | 'on-paused';
+
+/** The shipper's saved position has reached the end of the records log (nginx flushes ≤ 1 s). */
+function shipped(edge: RecordsEdge): boolean {
+  try {
+    const position = JSON.parse(readFileSync(`${edge.recordsLog}.position`, 'utf8')) as { offset: number };
+    return position.offset >= statSync(edge.recordsLog).size;
+  } catch {
+    return false;
+  }
+}
+
+async function main() {
+  const world = openWorld();
+  const dir = mkdtempSync(path.join(tmpdir(), 'gh-records-bench-'));
+  const id = uniqueId('recbench').replace(/[^A-Za-z0-9]/g, '');
+  const stream = `EDGE_BENCH_${id}`;
+  const nc = await connect({ servers: world.env.natsUrl });
+  const jsm = await jetstreamManager(nc);
+  const parts: { stop(): Promise<void> }[] = [];
+  let shipper: Child | undefined;
+  try {
+    const tenant = await createTenant(world);
+    const subscriber = await createSubscriber(world, tenant);
+    const body = mediaBytes(MiB);
+    const episode = await publishEpisode(world, tenant, { storage: 's3', size: MiB, body });
+    const auth = await startPrivateAuth(dir);
+    parts.push(auth);
+    const protectedDir = path.join(world.env.stackDir, 'protected');
+    const edges: Record<'off' | 'on', RecordsEdge> = {
+      off: await startRecordsEdge({ authPort: auth.port, protectedDir, records: false }),
+      on: await startRecordsEdge({ authPort: auth.port, protectedDir, records: true }),
+    };
+    parts.push(edges.off, edges.on);
+    shipper = startShipper({
+      edge: edges.on,
+      natsUrl: world.env.natsUrl,
+      redisUrl: world.env.redisUrl,
+      stream,
+      subject: `ghbench.${id}.edge`,
+      env: { LOG_LEVEL: 'warn', EDGE_RECORDS_ROTATE_BYTES: '0' },
+    });
+    const url = (edge: RecordsEdge) =>
+      `${edge.url}/m/${subscriber.token}/${episode.episodeId}/${episode.fileName}`;
+    for (const edge of Object.values(edges)) {
+      for (let i = 0; i < 2; i++) {
+        const r = await fetch(url(edge));
+        const b = Buffer.from(await r.arrayBuffer());
+        if (r.status !== 200 || !b.equals(body)) throw new Error(`${edge.url}: ${r.status} or wrong bytes`);
+      }
+      const hit = await fetch(url(edge));
+      await hit.arrayBuffer();
+      if (hit.headers.get('x-cache-status') !== 'HIT') throw new Error(`${edge.url}: not a cache HIT`);
+    }
+    const scenarios: { name: string; headers: Record<string, string> }[] = [
+      { name: '1 MiB cache hit', headers: {} },
+      { name: 'tiny range (bytes=0-1)', headers: { range: 'bytes=0-1' } },
+    ];
+    const configs: Config[] = ['off', 'on', 'on-paused'];
+    const results = new Map<string, number[]>();
+    let non2xx = 0;
+    const stored = async () => (await jsm.streams.info(stream).catch(() => undefined))?.state.messages ?? 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const scenario of scenarios) {
+        for (const config of configs) {
+          const edge = config === 'off' ? edges.off : edges.on;
+          if (config === 'on-paused') shipper.process.kill('SIGSTOP');
+          const r = wrk(url(edge), scenario.headers);
+          if (config === 'on-paused') shipper.process.kill('SIGCONT');
+          non2xx += r.non2xx;
+          const key = `${scenario.name}|${config}`;
+          results.set(key, [...(results.get(key) ?? []), r.rps]);
+          console.error(
+            `round ${round + 1} ${scenario.name} ${config}: ${r.rps.toFixed(0)} req/s p99 ${r.p99}`,
+          );
+          // Let the shipper catch up between runs, so each run starts from the same state.
+          if (config !== 'off') {
+            await waitFor(() => shipped(edges.on), { timeoutMs: 120_000, intervalMs: 250 }).catch(
+              () => undefined,
+            );
+          }
+        }
+      }
+    }
+    // Every request the on-edge answered became a record on JetStream (none lost under load).
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await waitFor(() => shipped(edges.on), { timeoutMs: 120_000, intervalMs: 250 });
+    const written = lines(edges.on.recordsLog);
+    const onJetStream = await stored();
+    const rows = scenarios.map((s) => {
+      const m = (c: Config) => median(results.get(`${s.name}|${c}`) ?? []);
+      return { name: s.name, off: m('off'), on: m('on'), paused: m('on-paused') };
+    });
+    const table = [
+      '| scenario | records off (req/s) | records on + shipper (req/s) | on / off | records on, shipper paused (req/s) | paused / off |',
+      '|---|---|---|---|---|---|',
+      ...rows.map(
+        (r) =>
+          `| ${r.name} | ${r.off.toFixed(0)} | ${r.on.toFixed(0)} | **${(r.on / r.off).toFixed(3)}** | ${r.paused.toFixed(0)} | **${(r.paused / r.off).toFixed(3)}** |`,
+      ),
+    ].join('\n');
+    const summary = [
+      table,
+      '',
+      `Medians of ${ROUNDS} interleaved rounds of ${DURATION} each, wrk -t1 -c${CONNECTIONS}, nginx 2 workers per edge, ` +
+        `one private auth. Non-2xx answers: ${non2xx}. Records written by nginx (on-edge, current log file): ${written}; ` +
+        `records on JetStream: ${onJetStream} (rotation off for the run, so the one file holds every line).`,
+    ].join('\n');
+    console.log(summary);
+    if (process.env.BENCH_WRITE === '1') writeSection(summary);
+  } finally {
+    await shipper?.stop();
+    for (const part of parts.reverse()) await part.stop().catch(() => undefined);
+    await jsm.streams.delete(stream).catch(() => undefined);
+    await nc.close();
+    await world.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Replaces the "Edge records" section of BENCHMARKS.md (its table and run notes). */
+function writeSection(summary: string) {
+  const file = path.join(ROOT, 'BENCHMARKS.md');
+  const text = readFileSync(file, 'utf8');
+  const head = '## Edge records: records on vs off (issue 11)';
+  const command =
+    '```sh\nset -a; . /work/main/.stack/env; set +a\nBENCH_WRITE=1 npx node bench/edge-records.bench.ts\n```';
+  const section = `${head}\n\nRun ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC:\n\n${command}\n\n${summary}\n`;
+  const start = text.indexOf(head);
+  if (start < 0) {
+    writeFileSync(file, `${text.trimEnd()}\n\n${section}`);
+    return;
+  }
+  const next = text.indexOf('\n## ', start + head.length);
+  writeFileSync(file, `${text.slice(0, start)}${section}${next < 0 ? '' : text.slice(next)}`);
+}
+
+await main();

@@ -1,0 +1,695 @@
+# Gatehouse edge nginx.conf — rendered by nginx-ingress/render.sh edge; do not edit.
+worker_processes auto;
+pid /tmp/nginx.pid;
+error_log /dev/stderr notice;
+events {
+  worker_connections 8192;
+}
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log /dev/stdout;
+  client_body_temp_path /tmp/client_body;
+  proxy_temp_path /tmp/proxy;
+  fastcgi_temp_path /tmp/fastcgi;
+  uwsgi_temp_path /tmp/uwsgi;
+  scgi_temp_path /tmp/scgi;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_timeout 65;
+  keepalive_requests 100000;
+  server_tokens off;
+
+  # Gatehouse edge (nginx-ingress/, rendered by render.sh). Do not edit the rendered text.
+  # Services behind the edge; keepalive makes the auth hop of every media request cheap.
+  upstream gh_auth {
+    server {{ include "gatehouse.fullname" $ }}-auth:80 max_fails=0;
+    keepalive 64;
+    keepalive_requests 100000;
+    keepalive_timeout 60s;
+  }
+  upstream gh_media {
+    server {{ include "gatehouse.fullname" $ }}-media:80 max_fails=0;
+    keepalive 32;
+    keepalive_requests 100000;
+    keepalive_timeout 60s;
+  }
+  upstream gh_feeds {
+    server {{ include "gatehouse.fullname" $ }}-feeds:80 max_fails=0;
+    keepalive 32;
+    keepalive_requests 100000;
+    keepalive_timeout 60s;
+  }
+  upstream gh_billing {
+    server {{ include "gatehouse.fullname" $ }}-billing:80 max_fails=0;
+    keepalive 32;
+    keepalive_requests 100000;
+    keepalive_timeout 60s;
+  }
+  upstream gh_analytics {
+    server {{ include "gatehouse.fullname" $ }}-analytics:80 max_fails=0;
+    keepalive 32;
+    keepalive_requests 100000;
+    keepalive_timeout 60s;
+  }
+
+  # Media cache, keyed by object key (+ slice range): one entry per object however many subscribers.
+  proxy_cache_path /var/cache/gatehouse/media levels=1:2 keys_zone=gh_media:64m max_size={{ $.Values.edge.cacheMaxSize }} inactive=7d use_temp_path=off;
+
+  # The media paths nginx asks auth about (docs/edge-protocol.md, "Media: the cached decision").
+  # Raw $request_uri keeps the client's %-encoding for auth; only strictly shaped paths map
+  # (no dot segments can hide in them), anything else is refused before auth is asked.
+  map $request_uri $gh_decide_uri {
+    default "";
+    "~^/m(/[A-Za-z0-9_-]{1,1024}/[0-9a-f-]{36}/[A-Za-z0-9._~%!&'()*+,=:@-]{1,765})(?:\?|$)" /edge/decide/media$1;
+    "~^/d(/[A-Za-z0-9_-]{1,1024}/[A-Za-z0-9._~%!&'()*+,=:@-]{1,765})(?:\?|$)" /edge/decide/download$1;
+    "~^/pub(/[0-9a-f-]{36}/[A-Za-z0-9._~%!&'()*+,=:@-]{1,765})(?:\?|$)" /edge/decide/public$1;
+  }
+  # auth could not decide (503): the client may retry in a second.
+  map $gh_deny_status $gh_retry_after {
+    default "";
+    503 1;
+  }
+  # Internal targets a grant may name; anything else (or ..) lands on a 502.
+  map $gh_target_raw $gh_target {
+    default /_gh/origin/refused;
+    /_gh/origin/s3 /_gh/origin/s3;
+    "~^/_gh/origin/local/(?!.*\.\.)[A-Za-z0-9._/-]+$" $gh_target_raw;
+  }
+  # A 416 carries `Content-Range: bytes */size` (RFC 9110): nginx's range filter writes one
+  # itself; a 416 from storage gets it from the size in the grant.
+  map $sent_http_content_range $gh_unsatisfied_range {
+    "" "bytes */$gh_size";
+    default "";
+  }
+  # Auth grants for at most 100 ms: the key carries the current window of $msec, so a
+  # grant is never reused after its window (revocation reaches the edge within it).
+  proxy_cache_path /var/cache/gatehouse/auth levels=1:2 keys_zone=gh_auth_decisions:16m max_size=256m inactive=10s use_temp_path=off;
+  map $msec $gh_decide_slot {
+    default "";
+    "~^(\d+)\.0" $1:0;
+    "~^(\d+)\.1" $1:1;
+    "~^(\d+)\.2" $1:2;
+    "~^(\d+)\.3" $1:3;
+    "~^(\d+)\.4" $1:4;
+    "~^(\d+)\.5" $1:5;
+    "~^(\d+)\.6" $1:6;
+    "~^(\d+)\.7" $1:7;
+    "~^(\d+)\.8" $1:8;
+    "~^(\d+)\.9" $1:9;
+  }
+
+  # Edge records: which requests write one (by the client path; internal redirects keep it).
+  map $request_uri $gh_record_kind {
+    default "";
+    "~^/m/" media;
+    "~^/d/" download;
+    "~^/pub/" public;
+    "~^/f/" feed;
+  }
+  # One JSON line per record; unset variables are logged as "-" (the shipper reads that as null).
+  log_format gh_edge_records escape=json '{"id":"$request_id","msec":"$msec","kind":"$gh_record_kind","method":"$request_method","status":"$status","bytes":"$body_bytes_sent","range":"$http_range","contentRange":"$sent_http_content_range","size":"$gh_size","tenant":"$gh_tenant","subscriber":"$gh_subscriber","episode":"$gh_episode","access":"$gh_access","ua":"$http_user_agent","addr":"$remote_addr"}';
+
+  # SSRF guard: nginx fetches only from these storage origins (scheme://host:port).
+  map $gh_origin $gh_origin_allowed {
+    default 0;
+{{- range $o := include "gatehouse.originAllow" $ | fromJsonArray }}
+    "~{{ include "gatehouse.originPattern" $o }}" 1;{{ end }}
+  }
+  map $gh_redirect $gh_redirect_allowed {
+    default 0;
+{{- range $o := include "gatehouse.originAllow" $ | fromJsonArray }}
+    "~{{ include "gatehouse.originPattern" $o }}" 1;{{ end }}
+  }
+
+  server {
+    listen 8080;
+    server_name _;
+    server_tokens off;
+    client_max_body_size 10m;
+{{- if $.Values.edge.trustedProxies }}
+{{- range $c := $.Values.edge.trustedProxies }}
+    set_real_ip_from {{ $c }};
+{{- end }}
+    real_ip_header {{ $.Values.edge.realIpHeader }};
+    real_ip_recursive on;
+{{- end }}
+    location = /healthz {
+      access_log off;
+      default_type text/plain;
+      return 200 "ok\n";
+    }
+    max_ranges 4;
+    # The hidden storage-header list outgrows the default header hash.
+    proxy_headers_hash_max_size 1024;
+    proxy_headers_hash_bucket_size 128;
+    # Media (decision-cache): the auth hop, then the origin from the shared cache.
+    location ^~ /m/ {
+      access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
+      uninitialized_variable_warn off;
+      open_file_cache max=10000 inactive=30s;
+      open_file_cache_valid 30s;
+      open_file_cache_errors on;
+      auth_request /_gh/decide;
+      auth_request_set $gh_target_raw $upstream_http_x_media_target;
+      auth_request_set $gh_origin $upstream_http_x_media_origin;
+      auth_request_set $gh_key $upstream_http_x_media_key;
+      auth_request_set $gh_size $upstream_http_x_media_size;
+      auth_request_set $gh_content_type $upstream_http_content_type;
+      auth_request_set $gh_disposition $upstream_http_content_disposition;
+      auth_request_set $gh_cache_control $upstream_http_cache_control;
+      auth_request_set $gh_deny_status $upstream_http_x_media_deny_status;
+      auth_request_set $gh_deny_message $upstream_http_x_media_deny_reason;
+      auth_request_set $gh_tenant $upstream_http_x_gatehouse_tenant_id;
+      auth_request_set $gh_subscriber $upstream_http_x_gatehouse_subscriber_id;
+      auth_request_set $gh_episode $upstream_http_x_gatehouse_episode_id;
+      auth_request_set $gh_access $upstream_http_x_gatehouse_access;
+      # auth_request knows 2xx/401/403; auth down or confused → 500 here → 503 to the client.
+      error_page 401 403 = @gh_media_denied;
+      error_page 500 502 503 504 = @gh_media_unavailable;
+      # Granted: on to the internal target (the first name never exists; this is the redirect).
+      root /nonexistent;
+      try_files /.gh $gh_target;
+    }
+    location ^~ /d/ {
+      access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
+      uninitialized_variable_warn off;
+      open_file_cache max=10000 inactive=30s;
+      open_file_cache_valid 30s;
+      open_file_cache_errors on;
+      auth_request /_gh/decide;
+      auth_request_set $gh_target_raw $upstream_http_x_media_target;
+      auth_request_set $gh_origin $upstream_http_x_media_origin;
+      auth_request_set $gh_key $upstream_http_x_media_key;
+      auth_request_set $gh_size $upstream_http_x_media_size;
+      auth_request_set $gh_content_type $upstream_http_content_type;
+      auth_request_set $gh_disposition $upstream_http_content_disposition;
+      auth_request_set $gh_cache_control $upstream_http_cache_control;
+      auth_request_set $gh_deny_status $upstream_http_x_media_deny_status;
+      auth_request_set $gh_deny_message $upstream_http_x_media_deny_reason;
+      auth_request_set $gh_tenant $upstream_http_x_gatehouse_tenant_id;
+      auth_request_set $gh_subscriber $upstream_http_x_gatehouse_subscriber_id;
+      auth_request_set $gh_episode $upstream_http_x_gatehouse_episode_id;
+      auth_request_set $gh_access $upstream_http_x_gatehouse_access;
+      # auth_request knows 2xx/401/403; auth down or confused → 500 here → 503 to the client.
+      error_page 401 403 = @gh_media_denied;
+      error_page 500 502 503 504 = @gh_media_unavailable;
+      # Granted: on to the internal target (the first name never exists; this is the redirect).
+      root /nonexistent;
+      try_files /.gh $gh_target;
+    }
+    location ^~ /pub/ {
+      access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
+      uninitialized_variable_warn off;
+      open_file_cache max=10000 inactive=30s;
+      open_file_cache_valid 30s;
+      open_file_cache_errors on;
+      auth_request /_gh/decide;
+      auth_request_set $gh_target_raw $upstream_http_x_media_target;
+      auth_request_set $gh_origin $upstream_http_x_media_origin;
+      auth_request_set $gh_key $upstream_http_x_media_key;
+      auth_request_set $gh_size $upstream_http_x_media_size;
+      auth_request_set $gh_content_type $upstream_http_content_type;
+      auth_request_set $gh_disposition $upstream_http_content_disposition;
+      auth_request_set $gh_cache_control $upstream_http_cache_control;
+      auth_request_set $gh_deny_status $upstream_http_x_media_deny_status;
+      auth_request_set $gh_deny_message $upstream_http_x_media_deny_reason;
+      auth_request_set $gh_tenant $upstream_http_x_gatehouse_tenant_id;
+      auth_request_set $gh_subscriber $upstream_http_x_gatehouse_subscriber_id;
+      auth_request_set $gh_episode $upstream_http_x_gatehouse_episode_id;
+      auth_request_set $gh_access $upstream_http_x_gatehouse_access;
+      # auth_request knows 2xx/401/403; auth down or confused → 500 here → 503 to the client.
+      error_page 401 403 = @gh_media_denied;
+      error_page 500 502 503 504 = @gh_media_unavailable;
+      # Granted: on to the internal target (the first name never exists; this is the redirect).
+      root /nonexistent;
+      try_files /.gh $gh_target;
+    }
+    location = /_gh/decide {
+      internal;
+      access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
+      uninitialized_variable_warn off;
+      open_file_cache max=10000 inactive=30s;
+      open_file_cache_valid 30s;
+      open_file_cache_errors on;
+      if ($gh_decide_uri = "") { return 403; }
+      proxy_pass http://gh_auth$gh_decide_uri;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header Range "";
+      proxy_set_header If-Range "";
+      proxy_set_header If-Match "";
+      proxy_set_header If-None-Match "";
+      proxy_set_header If-Modified-Since "";
+      proxy_set_header If-Unmodified-Since "";
+      proxy_set_header Cookie "";
+      proxy_set_header Authorization "";
+      proxy_set_header X-Original-Method $request_method;
+      proxy_hide_header X-Media-Origin;
+      proxy_hide_header X-Media-Key;
+      proxy_hide_header X-Media-Size;
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 10s;
+      # Grants only (200), and only inside the 100 ms window they were stored in; denials are
+      # never stored. Auth's Cache-Control is for the client, not for this cache.
+      proxy_cache gh_auth_decisions;
+      proxy_cache_key $gh_decide_uri|$gh_decide_slot;
+      proxy_cache_valid 200 1s;
+      proxy_ignore_headers Cache-Control Expires Set-Cookie Vary X-Accel-Expires X-Accel-Redirect X-Accel-Limit-Rate X-Accel-Buffering;
+    }
+    location @gh_media_denied {
+      access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
+      uninitialized_variable_warn off;
+      # No type by extension (episode.mp3 would make this audio/mpeg).
+      types { }
+      default_type text/plain;
+      charset utf-8;
+      add_header Cache-Control no-store always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header Retry-After $gh_retry_after always;
+      if ($gh_deny_status = 401) { return 401 "$gh_deny_message\n"; }
+      if ($gh_deny_status = 403) { return 403 "$gh_deny_message\n"; }
+      if ($gh_deny_status = 410) { return 410 "$gh_deny_message\n"; }
+      if ($gh_deny_status = 503) { return 503 "$gh_deny_message\n"; }
+      if ($gh_deny_status = 404) { return 404 "$gh_deny_message\n"; }
+      # No deny status: the path had no media shape, so auth was not asked.
+      return 404 "not found\n";
+    }
+    location @gh_media_unavailable {
+      access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
+      uninitialized_variable_warn off;
+      types { }
+      default_type text/plain;
+      add_header Cache-Control no-store always;
+      add_header Retry-After 1 always;
+      return 503 "temporarily unable to decide; retry\n";
+    }
+    location = /_gh/origin/s3 {
+      internal;
+      access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
+      uninitialized_variable_warn off;
+      open_file_cache max=10000 inactive=30s;
+      open_file_cache_valid 30s;
+      open_file_cache_errors on;
+      # The origin and key came with the grant (auth_request_set): the origin travels verbatim in
+      # its own header (X-Accel-Redirect would %-decode it).
+      if ($gh_origin_allowed = 0) { return 502; }
+      if ($gh_key = "") { return 502; }
+      # Slices: a range in the middle of a big file fetches only the slices it covers.
+      slice 1m;
+      proxy_cache_key $gh_key$slice_range;
+      proxy_cache gh_media;
+      proxy_cache_valid 200 206 30d;
+      proxy_cache_lock on;
+      proxy_cache_lock_timeout 120s;
+      proxy_cache_lock_age 120s;
+      proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
+      proxy_cache_background_update on;
+      proxy_cache_revalidate on;
+      proxy_ignore_headers Set-Cookie Cache-Control Expires Vary X-Accel-Expires X-Accel-Redirect X-Accel-Limit-Rate X-Accel-Buffering X-Accel-Charset;
+      proxy_pass_request_headers off;
+      proxy_set_header Range $slice_range;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $proxy_host;
+      proxy_set_header Authorization "";
+      proxy_set_header Cookie "";
+      proxy_set_header User-Agent "gatehouse-edge";
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      resolver_timeout 5s;
+      resolver {{ $.Values.edge.resolver }};
+      proxy_ssl_server_name on;
+      proxy_ssl_verify on;
+      proxy_ssl_verify_depth 3;
+      proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;
+      proxy_ssl_protocols TLSv1.2 TLSv1.3;
+      proxy_connect_timeout 5s;
+      proxy_read_timeout 60s;
+      proxy_buffering on;
+      proxy_hide_header Server;
+      proxy_hide_header Set-Cookie;
+      proxy_hide_header Vary;
+      proxy_hide_header X-Amz-Request-Id;
+      proxy_hide_header X-Amz-Id-2;
+      proxy_hide_header X-Amz-Version-Id;
+      proxy_hide_header X-Amz-Delete-Marker;
+      proxy_hide_header X-Amz-Expiration;
+      proxy_hide_header X-Amz-Restore;
+      proxy_hide_header X-Amz-Storage-Class;
+      proxy_hide_header X-Amz-Replication-Status;
+      proxy_hide_header X-Amz-Server-Side-Encryption;
+      proxy_hide_header X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id;
+      proxy_hide_header X-Amz-Server-Side-Encryption-Bucket-Key-Enabled;
+      proxy_hide_header X-Amz-Website-Redirect-Location;
+      proxy_hide_header X-Amz-Object-Lock-Mode;
+      proxy_hide_header X-Amz-Object-Lock-Retain-Until-Date;
+      proxy_hide_header X-Amz-Object-Lock-Legal-Hold;
+      proxy_hide_header X-Amz-Mp-Parts-Count;
+      proxy_hide_header X-Amz-Tagging-Count;
+      proxy_hide_header X-Amz-Checksum-Crc32;
+      proxy_hide_header X-Amz-Checksum-Crc32c;
+      proxy_hide_header X-Amz-Checksum-Sha1;
+      proxy_hide_header X-Amz-Checksum-Sha256;
+      proxy_hide_header X-Amz-Checksum-Type;
+      proxy_hide_header X-Amz-Bucket-Region;
+      proxy_hide_header X-Amz-Meta-Sha256;
+      proxy_hide_header X-Amz-Meta-Checksum;
+      proxy_hide_header X-Minio-Deployment-Id;
+      proxy_hide_header X-Ratelimit-Limit;
+      proxy_hide_header X-Ratelimit-Remaining;
+      proxy_hide_header X-Xss-Protection;
+      proxy_hide_header X-Content-Type-Options;
+      proxy_hide_header Strict-Transport-Security;
+      proxy_hide_header Content-Security-Policy;
+      proxy_hide_header Content-Type;
+      proxy_hide_header Content-Disposition;
+      proxy_hide_header Cache-Control;
+      proxy_hide_header Expires;
+      add_header Content-Type $gh_content_type;
+      add_header Content-Disposition $gh_disposition always;
+      add_header Cache-Control $gh_cache_control always;
+      add_header X-Cache-Status $upstream_cache_status always;
+      add_header X-Content-Type-Options nosniff always;
+      # Storage redirects are followed inside nginx; storage errors never reach the client.
+      proxy_intercept_errors on;
+      error_page 301 302 303 307 308 = @gh_origin_redirect;
+      error_page 416 = @gh_range_not_satisfiable;
+      error_page 400 401 403 404 405 409 410 411 412 500 501 502 503 504 =502 @gh_origin_failed;
+      proxy_pass $gh_origin;
+    }
+    location @gh_origin_redirect {
+      access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
+      uninitialized_variable_warn off;
+      open_file_cache max=10000 inactive=30s;
+      open_file_cache_valid 30s;
+      open_file_cache_errors on;
+      set $gh_redirect $upstream_http_location;
+      if ($gh_redirect_allowed = 0) { return 502; }
+      # Slices: a range in the middle of a big file fetches only the slices it covers.
+      slice 1m;
+      proxy_cache_key $gh_key$slice_range;
+      proxy_cache gh_media;
+      proxy_cache_valid 200 206 30d;
+      proxy_cache_lock on;
+      proxy_cache_lock_timeout 120s;
+      proxy_cache_lock_age 120s;
+      proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
+      proxy_cache_background_update on;
+      proxy_cache_revalidate on;
+      proxy_ignore_headers Set-Cookie Cache-Control Expires Vary X-Accel-Expires X-Accel-Redirect X-Accel-Limit-Rate X-Accel-Buffering X-Accel-Charset;
+      proxy_pass_request_headers off;
+      proxy_set_header Range $slice_range;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $proxy_host;
+      proxy_set_header Authorization "";
+      proxy_set_header Cookie "";
+      proxy_set_header User-Agent "gatehouse-edge";
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      resolver_timeout 5s;
+      resolver {{ $.Values.edge.resolver }};
+      proxy_ssl_server_name on;
+      proxy_ssl_verify on;
+      proxy_ssl_verify_depth 3;
+      proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;
+      proxy_ssl_protocols TLSv1.2 TLSv1.3;
+      proxy_connect_timeout 5s;
+      proxy_read_timeout 60s;
+      proxy_buffering on;
+      proxy_hide_header Server;
+      proxy_hide_header Set-Cookie;
+      proxy_hide_header Vary;
+      proxy_hide_header X-Amz-Request-Id;
+      proxy_hide_header X-Amz-Id-2;
+      proxy_hide_header X-Amz-Version-Id;
+      proxy_hide_header X-Amz-Delete-Marker;
+      proxy_hide_header X-Amz-Expiration;
+      proxy_hide_header X-Amz-Restore;
+      proxy_hide_header X-Amz-Storage-Class;
+      proxy_hide_header X-Amz-Replication-Status;
+      proxy_hide_header X-Amz-Server-Side-Encryption;
+      proxy_hide_header X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id;
+      proxy_hide_header X-Amz-Server-Side-Encryption-Bucket-Key-Enabled;
+      proxy_hide_header X-Amz-Website-Redirect-Location;
+      proxy_hide_header X-Amz-Object-Lock-Mode;
+      proxy_hide_header X-Amz-Object-Lock-Retain-Until-Date;
+      proxy_hide_header X-Amz-Object-Lock-Legal-Hold;
+      proxy_hide_header X-Amz-Mp-Parts-Count;
+      proxy_hide_header X-Amz-Tagging-Count;
+      proxy_hide_header X-Amz-Checksum-Crc32;
+      proxy_hide_header X-Amz-Checksum-Crc32c;
+      proxy_hide_header X-Amz-Checksum-Sha1;
+      proxy_hide_header X-Amz-Checksum-Sha256;
+      proxy_hide_header X-Amz-Checksum-Type;
+      proxy_hide_header X-Amz-Bucket-Region;
+      proxy_hide_header X-Amz-Meta-Sha256;
+      proxy_hide_header X-Amz-Meta-Checksum;
+      proxy_hide_header X-Minio-Deployment-Id;
+      proxy_hide_header X-Ratelimit-Limit;
+      proxy_hide_header X-Ratelimit-Remaining;
+      proxy_hide_header X-Xss-Protection;
+      proxy_hide_header X-Content-Type-Options;
+      proxy_hide_header Strict-Transport-Security;
+      proxy_hide_header Content-Security-Policy;
+      proxy_hide_header Content-Type;
+      proxy_hide_header Content-Disposition;
+      proxy_hide_header Cache-Control;
+      proxy_hide_header Expires;
+      add_header Content-Type $gh_content_type;
+      add_header Content-Disposition $gh_disposition always;
+      add_header Cache-Control $gh_cache_control always;
+      add_header X-Cache-Status $upstream_cache_status always;
+      add_header X-Content-Type-Options nosniff always;
+      proxy_intercept_errors on;
+      error_page 416 = @gh_range_not_satisfiable;
+      error_page 301 302 303 307 308 400 401 403 404 405 409 410 411 412 500 501 502 503 504 =502 @gh_origin_failed;
+      proxy_pass $gh_redirect;
+    }
+    location @gh_origin_failed {
+      access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
+      # A client request for /_gh/origin/s3 is refused by `internal` (404) with no grant, and
+      # that 404 passes through this location too: keep it a 404, not an origin failure.
+      uninitialized_variable_warn off;
+      if ($gh_origin = "") { return 404; }
+      default_type text/plain;
+      add_header Cache-Control no-store always;
+      return 502 "origin unavailable\n";
+    }
+    location @gh_range_not_satisfiable {
+      access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
+      uninitialized_variable_warn off;
+      types { }
+      default_type text/plain;
+      add_header X-Cache-Status MISS always;
+      add_header Content-Range $gh_unsatisfied_range always;
+      return 416 "range not satisfiable\n";
+    }
+    location ^~ /_gh/origin/local/ {
+      internal;
+      access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
+      uninitialized_variable_warn off;
+      open_file_cache max=10000 inactive=30s;
+      open_file_cache_valid 30s;
+      open_file_cache_errors on;
+      # Protected directory driver (seed 002): object keys are [A-Za-z0-9/._-] paths under it.
+      alias /srv/gatehouse/protected/;
+      # The type comes with the grant, not from the file extension.
+      types { }
+      default_type "";
+      add_header Content-Type $gh_content_type;
+      add_header Content-Disposition $gh_disposition always;
+      add_header Cache-Control $gh_cache_control always;
+      add_header X-Cache-Status LOCAL always;
+      add_header X-Content-Type-Options nosniff always;
+    }
+    location = /_gh/origin/refused {
+      internal;
+      access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
+      uninitialized_variable_warn off;
+      # A grant naming a target outside the known internal locations (map in the http text).
+      types { }
+      default_type text/plain;
+      add_header Cache-Control no-store always;
+      return 502 "origin unavailable
+";
+    }
+    # Nothing under /_gh/ is reachable from outside.
+    location ^~ /_gh/ {
+      internal;
+    }
+    location ^~ /internal/ {
+      access_log off;
+      return 404;
+    }
+    location ^~ /edge/ {
+      access_log off;
+      return 404;
+    }
+    location ~ "^/s/(?<gh_sl_path>(?:private\/)[A-Za-z0-9._~-][A-Za-z0-9/._~-]*)$" {
+      secure_link $arg_md5,$arg_expires;
+      secure_link_md5 "$secure_link_expires$uri ${GATEHOUSE_SECURE_LINK_SECRET}";
+      if ($secure_link = "") { return 403; }
+      if ($secure_link = "0") { return 410; }
+      alias /srv/gatehouse/protected/$gh_sl_path;
+      add_header Cache-Control "private, max-age=3600" always;
+      add_header X-Content-Type-Options nosniff always;
+    }
+    location /s/ {
+      return 404;
+    }
+    location ^~ /f/ {
+      access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
+      uninitialized_variable_warn off;
+      auth_request /_gh/auth;
+      auth_request_set $gh_tenant $upstream_http_x_gatehouse_tenant_id;
+      auth_request_set $gh_subscriber $upstream_http_x_gatehouse_subscriber_id;
+      auth_request_set $gh_generation $upstream_http_x_gatehouse_generation;
+      auth_request_set $gh_deny_reason $upstream_http_x_gatehouse_deny_reason;
+      proxy_pass http://gh_feeds;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      # Set after the clearing above: these overwrite anything the client sent.
+      proxy_set_header X-Gatehouse-Tenant-Id $gh_tenant;
+      proxy_set_header X-Gatehouse-Subscriber-Id $gh_subscriber;
+      proxy_set_header X-Gatehouse-Generation $gh_generation;
+      add_header X-Gatehouse-Deny-Reason $gh_deny_reason always;
+    }
+    location = /_gh/auth {
+      internal;
+      proxy_pass http://gh_auth/edge/authorize;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header Range "";
+      proxy_set_header If-Range "";
+      proxy_set_header If-Match "";
+      proxy_set_header If-None-Match "";
+      proxy_set_header If-Modified-Since "";
+      proxy_set_header If-Unmodified-Since "";
+      proxy_set_header Cookie "";
+      proxy_set_header Authorization "";
+      proxy_set_header X-Original-Method $request_method;
+      proxy_hide_header X-Media-Origin;
+      proxy_hide_header X-Media-Key;
+      proxy_hide_header X-Media-Size;
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 10s;
+      proxy_set_header X-Original-URI $request_uri;
+    }
+    location ^~ /p/ {
+      proxy_pass http://gh_feeds;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+    }
+    location ^~ /portal/ {
+      proxy_pass http://gh_feeds;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+    }
+    # The creators' analytics API (tenant API key) is served by the analytics service.
+    location ^~ /api/v1/analytics/ {
+      proxy_pass http://gh_analytics;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+    }
+    location ^~ /api/ {
+      proxy_pass http://gh_media;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+    }
+    location ^~ /billing/ {
+      proxy_pass http://gh_billing;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      proxy_request_buffering on;
+    }
+    location / {
+      return 404;
+    }
+  }
+}

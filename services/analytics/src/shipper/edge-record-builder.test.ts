@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { test } from 'node:test';
+import { DailySalts, type SaltStore } from './daily-salt.ts';
+import { nginxLine } from './edge-log-line.fixture.ts';
+import { type EdgeLogLine, parseEdgeLogLine } from './edge-log-line.ts';
+import { buildEdgeRecord } from './edge-record-builder.ts';
+
+/** In-memory double of our SaltStore: first claim wins, like SET NX. */
+class MemorySaltStore implements SaltStore {
+  readonly salts = new Map<string, string>();
+  claims = 0;
+  async claim(day: string, candidate: string) {
+    this.claims++;
+    if (!this.salts.has(day)) this.salts.set(day, candidate);
+    return this.salts.get(day) as string;
+  }
+}
+
+const line = (over: Record<string, string> = {}): EdgeLogLine => {
+  const parsed = parseEdgeLogLine(nginxLine(over));
+  assert.ok(parsed.ok);
+  return parsed.line;
+};
+
+test('the address is hashed with its day’s salt and dropped; the network is kept', async () => {
+  const store = new MemorySaltStore();
+  const built = await buildEdgeRecord(line(), new DailySalts(store, 86_400));
+  assert.ok(built.ok);
+  const salt = Buffer.from(store.salts.get('2025-12-03') as string, 'hex');
+  assert.equal(built.record.ipHash, createHmac('sha256', salt).update('203.0.113.9').digest('hex'));
+  assert.equal(built.record.network, '203.0.113.0/24');
+  assert.equal(built.record.saltDay, '2025-12-03');
+  assert.ok(!JSON.stringify(built.record).includes('203.0.113.9'), 'no raw address in the record');
+});
+
+test('replicas share a day’s salt (first claim wins); days differ; one listener’s /64 hashes alike', async () => {
+  const store = new MemorySaltStore();
+  const a = new DailySalts(store, 86_400);
+  const b = new DailySalts(store, 86_400);
+  const one = await buildEdgeRecord(line({ addr: '2001:db8:7:8::1' }), a);
+  const two = await buildEdgeRecord(line({ addr: '2001:db8:7:8:ffff::2' }), b);
+  assert.ok(one.ok && two.ok);
+  assert.equal(one.record.ipHash, two.record.ipHash);
+  assert.equal(one.record.network, '2001:db8:7:8::/64');
+  const nextDay = await buildEdgeRecord(line({ addr: '2001:db8:7:8::1', msec: '1764806400.000' }), a);
+  assert.ok(nextDay.ok);
+  assert.equal(nextDay.record.saltDay, '2025-12-04');
+  assert.notEqual(nextDay.record.ipHash, one.record.ipHash, 'a new day, a new salt');
+  // Cached per process: the store is asked once per day per replica.
+  await buildEdgeRecord(line(), a);
+  assert.equal(store.claims, 3);
+});
+
+test('a line the contract refuses is reported, not built', async () => {
+  const salts = new DailySalts(new MemorySaltStore(), 86_400);
+  const bad = await buildEdgeRecord({ ...line(), address: 'not-an-ip' }, salts);
+  assert.deepEqual(bad, { ok: false, reason: 'addr not an IP address' });
+  const schema = await buildEdgeRecord({ ...line(), status: 1000 }, salts);
+  assert.equal(schema.ok, false);
+  if (!schema.ok) assert.match(schema.reason, /schema \/status/);
+});
+
+test('a malformed salt in the store is an error, not a weak hash', async () => {
+  const store: SaltStore = { claim: async () => 'short' };
+  await assert.rejects(new DailySalts(store, 86_400).forDay('2025-12-03'), /malformed/);
+});

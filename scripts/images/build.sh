@@ -69,7 +69,10 @@ docker_build() {
   t0=$(now_s)
   say "$name: building $tag"
   # The classic builder: the engine needs no BuildKit and no registry (FROM names local tags).
-  if ! DOCKER_BUILDKIT=0 docker build --network host --force-rm -t "$tag" "$@" "$ctx" >"$log" 2>&1; then
+  # The tag is applied last: an image with it is a finished build even if the client (seen under
+  # heavy load) exits non-zero afterwards.
+  if ! DOCKER_BUILDKIT=0 docker build --network host --force-rm -t "$tag" "$@" "$ctx" >"$log" 2>&1 &&
+    ! image_exists "$tag"; then
     tail -n 25 "$log" >&2
     die "$name: docker build failed — log: $log"
   fi
@@ -136,18 +139,40 @@ build_node() {
   docker_build node "$ctx" --build-arg "BASE=${TAG[base]}"
 }
 
+# The workspace packages a workspace needs at run time: its @gatehouse/* dependencies, transitively.
+workspace_packages() {
+  node -e '
+    const fs = require("node:fs");
+    const read = (dir) => JSON.parse(fs.readFileSync(`${dir}/package.json`, "utf8"));
+    const dirOf = Object.fromEntries(fs.readdirSync("packages").map((d) => [read(`packages/${d}`).name, `packages/${d}`]));
+    // Declared dependencies, and the @gatehouse/* packages its sources import (a manifest may
+    // miss one the monorepo hoisting hides), outside tests.
+    const imported = (dir) => fs.readdirSync(`${dir}/src`, { recursive: true })
+      .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+      .flatMap((f) => [...fs.readFileSync(`${dir}/src/${f}`, "utf8").matchAll(/from "(@gatehouse\/[a-z0-9-]+)|from \x27(@gatehouse\/[a-z0-9-]+)/g)].map((m) => m[1] ?? m[2]));
+    const seen = new Set();
+    const walk = (dir) => {
+      for (const name of [...Object.keys(read(dir).dependencies ?? {}), ...imported(dir)])
+        if (dirOf[name] && !seen.has(dirOf[name])) { seen.add(dirOf[name]); walk(dirOf[name]); }
+    };
+    walk(process.argv[1]);
+    console.log([...seen].sort().join("\n"));' "$1"
+}
+
 # The files of the repository a workspace image needs: the root manifests, every workspace's
-# package.json (npm checks the lockfile against all of them), packages/ and the workspace's own
-# sources, without tests. Working-tree content, so uncommitted edits are what gets built.
+# package.json (npm checks the lockfile against all of them), the sources of the workspace and of
+# the packages it depends on, without tests. Working-tree content, so uncommitted edits are what
+# gets built; an edit elsewhere (a test, a dev-only package) leaves the tag unchanged.
 stage_sources() {
-  local dest="$1" workspace="$2"
+  local dest="$1" workspace="$2" deps
   mkdir -p "$dest"
   (
     cd "$ROOT"
+    mapfile -t deps < <(workspace_packages "$workspace" | grep . || true)
     {
       git ls-files -z --cached --others --exclude-standard -- package.json package-lock.json \
         'packages/*/package.json' 'services/*/package.json' 'e2e/package.json'
-      git ls-files -z --cached --others --exclude-standard -- packages "$workspace" |
+      git ls-files -z --cached --others --exclude-standard -- "${deps[@]}" "$workspace" |
         grep -zvE '(^|/)test/|\.test\.ts$|(^|/)Dockerfile$'
     } | sort -zu | while IFS= read -r -d '' f; do [[ -f "$f" ]] && printf '%s\0' "$f"; done |
       tar --null -T - -cf - | tar -C "$dest" -xf -
@@ -180,6 +205,13 @@ build_workspace() {
     tail -n 20 "$log" >&2
     die "$name: npm ci $* failed — log: $log"
   fi
+  # npm links only declared workspace dependencies; link the imported ones it missed.
+  local dir pkg
+  for dir in "$app"/packages/*/; do
+    [[ -d "$dir/src" ]] || continue
+    pkg="$(node -p "require('$dir/package.json').name")"
+    [[ -e "$app/node_modules/$pkg" ]] || ln -s "../../packages/$(basename "$dir")" "$app/node_modules/$pkg"
+  done
   # Manifests of the other workspaces were only needed by npm.
   rm -rf "$app/e2e" "$app/package-lock.json"
   find "$app/services" -mindepth 1 -maxdepth 1 ! -path "$app/$workspace" -exec rm -rf {} +
@@ -188,7 +220,7 @@ build_workspace() {
   say "$name: building $tag"
   if ! DOCKER_BUILDKIT=0 docker build --force-rm -t "$tag" --build-arg "NODE_IMAGE=${TAG[node]}" \
     --build-arg "WORKDIR=$workspace" --build-arg "PORT=${SERVICE_PORT[$name]:-8080}" "$ctx" \
-    >"$BUILD_LOG_DIR/$name.log" 2>&1; then
+    >"$BUILD_LOG_DIR/$name.log" 2>&1 && ! image_exists "$tag"; then
     tail -n 25 "$BUILD_LOG_DIR/$name.log" >&2
     die "$name: docker build failed — log: $BUILD_LOG_DIR/$name.log"
   fi

@@ -91,6 +91,14 @@ async function freePort(taken: Set<number>): Promise<number> {
   }
 }
 
+function portFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
+  });
+}
+
 const taken = new Set<number>();
 const hostPorts = {} as Record<ContainerPart, number[]>;
 const { containerPorts, startContainers } = await import(
@@ -104,6 +112,12 @@ const edgePort = await freePort(taken);
 const staticPort = await freePort(taken);
 const xaccelPort = await freePort(taken);
 const smtpPort = await freePort(taken);
+// The chart tests' Kubernetes API server (scripts/k8s/apiserver.sh): etcd uses its port + 1 for
+// peers, so both must be free.
+let etcdPort = await freePort(taken);
+while (!(await portFree(etcdPort + 1)) || standardPorts.has(etcdPort + 1)) etcdPort = await freePort(taken);
+taken.add(etcdPort + 1);
+const k8sApiPort = await freePort(taken);
 
 mkdirSync(resolve(stackDir, 'logs'), { recursive: true });
 await removeLeftovers().catch((error: Error) => fail(`stack-containers: Docker API: ${error.message}`));
@@ -137,6 +151,9 @@ writeFileSync(
     `GATEHOUSE_STATIC_PORT=${staticPort}`,
     `GATEHOUSE_XACCEL_PORT=${xaccelPort}`,
     `GATEHOUSE_SMTP_PORT=${smtpPort}`,
+    `GATEHOUSE_K8S_ETCD_PORT=${etcdPort}`,
+    `GATEHOUSE_K8S_API_PORT=${k8sApiPort}`,
+    `GATEHOUSE_K8S_DIR=${resolve(stackDir, 'k8s-containers')}`,
     '',
   ].join('\n'),
 );
@@ -160,6 +177,12 @@ async function shutdown(reason: string, code: number): Promise<never> {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, GATEHOUSE_STACK: 'containers' },
+  });
+  // The chart tests' API server of this run, if they started one.
+  spawnSync('bash', [resolve(root, 'scripts/k8s/apiserver.sh'), 'down'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, GATEHOUSE_K8S_DIR: resolve(stackDir, 'k8s-containers') },
   });
   for (const f of [containersFile, hostPortsFile, edgeValuesFile]) rmSync(f, { force: true });
   process.exit(code);

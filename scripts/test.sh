@@ -56,6 +56,12 @@ if [[ "${GATEHOUSE_STACK:-}" == containers ]]; then
     fi
     sleep 1
   done
+  # This run's free ports (the host nginx, SMTP capture, the chart tests' API server): exported
+  # so the tests and the scripts they call use them, never the standard stack's.
+  set -a
+  # shellcheck disable=SC1091
+  source "${GATEHOUSE_STACK_DIR:-$ROOT/.stack}/host-ports.env"
+  set +a
 else
   bash scripts/stack.sh up
 fi

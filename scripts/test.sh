@@ -11,15 +11,39 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 step() { printf '\n== %s\n' "$*"; }
+fail() {
+  printf 'test.sh: FAILED: %s\n' "$*" >&2
+  exit 1
+}
 
 # npm scripts put node_modules/.bin (Node 24) first on PATH; make that true when this
 # script is run directly too.
 export PATH="$ROOT/node_modules/.bin:$PATH"
+# shellcheck source=lib/common.sh
+source "$ROOT/scripts/lib/common.sh"
+# shellcheck source=lib/install.sh
+source "$ROOT/scripts/lib/install.sh"
+
+# Everything the tests drive is installed here, the way `stack.sh up` installs the servers, so
+# no test skips for a missing tool: Chromium (the portal's browser tests) and the Kubernetes
+# tools (the chart and reconciler tests). Each is a no-op once present.
+step "test tools: chromium, helm/kubectl, etcd, kube-apiserver"
+mkdir -p "$LOG_DIR"
+ensure_chromium
+bash scripts/k8s/install-tools.sh ||
+  fail "scripts/k8s/install-tools.sh could not install helm/kubectl/etcd/kube-apiserver (see above); the chart tests need them"
 
 step "local stack"
 if [[ "${GATEHOUSE_STACK:-}" == containers ]]; then
   # The testcontainers option (docs/local-stack.md): the runner stays up while the tests run
   # and stops its containers when this script ends.
+  # shellcheck source=lib/docker.sh
+  source "$ROOT/scripts/lib/docker.sh"
+  ensure_docker_engine
+  step "images: scripts/images/build.sh (content-hashed tags: unchanged images are reused)"
+  bash scripts/images/build.sh postgres redis nats minio stripe-mock minio-audit ||
+    fail "scripts/images/build.sh could not build the containers' images (see above)"
+  step "containers: scripts/stack-containers.ts"
   ready="${GATEHOUSE_STACK_DIR:-$ROOT/.stack}/containers.ready"
   rm -f "$ready"
   node scripts/stack-containers.ts &
@@ -32,6 +56,12 @@ if [[ "${GATEHOUSE_STACK:-}" == containers ]]; then
     fi
     sleep 1
   done
+  # This run's free ports (the host nginx, SMTP capture, the chart tests' API server): exported
+  # so the tests and the scripts they call use them, never the standard stack's.
+  set -a
+  # shellcheck disable=SC1091
+  source "${GATEHOUSE_STACK_DIR:-$ROOT/.stack}/host-ports.env"
+  set +a
 else
   bash scripts/stack.sh up
 fi
@@ -95,8 +125,30 @@ status=0
 # --test-force-exit: a file whose tests finished but that left a handle open (a server,
 # a client) must not hang the whole run until CI's time runs out. --test-timeout bounds
 # any single test (override with TEST_TIMEOUT_MS).
-node --test --test-reporter=spec --test-concurrency=1 --test-force-exit \
-  --test-timeout="${TEST_TIMEOUT_MS:-300000}" "${args[@]}" || status=$?
+# A second reporter writes TAP to a file: the summary below names every skipped test from it.
+tap="$LOG_DIR/test-results.tap"
+test_cmd=(node --test --test-reporter=spec --test-reporter-destination=stdout
+  --test-reporter=tap --test-reporter-destination="$tap"
+  --test-concurrency=1 --test-force-exit
+  --test-timeout="${TEST_TIMEOUT_MS:-300000}" "${args[@]}")
+if [[ -n "${containers_pid:-}" ]]; then
+  # The containers runner ends only on a signal or when the engine stops answering: whichever
+  # of it and the tests ends first decides, so a dead engine fails the run now, not at a timeout.
+  setsid "${test_cmd[@]}" &
+  tests_pid=$!
+  first_rc=0
+  wait -n -p first_done "$tests_pid" "$containers_pid" || first_rc=$?
+  if [[ "${first_done:-}" != "$tests_pid" ]]; then
+    kill -TERM -- "-$tests_pid" 2>/dev/null || true
+    wait "$tests_pid" 2>/dev/null || true
+    bash scripts/lib/tap-skips.sh "$tap"
+    fail "the containers runner ended during the tests (engine gone? see its line above); tests stopped"
+  fi
+  status=$first_rc
+else
+  "${test_cmd[@]}" || status=$?
+fi
+bash scripts/lib/tap-skips.sh "$tap"
 if ((${#failed_checks[@]} > 0)); then
   echo "test.sh: FAILED ${failed_checks[*]} (see above)" >&2
   ((status != 0)) || status=1

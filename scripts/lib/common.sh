@@ -22,6 +22,19 @@ STACK_PARTS=(postgres redis nats minio-audit minio stripe-mock nginx)
 EXTERNAL_PARTS=" ${GATEHOUSE_EXTERNAL_PARTS:-} "
 part_external() { [[ "$EXTERNAL_PARTS" == *" $1 "* ]]; }
 
+# The containers option (scripts/stack-containers.ts) runs the host nginx on ports it chose
+# free, so it never meets the standard stack of another checkout; it writes them here for every
+# later stack.sh call of that run (reload-nginx, stop/start nginx).
+HOST_PORTS_FILE="$STACK_DIR/host-ports.env"
+if [[ "${GATEHOUSE_STACK:-}" == containers && -f "$HOST_PORTS_FILE" ]]; then
+  # shellcheck disable=SC1090
+  source "$HOST_PORTS_FILE"
+fi
+EDGE_PORT="${GATEHOUSE_EDGE_PORT:-58080}"
+STATIC_PORT="${GATEHOUSE_STATIC_PORT:-58081}"
+XACCEL_PORT="${GATEHOUSE_XACCEL_PORT:-58082}"
+SMTP_PORT="${GATEHOUSE_SMTP_PORT:-52525}"
+
 # Loopback ports (docs/DEVELOPING.md). Several parts own more than one.
 declare -A PART_PORTS=(
   [postgres]="55432"
@@ -30,7 +43,7 @@ declare -A PART_PORTS=(
   [minio-audit]="52600"
   [minio]="59000 59001"
   [stripe-mock]="52111 52112"
-  [nginx]="58081 58080 58082"
+  [nginx]="$STATIC_PORT $EDGE_PORT $XACCEL_PORT"
 )
 # Seconds to wait for a part to become healthy after starting it.
 declare -A PART_TIMEOUT=(

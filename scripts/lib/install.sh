@@ -21,11 +21,17 @@ deb_installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
 
-# The servers of a part provided from elsewhere (GATEHOUSE_EXTERNAL_PARTS) are not needed.
+# The servers of a part provided from elsewhere (GATEHOUSE_EXTERNAL_PARTS) are not needed —
+# except by the test suite of the containers option (GATEHOUSE_STACK=containers): some tests
+# start private servers of their own from these binaries (*_BIN in .stack/env).
+not_installed_here() {
+  [[ "${GATEHOUSE_STACK:-}" != containers ]] && part_external "$1"
+}
+
 deb_of_external_part() {
   case "$1" in
-  postgresql) part_external postgres ;;
-  redis-server | redis-tools) part_external redis ;;
+  postgresql) not_installed_here postgres ;;
+  redis-server | redis-tools) not_installed_here redis ;;
   *) return 1 ;;
   esac
 }
@@ -34,6 +40,16 @@ ensure_debian_packages() {
   local missing=() pkg
   for pkg in "${DEB_PACKAGES[@]}"; do
     deb_of_external_part "$pkg" && continue
+    missing+=("$pkg")
+  done
+  ensure_deb_packages "${missing[@]}"
+}
+
+# usage: ensure_deb_packages PKG... — installs those not installed yet (as root; else one line
+# naming the command to run).
+ensure_deb_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
     deb_installed "$pkg" || missing+=("$pkg")
   done
   ((${#missing[@]} == 0)) && return 0
@@ -42,6 +58,7 @@ ensure_debian_packages() {
   fi
   local t0
   t0=$(now_s)
+  mkdir -p "$LOG_DIR"
   say "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   # Update the package lists once, only when something is missing (apt-cache sees
@@ -121,9 +138,9 @@ ensure_go_tool() {
 
 ensure_installed() {
   ensure_debian_packages
-  part_external nats || ensure_go_tool nats-server "$NATS_MODULE" "$NATS_VERSION"
-  part_external stripe-mock || ensure_go_tool stripe-mock "$STRIPE_MOCK_MODULE" "$STRIPE_MOCK_VERSION"
-  part_external minio || ensure_go_tool minio "$MINIO_MODULE" "$MINIO_VERSION"
+  not_installed_here nats || ensure_go_tool nats-server "$NATS_MODULE" "$NATS_VERSION"
+  not_installed_here stripe-mock || ensure_go_tool stripe-mock "$STRIPE_MOCK_MODULE" "$STRIPE_MOCK_VERSION"
+  not_installed_here minio || ensure_go_tool minio "$MINIO_MODULE" "$MINIO_VERSION"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -133,18 +150,6 @@ ensure_installed() {
 # Idempotent: nothing happens when /usr/bin/chromium exists.
 ensure_chromium() {
   [[ -x /usr/bin/chromium ]] && return 0
-  if ! is_root; then
-    die "Chromium is missing (the portal test needs /usr/bin/chromium) — install it with: sudo apt-get install -y chromium"
-  fi
-  mkdir -p "$LOG_DIR"
-  local t0 log="$LOG_DIR/apt-get-chromium.log"
-  t0=$(now_s)
-  say "installing chromium (Debian package, for the portal test)"
-  export DEBIAN_FRONTEND=noninteractive
-  { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; } >"$log" 2>&1 || {
-    tail -n 20 "$log" >&2
-    die "apt-get install chromium failed — log: $log"
-  }
-  [[ -x /usr/bin/chromium ]] || die "chromium installed but /usr/bin/chromium is missing — log: $log"
-  say "installed chromium in $(($(now_s) - t0))s"
+  ensure_deb_packages chromium
+  [[ -x /usr/bin/chromium ]] || die "chromium installed but /usr/bin/chromium is missing — log: $LOG_DIR/apt-get.log"
 }

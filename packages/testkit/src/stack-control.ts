@@ -1,5 +1,11 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import {
+  type ContainerPart,
+  readContainersFile,
+  startContainerPart,
+  stopContainerPart,
+} from './containers/container-control.ts';
 import type { StackPart } from './stack-env.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -27,10 +33,28 @@ function runStack(command: 'stop' | 'start', part: StackPart): Promise<string> {
 }
 
 /**
- * Stops and starts one part of the shared local stack (resilience tests). `start` waits
- * until the part is healthy again; `stop` until its ports are closed.
+ * The containers option (scripts/stack-containers.ts) runs this part as a container: it is
+ * stopped and started through the Docker API instead of stack.sh.
+ */
+function containerOf(part: StackPart) {
+  if (process.env.GATEHOUSE_STACK !== 'containers') return undefined;
+  const file = readContainersFile(process.env.STACK_DIR || resolve(repoRoot, '.stack'));
+  return file?.parts[part as ContainerPart] ? file : undefined;
+}
+
+async function control(command: 'stop' | 'start', part: StackPart): Promise<string> {
+  const file = containerOf(part);
+  if (!file) return runStack(command, part);
+  if (command === 'stop') await stopContainerPart(file, part as ContainerPart);
+  else await startContainerPart(file, part as ContainerPart);
+  return `${part}: container ${command === 'stop' ? 'stopped' : 'started and healthy'}`;
+}
+
+/**
+ * Stops and starts one part of the local stack (resilience tests). `start` waits until the
+ * part is healthy again; `stop` until it is down.
  */
 export const stackControl = {
-  stop: (part: StackPart): Promise<string> => runStack('stop', part),
-  start: (part: StackPart): Promise<string> => runStack('start', part),
+  stop: (part: StackPart): Promise<string> => control('stop', part),
+  start: (part: StackPart): Promise<string> => control('start', part),
 };

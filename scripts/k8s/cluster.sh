@@ -3,7 +3,7 @@
 # (docs/cluster.md): etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and
 # kube-proxy built from the Kubernetes Go module (scripts/k8s/install-tools.sh cluster),
 # containerd + runc + CNI plugins from Debian, the images of scripts/k8s/images.sh, and the
-# add-ons CoreDNS, kube-network-policies (NetworkPolicy enforcement) and metrics-server.
+# add-ons CoreDNS, kube-router's NetworkPolicy controller and metrics-server.
 #
 #   cluster.sh up               install what is missing, start or reuse every part, wait Ready
 #   cluster.sh down [--purge]   stop every part (keep data; --purge also removes pods, the
@@ -38,10 +38,11 @@ KUBELET_PORT=50250
 KUBELET_HEALTHZ_PORT=50248
 PROXY_HEALTHZ_PORT=50256
 PROXY_METRICS_PORT=50249
+ROUTER_HEALTH_PORT=50244
 CONTAINERD_SOCK="$DIR/containerd/containerd.sock"
 KUBECTL="$TOOLS_DIR/kubectl"
 # Start order; `down` stops in reverse.
-PARTS=(etcd kube-apiserver containerd kube-controller-manager kube-scheduler kubelet kube-proxy)
+PARTS=(etcd kube-apiserver containerd kube-controller-manager kube-scheduler kubelet kube-proxy kube-router)
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
 
@@ -114,6 +115,7 @@ require() {
 # cert NAME SUBJECT EXTENSIONS: a key and a certificate signed by the cluster CA.
 cert() {
   local name="$1" subject="$2" ext="$3"
+  [[ -f "$PKI/$name.crt" ]] && return
   openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$PKI/$name.key" \
     -out "$PKI/$name.csr" -subj "$subject" 2>/dev/null
   printf '%s\n' "$ext" >"$PKI/$name.ext"
@@ -124,11 +126,10 @@ cert() {
 
 client_cert() { cert "$1" "$2" "extendedKeyUsage=clientAuth"; }
 
+# Makes what is missing (a part added later gets its certificate on the next `up`).
 gen_pki() {
-  [[ -f "$PKI/done" ]] && return
-  rm -rf "$PKI"
   mkdir -p "$PKI"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+  [[ -f "$PKI/ca.crt" ]] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
     -keyout "$PKI/ca.key" -out "$PKI/ca.crt" -subj "/CN=gatehouse-cluster-ca" 2>/dev/null
   cert apiserver "/CN=kube-apiserver" \
     "subjectAltName=IP:$NODE_IP,IP:127.0.0.1,IP:$API_SVC_IP,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
@@ -142,11 +143,13 @@ extendedKeyUsage=serverAuth"
   client_cert kube-proxy "/CN=system:kube-proxy"
   client_cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client"
   client_cert front-proxy-client "/CN=front-proxy-client"
+  client_cert kube-router "/CN=system:kube-router"
   # Service-account tokens are signed with this pair.
-  openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
-  openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
+  if [[ ! -f "$PKI/sa.pub" ]]; then
+    openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
+    openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
+  fi
   chmod 600 "$PKI"/*.key
-  touch "$PKI/done"
 }
 
 # kubeconfig NAME: $DIR/NAME.kubeconfig with NAME's client certificate ("admin" → $DIR/kubeconfig).
@@ -321,6 +324,7 @@ api_ready() { k get --raw /readyz; }
 containerd_ready() { ctr --address "$CONTAINERD_SOCK" version; }
 secure_healthz() { curl -skf --max-time 2 "https://127.0.0.1:$1/healthz"; }
 kubelet_ready() { curl -sf --max-time 2 "http://127.0.0.1:$KUBELET_HEALTHZ_PORT/healthz"; }
+router_ready() { curl -sf --max-time 2 "http://127.0.0.1:$ROUTER_HEALTH_PORT/healthz"; }
 proxy_ready() { curl -sf --max-time 2 "http://127.0.0.1:$PROXY_HEALTHZ_PORT/healthz"; }
 node_ready() {
   [[ "$(k get node "$NODE" -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}')" == True ]]
@@ -401,25 +405,35 @@ start_proxy() {
   wait_for kube-proxy 60 proxy_ready
 }
 
+# NetworkPolicy enforcement: kube-router's firewall controller alone (no routing, no service
+# proxy, no CNI config: the bridge CNI and kube-proxy do those), on the host like kube-proxy.
+# It filters pod traffic with iptables + ipset.
+start_router() {
+  k apply -f "$ROOT/scripts/k8s/kube-router-rbac.yaml" >"$LOGS/kube-router-rbac.log" 2>&1 ||
+    fail_part kube-router "its RBAC could not be applied" "$LOGS/kube-router-rbac.log"
+  # shellcheck source=lib/versions.sh
+  source "$ROOT/scripts/k8s/lib/versions.sh"
+  start_part kube-router "$TOOLS_DIR/kube-router-$KUBE_ROUTER_VERSION" \
+    --kubeconfig "$DIR/kube-router.kubeconfig" --hostname-override "$NODE" \
+    --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false \
+    --service-cluster-ip-range "$SVC_CIDR" --health-port "$ROUTER_HEALTH_PORT" --metrics-port 0
+  wait_for kube-router 60 router_ready
+}
+
 # The add-ons' manifests (scripts/k8s/addons/) with this cluster's image refs and addresses.
 apply_addons() {
   # shellcheck disable=SC1090
   source "$DIR/images/refs.env"
   local f
   for f in "$ROOT"/scripts/k8s/addons/*.yaml; do
-    [[ "$f" == *metrics-server* && -z "${METRICS_SERVER_IMAGE:-}" ]] && continue
-    sed -e "s|@COREDNS_IMAGE@|$COREDNS_IMAGE|g" -e "s|@NETPOL_IMAGE@|$KUBE_NETWORK_POLICIES_IMAGE|g" \
-      -e "s|@METRICS_SERVER_IMAGE@|${METRICS_SERVER_IMAGE:-}|g" -e "s|@DNS_IP@|$DNS_IP|g" "$f"
+    sed -e "s|@COREDNS_IMAGE@|$COREDNS_IMAGE|g" -e "s|@METRICS_SERVER_IMAGE@|$METRICS_SERVER_IMAGE|g" \
+      -e "s|@DNS_IP@|$DNS_IP|g" "$f"
     echo "---"
   done | k apply -f - >"$LOGS/addons.log" 2>&1 || fail_part addons "kubectl apply failed" "$LOGS/addons.log"
   k -n kube-system rollout status deployment/coredns --timeout=180s >>"$LOGS/addons.log" 2>&1 ||
     fail_part addons "coredns did not become Ready" "$LOGS/addons.log"
-  k -n kube-system rollout status daemonset/kube-network-policies --timeout=180s >>"$LOGS/addons.log" 2>&1 ||
-    fail_part addons "kube-network-policies did not become Ready" "$LOGS/addons.log"
-  if [[ -n "${METRICS_SERVER_IMAGE:-}" ]]; then
-    k -n kube-system rollout status deployment/metrics-server --timeout=180s >>"$LOGS/addons.log" 2>&1 ||
-      fail_part addons "metrics-server did not become Ready" "$LOGS/addons.log"
-  fi
+  k -n kube-system rollout status deployment/metrics-server --timeout=180s >>"$LOGS/addons.log" 2>&1 ||
+    fail_part addons "metrics-server did not become Ready" "$LOGS/addons.log"
 }
 
 up() {
@@ -428,7 +442,7 @@ up() {
   require
   gen_pki
   local c
-  for c in admin kube-controller-manager kube-scheduler kubelet kube-proxy; do kubeconfig "$c"; done
+  for c in admin kube-controller-manager kube-scheduler kubelet kube-proxy kube-router; do kubeconfig "$c"; done
   bash "$ROOT/scripts/k8s/images.sh" build 2>>"$LOGS/images.log" ||
     fail_part images "building the cluster's images failed" "$LOGS/images.log"
   write_configs
@@ -439,6 +453,7 @@ up() {
   start_controllers
   start_kubelet
   start_proxy
+  start_router
   apply_addons
   log "up in $((SECONDS - start))s: KUBECONFIG=$DIR/kubeconfig (node $NODE Ready)"
 }
@@ -466,6 +481,7 @@ stop_shims() {
 
 down() {
   local purge="${1:-}"
+  stop_part kube-router
   stop_part kube-proxy
   stop_part kubelet
   stop_part kube-scheduler

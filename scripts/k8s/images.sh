@@ -4,7 +4,7 @@
 # its tag), written as an OCI layout tar and imported into the cluster's containerd.
 #   pause        the pod sandbox: images/k8s/pause (a few lines of Go, static)
 #   testbox      Debian's busybox-static (sh, httpd, wget, nc, nslookup) for test pods
-#   coredns, kube-network-policies, metrics-server   the add-on binaries alone
+#   coredns, metrics-server   the add-on binaries alone
 #                (scripts/k8s/install-tools.sh cluster builds them)
 # Usage: images.sh build            build the tars, print NAME=REF lines to $DIR/images/refs.env
 #        images.sh import SOCKET    build, then import every tar into containerd (namespace k8s.io)
@@ -110,10 +110,7 @@ build() {
   build_pause
   build_testbox
   binary_image coredns "$TOOLS_DIR/coredns-$COREDNS_VERSION" /coredns 65534
-  binary_image kube-network-policies "$TOOLS_DIR/kube-network-policies-$NETPOL_VERSION" /kube-network-policies 0
-  if [[ -x "$TOOLS_DIR/metrics-server-$METRICS_SERVER_VERSION" ]]; then
-    binary_image metrics-server "$TOOLS_DIR/metrics-server-$METRICS_SERVER_VERSION" /metrics-server 65534
-  fi
+  binary_image metrics-server "$TOOLS_DIR/metrics-server-$METRICS_SERVER_VERSION" /metrics-server 65534
 }
 
 import() {

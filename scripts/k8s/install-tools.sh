@@ -8,11 +8,11 @@
 #   kube-node          — kube-controller-manager, kube-scheduler, kubelet, kube-proxy: the same
 #                        module and release, one `go build` (only on request: `all` keeps to
 #                        what the chart tests need; scripts/k8s/cluster.sh asks for it)
-#   coredns, netpol, metrics-server — the cluster's add-ons (CoreDNS, sigs.k8s.io/
-#                        kube-network-policies, metrics-server) from their Go modules; `cluster`
-#                        builds all of the above
+#   coredns, kube-router, metrics-server — the cluster's add-ons (CoreDNS, kube-router's
+#                        NetworkPolicy controller, metrics-server) from their Go modules;
+#                        `cluster` builds all of the above
 # Idempotent: a tool already present at the pinned version is kept, so later runs cost
-# nothing. Usage: install-tools.sh [all|cli|etcd|kube-apiserver|gateway-crds|kube-node|coredns|netpol|metrics-server|cluster] (default all)
+# nothing. Usage: install-tools.sh [all|cli|etcd|kube-apiserver|gateway-crds|kube-node|coredns|kube-router|metrics-server|cluster] (default all)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -201,8 +201,11 @@ go_tool() {
 }
 
 install_coredns() { go_tool coredns github.com/coredns/coredns "$COREDNS_VERSION" github.com/coredns/coredns; }
-install_netpol() {
-  go_tool kube-network-policies sigs.k8s.io/kube-network-policies "$NETPOL_VERSION" sigs.k8s.io/kube-network-policies/cmd
+# NetworkPolicy enforcement with iptables + ipset: kube-router's firewall controller alone
+# (sigs.k8s.io/kube-network-policies builds too, but needs nftables' queue expression, which
+# this kernel lacks: docs/cluster.md).
+install_kube_router() {
+  go_tool kube-router github.com/cloudnativelabs/kube-router/v2 "$KUBE_ROUTER_VERSION" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
 }
 install_metrics_server() {
   go_tool metrics-server sigs.k8s.io/metrics-server "$METRICS_SERVER_VERSION" sigs.k8s.io/metrics-server/cmd/metrics-server
@@ -235,8 +238,8 @@ case "$what" in
   gateway-crds) install_gateway_crds ;;
   kube-node) install_kube_node ;;
   coredns) install_coredns ;;
-  netpol) install_netpol ;;
   metrics-server) install_metrics_server ;;
+  kube-router) install_kube_router ;;
   # Everything scripts/k8s/cluster.sh runs (it calls this).
   cluster)
     install_cli
@@ -244,7 +247,7 @@ case "$what" in
     install_kube_apiserver
     install_kube_node
     install_coredns
-    install_netpol
+    install_kube_router
     install_metrics_server
     ;;
   all)
@@ -254,7 +257,7 @@ case "$what" in
     install_gateway_crds
     ;;
   *)
-    echo "usage: $0 [all|cli|etcd|kube-apiserver|gateway-crds|kube-node|coredns|netpol|metrics-server|cluster]" >&2
+    echo "usage: $0 [all|cli|etcd|kube-apiserver|gateway-crds|kube-node|coredns|kube-router|metrics-server|cluster]" >&2
     exit 2
     ;;
 esac

@@ -7,7 +7,7 @@
 #   coredns, metrics-server   the add-on binaries alone
 #                (scripts/k8s/install-tools.sh cluster builds them)
 # Usage: images.sh build            build the tars, print NAME=REF lines to $DIR/images/refs.env
-#        images.sh import SOCKET    build, then import every tar into containerd (namespace k8s.io)
+#        images.sh import SOCKET    import the built tars into containerd (namespace k8s.io)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -106,6 +106,7 @@ build_testbox() {
 
 build() {
   mkdir -p "$OUT"
+  rm -f "$OUT"/*.tar
   : >"$OUT/refs.env"
   build_pause
   build_testbox
@@ -123,10 +124,7 @@ import() {
 
 case "${1:-}" in
   build) build ;;
-  import)
-    build
-    import "${2:?containerd socket}"
-    ;;
+  import) import "${2:?containerd socket}" ;;
   *)
     echo "usage: $0 build | import SOCKET" >&2
     exit 2

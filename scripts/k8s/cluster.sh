@@ -475,8 +475,23 @@ stop_containers() {
 stop_shims() {
   local pid
   for pid in $(grep -lsF -- "$CONTAINERD_SOCK" /proc/[0-9]*/cmdline | cut -d/ -f3); do
-    [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *containerd-shim* ]] && kill -9 "$pid" 2>/dev/null || true
+    [[ "$({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null)" == *containerd-shim* ]] && kill -9 "$pid" 2>/dev/null || true
   done
+}
+
+# kube-router's filter chains and ipsets (a later `up` would rebuild them; --purge leaves the
+# host as it was).
+purge_router_rules() {
+  local rule chain set
+  iptables -S | grep -E '^-A (INPUT|FORWARD|OUTPUT) .*-j KUBE-ROUTER-' | sed 's/^-A/-D/' |
+    while read -r rule; do eval "iptables $rule" || true; done
+  for chain in $(iptables -S | awk '/^-N (KUBE-ROUTER-|KUBE-POD-FW-|KUBE-NWPLCY-)/ {print $2}'); do
+    iptables -F "$chain" || true
+  done
+  for chain in $(iptables -S | awk '/^-N (KUBE-ROUTER-|KUBE-POD-FW-|KUBE-NWPLCY-)/ {print $2}'); do
+    iptables -X "$chain" || true
+  done
+  for set in $(ipset list -n 2>/dev/null | grep -E '^KUBE-(SRC|DST)-'); do ipset destroy "$set" || true; done
 }
 
 down() {
@@ -493,6 +508,7 @@ down() {
   stop_part etcd
   if [[ "$purge" == --purge ]]; then
     [[ -x "$TOOLS_DIR/kube-proxy" ]] && "$TOOLS_DIR/kube-proxy" --cleanup >/dev/null 2>&1 || true
+    purge_router_rules
     # The kubelet's volume mounts (secrets are tmpfs) and the pods' network namespaces
     # (pinned under containerd's state directory: netns_mounts_under_state_dir).
     grep -F " $DIR/" /proc/mounts | cut -d' ' -f2 | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done

@@ -28,17 +28,19 @@ NODE_IP=10.244.0.1
 SVC_CIDR=10.97.0.0/24
 API_SVC_IP=10.97.0.1
 DNS_IP=10.97.0.10
-# Not the chart tests' API server (scripts/k8s/apiserver.sh: 52379/52380/56443), not the
-# local stack, not the Kubernetes defaults (another cluster may use those).
-ETCD_PORT="${GATEHOUSE_K8S_CLUSTER_ETCD_PORT:-52479}"
-API_PORT="${GATEHOUSE_K8S_CLUSTER_API_PORT:-56543}"
-KCM_PORT=50257
-SCHED_PORT=50259
-KUBELET_PORT=50250
-KUBELET_HEALTHZ_PORT=50248
-PROXY_HEALTHZ_PORT=50256
-PROXY_METRICS_PORT=50249
-ROUTER_HEALTH_PORT=50244
+# Below the kernel's ephemeral range (32768–60999 here: an outgoing connection of anything on
+# the machine may take a port there, which once took the kubelet's healthz port), and away
+# from the local stack, the chart tests' API server (scripts/k8s/apiserver.sh, which other
+# worktrees also start on shifted 5xxxx ports) and the Kubernetes defaults.
+ETCD_PORT="${GATEHOUSE_K8S_CLUSTER_ETCD_PORT:-23790}"
+API_PORT="${GATEHOUSE_K8S_CLUSTER_API_PORT:-26443}"
+KCM_PORT=20257
+SCHED_PORT=20259
+KUBELET_PORT=20250
+KUBELET_HEALTHZ_PORT=20248
+PROXY_HEALTHZ_PORT=20256
+PROXY_METRICS_PORT=20249
+ROUTER_HEALTH_PORT=20244
 CONTAINERD_SOCK="$DIR/containerd/containerd.sock"
 KUBECTL="$TOOLS_DIR/kubectl"
 # Start order; `down` stops in reverse.
@@ -513,7 +515,8 @@ down() {
     # (pinned under containerd's state directory: netns_mounts_under_state_dir).
     grep -F " $DIR/" /proc/mounts | cut -d' ' -f2 | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
     ip link del "$BRIDGE" 2>/dev/null || true
-    rm -rf "$DIR"
+    rm -rf "$DIR" 2>"$LOGS.purge" || fail_part purge "could not remove $DIR" "$LOGS.purge"
+    rm -f "$LOGS.purge"
     log "stopped and purged"
   else
     log "stopped"

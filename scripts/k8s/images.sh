@@ -104,7 +104,18 @@ build_testbox() {
   rm -rf "$rootfs"
 }
 
+# What the images are made of: nothing newer than refs.env means the tars are current.
+inputs() {
+  printf '%s\n' "$ROOT/images/k8s/pause/main.go" /bin/busybox "${BASH_SOURCE[0]}" \
+    "$TOOLS_DIR/coredns-$COREDNS_VERSION" "$TOOLS_DIR/metrics-server-$METRICS_SERVER_VERSION"
+}
+
 build() {
+  if [[ -s "$OUT/refs.env" ]] && [[ -z "$(inputs | xargs -I{} find -L {} -newer "$OUT/refs.env" 2>/dev/null)" ]] &&
+    [[ "$(ls "$OUT"/*.tar 2>/dev/null | wc -l)" == "$(wc -l <"$OUT/refs.env")" ]]; then
+    log "images unchanged ($(wc -l <"$OUT/refs.env") in $OUT)"
+    return
+  fi
   mkdir -p "$OUT"
   rm -f "$OUT"/*.tar
   : >"$OUT/refs.env"

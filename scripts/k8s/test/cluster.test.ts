@@ -83,6 +83,7 @@ describe('one-node cluster', {
                 command: ['httpd', '-f', '-p', '8080', '-h', '/www'],
                 ports: [{ containerPort: 8080 }],
                 readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 },
+                resources: { requests: { cpu: '10m', memory: '8Mi' } },
                 securityContext: restricted,
               },
             ],
@@ -209,5 +210,42 @@ describe('one-node cluster', {
     }
     assert.equal(metrics.items?.length, 1, last);
     assert.match(metrics.items?.[0]?.usage.memory ?? '', /^\d+Ki$/);
+  });
+
+  test('a HorizontalPodAutoscaler gets a valid CPU metric for the Deployment', async () => {
+    const hpa = {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web', namespace: NS },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        minReplicas: 2,
+        maxReplicas: 3,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+          },
+        ],
+      },
+    };
+    kubectlOk(['apply', '-f', '-'], JSON.stringify(hpa));
+    // metrics-server has pod metrics one scrape (15 s) after the pods start.
+    const deadline = Date.now() + 120_000;
+    let active = '';
+    while (Date.now() < deadline) {
+      active = kubectlOk([
+        '-n',
+        NS,
+        'get',
+        'hpa',
+        'web',
+        '-o',
+        'jsonpath={.status.conditions[?(@.type=="ScalingActive")].status}/{.status.conditions[?(@.type=="ScalingActive")].reason}',
+      ]);
+      if (active.startsWith('True')) break;
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    }
+    assert.equal(active, 'True/ValidMetricFound');
   });
 });

@@ -1,0 +1,47 @@
+/**
+ * Helpers of the cluster tests (scripts/k8s/test/*.test.ts): kubectl against the one-node
+ * cluster of scripts/k8s/cluster.sh, and the image refs scripts/k8s/images.sh imported into it.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+const TOOLS_DIR = process.env.GATEHOUSE_TOOLS_DIR || path.join(homedir(), '.cache', 'gatehouse', 'bin');
+export const CLUSTER_DIR =
+  process.env.GATEHOUSE_K8S_CLUSTER_DIR || path.join(ROOT, '.stack', 'k8s', 'cluster');
+const KUBECTL = path.join(TOOLS_DIR, 'kubectl');
+const KUBECONFIG = path.join(CLUSTER_DIR, 'kubeconfig');
+
+export interface Result {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs kubectl (optionally with stdin); never throws. */
+export function kubectl(args: string[], input?: string, timeoutMs = 180_000): Result {
+  const r = spawnSync(KUBECTL, ['--kubeconfig', KUBECONFIG, ...args], {
+    encoding: 'utf8',
+    input,
+    timeout: timeoutMs,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** Runs kubectl and returns stdout; throws with kubectl's stderr when it fails. */
+export function kubectlOk(args: string[], input?: string, timeoutMs?: number): string {
+  const r = kubectl(args, input, timeoutMs);
+  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} → ${r.status}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/** NAME_IMAGE=ref lines written by scripts/k8s/images.sh. */
+export function imageRef(name: string): string {
+  const refs = readFileSync(path.join(CLUSTER_DIR, 'images', 'refs.env'), 'utf8');
+  const line = refs.split('\n').find((l) => l.startsWith(`${name}_IMAGE=`));
+  if (!line) throw new Error(`${name} image not built (run scripts/k8s/cluster.sh up)`);
+  return line.slice(line.indexOf('=') + 1);
+}

@@ -9,7 +9,6 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Prisma, PrismaClient } from './generated/prisma/client.ts';
 import { parseDatabaseUrl } from './migrations/database-url.ts';
 
-export { Prisma, PrismaClient };
 export type {
   AccessCredential,
   CustomDomain,
@@ -42,6 +41,7 @@ export type {
 } from './generated/prisma/enums.ts';
 export type { DatabaseTarget } from './migrations/database-url.ts';
 export { DatabaseUrlError, parseDatabaseUrl } from './migrations/database-url.ts';
+export { Prisma, PrismaClient };
 
 export interface CreatePrismaClientOptions {
   /** pg pool size per process (default 10) */

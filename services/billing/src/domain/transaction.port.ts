@@ -1,4 +1,4 @@
-import type { EventPayload, Subject, SubscriberAccess } from '@gatehouse/contracts';
+import type { EnvelopeSubject, EventPayload, SubscriberAccess } from '@gatehouse/contracts';
 
 /**
  * Ports shared by billing's transactional use cases. The adapter owns the transaction; the domain
@@ -11,7 +11,7 @@ export interface UnitOfWork<Repository> {
 
 /** Writes an event into the outbox inside the transaction: published iff the change commits. */
 export interface OutboxWriter {
-  enqueue<S extends Subject>(subject: S, payload: EventPayload<S>): Promise<void>;
+  enqueue<S extends EnvelopeSubject>(subject: S, payload: EventPayload<S>): Promise<void>;
 }
 
 /** Moves a subscriber's access version and returns the new snapshot (carried by the events). */

@@ -6,6 +6,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/
 import { connect } from '@nats-io/transport-node';
 import { privateDatabase } from '../packages/outbox/test/private-stack.ts';
 import { createCountingPipeline } from '../services/analytics/src/adapters/counting-pipeline.ts';
+import { runCountingUntil } from '../services/analytics/src/adapters/counting-run.ts';
 import { ensureEdgeStream } from '../services/analytics/src/shipper/edge-stream.ts';
 import { bulkTraffic } from '../services/analytics/test/bulk-traffic.ts';
 import { seedCatalog } from '../services/analytics/test/counting-fixtures.ts';
@@ -81,33 +82,11 @@ async function ackOnly(count: number): Promise<number> {
 }
 
 async function counter(count: number, durable: string): Promise<{ perSecond: number; downloads: number }> {
-  let downloads = 0;
-  let applied = 0;
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  const pipeline = createCountingPipeline({
-    prisma,
-    js,
-    jsm,
-    logger,
-    durable,
-    batchSize: BATCH,
-    stream,
-    subject,
-    onBatch: (b) => {
-      downloads += b.downloads;
-      applied += b.size;
-      if (applied >= count) done();
-    },
-  });
-  const start = performance.now();
-  await pipeline.start();
-  await finished;
-  const seconds = (performance.now() - start) / 1000;
-  await pipeline.stop();
-  return { perSecond: count / seconds, downloads };
+  const run = await runCountingUntil(
+    { prisma, js, jsm, logger, durable, batchSize: BATCH, stream, subject },
+    (progress) => progress.records >= count,
+  );
+  return { perSecond: count / run.seconds, downloads: run.downloads };
 }
 
 const traffic = bulkTraffic(catalog, LISTENERS);

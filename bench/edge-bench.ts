@@ -14,6 +14,7 @@ import {
 } from '../e2e/edge/edge-fixtures.ts';
 import { startPlatform } from '../e2e/support/platform.ts';
 import { localSecureLinkSecret } from '../nginx-ingress/src/edge-values.ts';
+import { MiB, ROOT, wrkArgs, wrkSettings } from './lib/wrk-run.ts';
 
 /**
  * The edge benchmark (issue 3): in one run on this machine,
@@ -24,14 +25,10 @@ import { localSecureLinkSecret } from '../nginx-ingress/src/edge-values.ts';
  * Load generator: wrk (Debian), sharing the machine's cores with nginx and auth.
  * Writes the edge section of BENCHMARKS.md.
  */
-const ROOT = path.resolve(import.meta.dirname, '..');
-const DURATION = process.env.BENCH_DURATION ?? '5s';
 // The machine is shared and its load drifts by 2x within minutes: the six scenarios run in
 // interleaved rounds (static, edge, secure_link, edge range, again…) and each is reported by its
 // median, so a load swing hits baseline and edge alike instead of one of them.
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const MiB = 1024 * 1024;
+const WRK = wrkSettings('5s');
 
 interface WrkResult {
   rps: number;
@@ -45,10 +42,10 @@ interface WrkResult {
 }
 
 function wrk(url: string, headers: Record<string, string> = {}): WrkResult {
-  const args = ['-t1', `-c${CONNECTIONS}`, `-d${DURATION}`, '--latency'];
-  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
   // bash's `times` prints the CPU of its finished children (wrk) on its second line.
-  const run = spawnSync('bash', ['-c', 'wrk "$@" && times', 'wrk', ...args, url], { encoding: 'utf8' });
+  const run = spawnSync('bash', ['-c', 'wrk "$@" && times', 'wrk', ...wrkArgs(WRK, url, headers)], {
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr}`);
   const out = run.stdout;
   const times = out.trimEnd().split('\n').at(-1) ?? '';
@@ -178,7 +175,7 @@ async function main() {
     ];
     const runs: Run[][] = scenarios.map(() => []);
     const loads: string[] = [loadAverage()];
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < WRK.rounds; round++) {
       for (const [i, scenario] of scenarios.entries()) runs[i]!.push(measure(watch, scenario.run));
       loads.push(loadAverage());
     }
@@ -204,8 +201,8 @@ async function main() {
       '## Edge: auth hop + cache vs plain nginx',
       '',
       `Run ${new Date().toISOString()} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), nginx ${nginxVersion()},`,
-      `wrk -t1 -c${CONNECTIONS} -d${DURATION} on the same machine (the load generator shares the cores),`,
-      `${ROUNDS} interleaved rounds of the six scenarios; each row is its median round.`,
+      `wrk -t1 -c${WRK.connections} -d${WRK.duration} on the same machine (the load generator shares the cores),`,
+      `${WRK.rounds} interleaved rounds of the six scenarios; each row is its median round.`,
       `Load average (1/5/15 min) before and after each round: ${loads.join(' → ')}.`,
       '',
       'Command: `bash bench/run-edge-bench.sh` (stack up; starts auth if not running;',

@@ -19,6 +19,7 @@ import {
   openWorld,
   publishEpisode,
 } from '../e2e/edge/edge-fixtures.ts';
+import { MiB, ROOT, wrkArgs, wrkSettings } from './lib/wrk-run.ts';
 
 /**
  * Edge records on vs off (issue 11), in one run on this machine: two private nginx instances
@@ -33,16 +34,10 @@ import {
  *   set -a; . /work/main/.stack/env; set +a; npx node bench/edge-records.bench.ts
  * Env: BENCH_DURATION (4s), BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_WRITE=1 (BENCHMARKS.md).
  */
-const ROOT = path.resolve(import.meta.dirname, '..');
-const DURATION = process.env.BENCH_DURATION ?? '4s';
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const MiB = 1024 * 1024;
+const WRK = wrkSettings('4s');
 
 function wrk(url: string, headers: Record<string, string>): { rps: number; non2xx: number; p99: string } {
-  const args = ['-t1', `-c${CONNECTIONS}`, `-d${DURATION}`, '--latency'];
-  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
-  const run = spawnSync('wrk', [...args, url], { encoding: 'utf8' });
+  const run = spawnSync('wrk', wrkArgs(WRK, url, headers), { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr}`);
   const out = run.stdout;
   return {
@@ -123,7 +118,7 @@ async function main() {
     const results = new Map<string, number[]>();
     let non2xx = 0;
     const stored = async () => (await jsm.streams.info(stream).catch(() => undefined))?.state.messages ?? 0;
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < WRK.rounds; round++) {
       for (const scenario of scenarios) {
         for (const config of configs) {
           const edge = config === 'off' ? edges.off : edges.on;
@@ -165,7 +160,7 @@ async function main() {
     const summary = [
       table,
       '',
-      `Medians of ${ROUNDS} interleaved rounds of ${DURATION} each, wrk -t1 -c${CONNECTIONS}, nginx 2 workers per edge, ` +
+      `Medians of ${WRK.rounds} interleaved rounds of ${WRK.duration} each, wrk -t1 -c${WRK.connections}, nginx 2 workers per edge, ` +
         `one private auth. Non-2xx answers: ${non2xx}. Records written by nginx (on-edge, current log file): ${written}; ` +
         `records on JetStream: ${onJetStream} (rotation off for the run, so the one file holds every line).`,
     ].join('\n');

@@ -6,14 +6,12 @@
 #   apiserver.sh down    stop what `up` started
 #   apiserver.sh status  exit 0 when it answers /readyz
 # Ports: etcd 52379 (peer 52380), kube-apiserver 56443 — loopback only.
-set -euo pipefail
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-TOOLS_DIR="${GATEHOUSE_TOOLS_DIR:-$HOME/.cache/gatehouse/bin}"
+LOG_TAG=apiserver
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 DIR="${GATEHOUSE_K8S_DIR:-$ROOT/.stack/k8s}"
 ETCD_PORT="${GATEHOUSE_K8S_ETCD_PORT:-52379}"
 API_PORT="${GATEHOUSE_K8S_API_PORT:-56443}"
-log() { printf '[apiserver] %s\n' "$*" >&2; }
 
 readyz() {
   curl -sf --max-time 2 --cacert "$DIR/pki/ca.crt" -H "Authorization: Bearer $(cat "$DIR/pki/admin-token" 2>/dev/null)" \

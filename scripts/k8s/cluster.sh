@@ -14,10 +14,9 @@
 # Everything lives under .stack/k8s/cluster (logs in logs/). Runs as root (kubelet, CNI).
 # Network: pods 10.244.0.0/24 on bridge gh-k8s0 (host side 10.244.0.1, where the API server
 # and kubelet listen), Services 10.97.0.0/24, DNS 10.97.0.10. Other ports: loopback only.
-set -euo pipefail
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-TOOLS_DIR="${GATEHOUSE_TOOLS_DIR:-$HOME/.cache/gatehouse/bin}"
+LOG_TAG=cluster
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 DIR="${GATEHOUSE_K8S_CLUSTER_DIR:-$ROOT/.stack/k8s/cluster}"
 LOGS="$DIR/logs"
 PKI="$DIR/pki"
@@ -45,8 +44,6 @@ CONTAINERD_SOCK="$DIR/containerd/containerd.sock"
 KUBECTL="$TOOLS_DIR/kubectl"
 # Start order; `down` stops in reverse.
 PARTS=(etcd kube-apiserver containerd kube-controller-manager kube-scheduler kubelet kube-proxy kube-router)
-
-log() { printf '[cluster] %s\n' "$*" >&2; }
 
 # One line naming the part, what went wrong and its log, then the log's tail.
 fail_part() {

@@ -13,10 +13,9 @@
 #                        `cluster` builds all of the above
 # Idempotent: a tool already present at the pinned version is kept, so later runs cost
 # nothing. Usage: install-tools.sh [all|cli|etcd|kube-apiserver|gateway-crds|kube-node|coredns|kube-router|metrics-server|cluster] (default all)
-set -euo pipefail
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-TOOLS_DIR="${GATEHOUSE_TOOLS_DIR:-$HOME/.cache/gatehouse/bin}"
+LOG_TAG=install-tools
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.4}"
 K8S_VERSION="${K8S_VERSION:-v1.34.4}"
 GATEWAY_API_VERSION="${GATEWAY_API_VERSION:-v1.3.0}"
@@ -26,7 +25,6 @@ K8S_STAGING_VERSION="v0.${K8S_VERSION#v1.}"
 GO_BUILD_P="${GO_BUILD_P:-1}"
 
 mkdir -p "$TOOLS_DIR"
-log() { printf '[install-tools] %s\n' "$*" >&2; }
 
 install_cli() {
   if [[ -x "$TOOLS_DIR/helm" && -x "$TOOLS_DIR/kubectl" ]] &&

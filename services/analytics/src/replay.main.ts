@@ -5,8 +5,8 @@ import { createPrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import { runMain } from '@gatehouse/observability';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { createCountingPipeline } from './adapters/counting-pipeline.ts';
 import { resetCounting } from './adapters/counting-reset.ts';
+import { runCountingUntil } from './adapters/counting-run.ts';
 import { analyticsConfigSchema } from './analytics.config.ts';
 
 /**
@@ -30,27 +30,18 @@ await runMain('analytics-replay', async () => {
     { stream, durable, lastSeq: target },
     'replay: counting tables emptied, reading the stream from its start',
   );
-  let downloads = 0;
-  let done: () => void = () => undefined;
-  const caughtUp = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  const counter = createCountingPipeline({
-    prisma,
-    js: jetstream(nats),
-    jsm,
-    logger,
-    durable,
-    batchSize: config.ANALYTICS_BATCH_SIZE,
-    ackWaitMs: config.ANALYTICS_ACK_WAIT_MS,
-    onBatch: (batch) => {
-      downloads += batch.downloads;
-      if (batch.lastSeq >= target) done();
+  const { downloads } = await runCountingUntil(
+    {
+      prisma,
+      js: jetstream(nats),
+      jsm,
+      logger,
+      durable,
+      batchSize: config.ANALYTICS_BATCH_SIZE,
+      ackWaitMs: config.ANALYTICS_ACK_WAIT_MS,
     },
-  });
-  await counter.start();
-  if (target > 0) await caughtUp;
-  await counter.stop();
+    (progress) => progress.lastSeq >= target,
+  );
   logger.info({ lastSeq: target, downloads }, 'replay: caught up with the stream');
   await nats.drain();
   await prisma.$disconnect();

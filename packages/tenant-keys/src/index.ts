@@ -6,6 +6,7 @@ export {
   generateApiKey,
   hashApiKey,
 } from './api-key.ts';
+export { apiKeyAuthenticator, type TenantKeyedRequest } from './api-key-auth.ts';
 export {
   type ApiKeyRecord,
   type ApiKeyRepository,

@@ -1,16 +1,20 @@
 import { createVersionedStore } from '@gatehouse/access-cache';
-import { checkPostgres, connectNats, connectRedis } from '@gatehouse/clients';
+import {
+  checkPostgres,
+  connectNats,
+  connectRedis,
+  createBillingRotationClient,
+  createSmtpMailer,
+} from '@gatehouse/clients';
 import { loadConfig } from '@gatehouse/config';
 import { createPrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import { onShutdown, runMain } from '@gatehouse/observability';
 import { parseKeyring } from '@gatehouse/tokens';
 import { createAccessRecordsStore } from './adapters/access-records.store.ts';
-import { createBillingRotationClient } from './adapters/billing-rotation.client.ts';
 import { createCatalogStore } from './adapters/feeds.repository.ts';
 import { listenForMediaEvents } from './adapters/media-events.listener.ts';
 import { createPortalStore } from './adapters/portal.repository.ts';
-import { createSmtpMailer } from './adapters/smtp-mailer.ts';
 import { createStripePortalGateway } from './adapters/stripe-portal.gateway.ts';
 import { buildApp } from './app.ts';
 import { CatalogCache } from './domain/catalog-cache.ts';
@@ -71,7 +75,7 @@ await runMain('feeds', async () => {
         port: config.STRIPE_API_PORT,
         protocol: config.STRIPE_API_PROTOCOL,
       }),
-      rotator: createBillingRotationClient(config.BILLING_URL, config.INTERNAL_API_TOKEN),
+      rotator: createBillingRotationClient(config.BILLING_URL, config.INTERNAL_API_TOKEN, 'subscriber'),
       keyring,
       baseUrl,
       sessionTtlSeconds: config.PORTAL_SESSION_TTL_SECONDS,

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { createBillingRotationClient } from '@gatehouse/clients';
 import { createPrismaClient, type PrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import { stackEnv } from '@gatehouse/testkit';
@@ -12,7 +13,6 @@ import { type Browser, chromium } from 'playwright-core';
 import { createStripeClient, createStripeGateway } from '../../billing/src/adapters/stripe-gateway.ts';
 import { createWebhookVerifier } from '../../billing/src/adapters/webhook-verifier.ts';
 import { buildApp as buildBillingApp } from '../../billing/src/app.ts';
-import { createBillingRotationClient } from '../src/adapters/billing-rotation.client.ts';
 import { buildFeedsApp } from './support/feeds-app.ts';
 import {
   seedEpisode,
@@ -84,7 +84,7 @@ before(async () => {
     smtpUrl: env.smtpUrl,
     stripe: env.stripe,
     baseUrl: base,
-    rotator: createBillingRotationClient(billingUrl, INTERNAL_API_TOKEN),
+    rotator: createBillingRotationClient(billingUrl, INTERNAL_API_TOKEN, 'subscriber'),
   });
   await built.app.listen({ host: '127.0.0.1', port });
   const tenant = await seedTenant(prisma, { name: 'Acme <Audio> & Co' });

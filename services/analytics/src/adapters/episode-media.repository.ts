@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@gatehouse/db';
 import type { EpisodeMedia } from '../domain/counting/index.ts';
+import { createPrefetchCache } from './prefetch-cache.ts';
 
 /** Episodes' current file size and duration (media's tables), cached in process. */
 export interface EpisodeMediaLookup {
@@ -19,30 +20,25 @@ interface Row {
 }
 
 export function createEpisodeMediaLookup(prisma: PrismaClient): EpisodeMediaLookup {
-  const cache = new Map<string, EpisodeMedia>();
-  return {
-    async prefetch(episodeIds) {
-      const missing = [...new Set(episodeIds)].filter((id) => !cache.has(id));
-      if (missing.length === 0) return;
-      if (cache.size + missing.length > MAX_CACHED) cache.clear();
+  return createPrefetchCache<EpisodeMedia>({
+    maxCached: MAX_CACHED,
+    async load(missing) {
       const rows = await prisma.$queryRaw<Row[]>`
         SELECT e.id::text AS id, e.tenant_id::text AS tenant_id, a.byte_size, a.duration_seconds
           FROM episodes e LEFT JOIN media_assets a ON a.id = e.current_media_asset_id
          WHERE e.id = ANY(${missing}::uuid[])`;
-      for (const row of rows) {
-        cache.set(row.id, {
+      return rows.map((row) => [
+        row.id,
+        {
           tenantId: row.tenant_id,
           byteSize: row.byte_size === null ? null : Number(row.byte_size),
           durationSeconds: row.duration_seconds,
           // media does not record where the audio starts (the ID3 tag size) yet: docs/analytics.md
           audioStartOffset: null,
-        });
-      }
-      // Unknown episodes (deleted since) count with the record's objectSize and the fallback rate.
-      for (const id of missing)
-        if (!cache.has(id))
-          cache.set(id, { tenantId: null, byteSize: null, durationSeconds: null, audioStartOffset: null });
+        },
+      ]);
     },
-    get: (episodeId) => cache.get(episodeId),
-  };
+    // Unknown episodes (deleted since) count with the record's objectSize and the fallback rate.
+    fallback: () => ({ tenantId: null, byteSize: null, durationSeconds: null, audioStartOffset: null }),
+  });
 }

@@ -1,3 +1,4 @@
+import { createBillingRotationClient, createSmtpMailer } from '@gatehouse/clients';
 import type { PrismaClient } from '@gatehouse/db';
 import type { Logger } from '@gatehouse/logging';
 import { createOutboxRelay } from '@gatehouse/outbox';
@@ -11,9 +12,7 @@ import { ensureEdgeStream } from '../shipper/edge-stream.ts';
 import { createSharingRepository } from './sharing.repository.ts';
 import { createSharingBatchRepository } from './sharing-batch.repository.ts';
 import { createSharingConsumer } from './sharing-consumer.ts';
-import { createSharingMailer } from './sharing-mailer.ts';
 import { createSharingResetsRepository } from './sharing-resets.repository.ts';
-import { createSharingRotationClient } from './sharing-rotation.client.ts';
 
 export interface SharingWiringConfig {
   SHARING_CONSUMER: string;
@@ -54,13 +53,13 @@ export async function startSharing(deps: {
   const relay = createOutboxRelay({ prisma, js, logger, status: nats.status() });
   relay.start();
 
-  const mailer = createSharingMailer(config.SMTP_URL, config.MAIL_FROM);
+  const mailer = createSmtpMailer(config.SMTP_URL, config.MAIL_FROM);
   const executor = createResetExecutor({
     store: createSharingResetsRepository(prisma, {
       keyring: parseKeyring(config.TOKEN_KEYS, config.TOKEN_ACTIVE_KID),
       baseUrl: config.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     }),
-    rotator: createSharingRotationClient(config.BILLING_URL, config.INTERNAL_API_TOKEN),
+    rotator: createBillingRotationClient(config.BILLING_URL, config.INTERNAL_API_TOKEN, 'creator'),
     mailer,
   });
   let running: Promise<unknown> = Promise.resolve();

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@gatehouse/db';
+import { createPrefetchCache } from './prefetch-cache.ts';
 
 /** Tier label of token-less (public) media. */
 export const PUBLIC_TIER = 'public';
@@ -19,20 +20,20 @@ const MAX_CACHED = 500_000;
  * the tier it was counted with.
  */
 export function createTierLookup(prisma: PrismaClient): TierLookup {
-  const cache = new Map<string, string>();
-  return {
-    async prefetch(subscriberIds) {
-      const missing = [...new Set(subscriberIds)].filter((id) => !cache.has(id));
-      if (missing.length === 0) return;
-      if (cache.size + missing.length > MAX_CACHED) cache.clear();
+  const cache = createPrefetchCache<string>({
+    maxCached: MAX_CACHED,
+    async load(missing) {
       const rows = await prisma.$queryRaw<{ subscriber_id: string; plan_id: string }[]>`
         SELECT DISTINCT ON (subscriber_id) subscriber_id::text, plan_id::text
           FROM subscriptions
          WHERE subscriber_id = ANY(${missing}::uuid[])
          ORDER BY subscriber_id, (status IN ('active', 'trialing', 'past_due')) DESC, created_at DESC`;
-      for (const row of rows) cache.set(row.subscriber_id, row.plan_id);
-      for (const id of missing) if (!cache.has(id)) cache.set(id, UNKNOWN_TIER);
+      return rows.map((row) => [row.subscriber_id, row.plan_id]);
     },
+    fallback: () => UNKNOWN_TIER,
+  });
+  return {
+    prefetch: cache.prefetch,
     // Without a subscriber the grant itself is the tier: public, early access, lifecycle episode.
     get: (subscriberId, via) =>
       subscriberId === null ? (via ?? PUBLIC_TIER) : (cache.get(subscriberId) ?? UNKNOWN_TIER),

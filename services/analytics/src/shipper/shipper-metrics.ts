@@ -8,6 +8,8 @@ import { Counter, Gauge, Registry } from 'prom-client';
 export function createShipperMetrics() {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'edge-records-shipper' });
+  const reasonCounter = (name: string, help: string) =>
+    new Counter({ name, help, labelNames: ['reason'] as const, registers: [registry] });
   return {
     registry,
     shipped: new Counter({
@@ -16,24 +18,15 @@ export function createShipperMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
-    unparseable: new Counter({
-      name: 'edge_records_unparseable_total',
-      help: 'Log lines that could not become a record, by reason (not shipped, logged).',
-      labelNames: ['reason'] as const,
-      registers: [registry],
-    }),
-    gaps: new Counter({
-      name: 'edge_records_log_gaps_total',
-      help: 'Times log bytes were skipped unread (truncated file, rotated file deleted, over-long line).',
-      labelNames: ['reason'] as const,
-      registers: [registry],
-    }),
-    gapBytes: new Counter({
-      name: 'edge_records_log_gap_bytes_total',
-      help: 'Bytes skipped unread, where known.',
-      labelNames: ['reason'] as const,
-      registers: [registry],
-    }),
+    unparseable: reasonCounter(
+      'edge_records_unparseable_total',
+      'Log lines that could not become a record, by reason (not shipped, logged).',
+    ),
+    gaps: reasonCounter(
+      'edge_records_log_gaps_total',
+      'Times log bytes were skipped unread (truncated file, rotated file deleted, over-long line).',
+    ),
+    gapBytes: reasonCounter('edge_records_log_gap_bytes_total', 'Bytes skipped unread, where known.'),
     publishFailures: new Counter({
       name: 'edge_records_publish_failures_total',
       help: 'Batches JetStream did not fully acknowledge (retried; nothing is checkpointed past them).',

@@ -67,7 +67,8 @@ export interface StripePortalGateway {
 
 /** Billing's feed-token rotation (bumps the generation, publishes gh.access.token.rotated.v1). */
 export interface TokenRotator {
-  rotate(tenantId: string, subscriberId: string): Promise<void>;
+  /** Resolves once rotated; the portal does not need the new generation it may resolve to. */
+  rotate(tenantId: string, subscriberId: string): Promise<unknown>;
 }
 
 export interface PortalServiceDeps {

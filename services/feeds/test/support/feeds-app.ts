@@ -1,4 +1,5 @@
 import { createVersionedStore } from '@gatehouse/access-cache';
+import { createSmtpMailer } from '@gatehouse/clients';
 import type { PrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import type { Keyring } from '@gatehouse/tokens';
@@ -6,7 +7,6 @@ import type { Redis } from 'ioredis';
 import { createAccessRecordsStore } from '../../src/adapters/access-records.store.ts';
 import { createCatalogStore } from '../../src/adapters/feeds.repository.ts';
 import { createPortalStore } from '../../src/adapters/portal.repository.ts';
-import { createSmtpMailer } from '../../src/adapters/smtp-mailer.ts';
 import { createStripePortalGateway } from '../../src/adapters/stripe-portal.gateway.ts';
 import { buildApp } from '../../src/app.ts';
 import { CatalogCache } from '../../src/domain/catalog-cache.ts';

@@ -1,21 +1,14 @@
-import type { ApiKeyVerifier, InternalTokenVerifier } from '@gatehouse/tenant-keys';
+import type { InternalTokenVerifier } from '@gatehouse/tenant-keys';
 import type { FastifyRequest } from 'fastify';
+
+// The API key hook is the shared one; this file gives Fastify's request the field it sets.
+export { apiKeyAuthenticator } from '@gatehouse/tenant-keys';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The tenant of the API key that authenticated the request; every query is scoped by it. */
+    /** The tenant of the API key that authenticated the `/api/v1` request; every query is scoped by it. */
     tenantId: string;
   }
-}
-
-/** onRequest hook for `/api/v1`: `Authorization: Bearer ghk_…` → request.tenantId, else 401/403. */
-export function apiKeyAuthenticator(keys: ApiKeyVerifier) {
-  return async (request: FastifyRequest) => {
-    const record = await keys.verify(request.headers.authorization, (error) =>
-      request.log.warn({ err: error }, 'could not record API key use'),
-    );
-    request.tenantId = record.tenantId;
-  };
 }
 
 /** onRequest hook for `/internal/…`: the shared service credential (INTERNAL_API_TOKEN), else 401. */

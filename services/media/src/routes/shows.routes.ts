@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
 import { showDto } from './dto.ts';
 import type { RouteDeps } from './route-deps.ts';
 import {
   authErrors,
+  byIdSchema,
+  deleteByIdSchema,
   errorResponses,
-  IdParams,
   list,
   PageQuery,
   Show,
@@ -35,36 +35,17 @@ export const showRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async 
     },
   );
 
-  app.get(
-    '/shows/:id',
-    { schema: { params: IdParams, response: { 200: Show, ...errorResponses(...authErrors, 404) } } },
-    async (request) => showDto(await shows.get(request.tenantId, request.params.id)),
+  app.get('/shows/:id', { schema: byIdSchema(Show) }, async (request) =>
+    showDto(await shows.get(request.tenantId, request.params.id)),
   );
 
-  app.patch(
-    '/shows/:id',
-    {
-      schema: {
-        params: IdParams,
-        body: ShowUpdate,
-        response: { 200: Show, ...errorResponses(...authErrors, 404, 409) },
-      },
-    },
-    async (request) => showDto(await shows.update(request.tenantId, request.params.id, request.body)),
+  app.patch('/shows/:id', { schema: { ...byIdSchema(Show, 409), body: ShowUpdate } }, async (request) =>
+    showDto(await shows.update(request.tenantId, request.params.id, request.body)),
   );
 
-  app.delete(
-    '/shows/:id',
-    {
-      schema: {
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(...authErrors, 404, 409) },
-      },
-    },
-    async (request, reply) => {
-      await shows.remove(request.tenantId, request.params.id);
-      reply.code(204);
-      return null;
-    },
-  );
+  app.delete('/shows/:id', { schema: deleteByIdSchema(409) }, async (request, reply) => {
+    await shows.remove(request.tenantId, request.params.id);
+    reply.code(204);
+    return null;
+  });
 };

@@ -2,14 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { episodeDto } from './dto.ts';
 import type { RouteDeps } from './route-deps.ts';
 import {
-  authErrors,
   byIdSchema,
+  created,
   Episode,
   EpisodeCreate,
   EpisodePublish,
   EpisodeUpdate,
-  errorResponses,
   list,
+  ok,
   PageQuery,
   ShowIdParams,
 } from './schemas.ts';
@@ -23,7 +23,7 @@ export const episodeRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asy
       schema: {
         params: ShowIdParams,
         body: EpisodeCreate,
-        response: { 201: Episode, ...errorResponses(...authErrors, 404, 409) },
+        response: created(Episode, 404, 409),
       },
     },
     async (request, reply) => {
@@ -39,7 +39,7 @@ export const episodeRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asy
       schema: {
         params: ShowIdParams,
         querystring: PageQuery,
-        response: { 200: list(Episode), ...errorResponses(...authErrors, 404) },
+        response: ok(list(Episode), 404),
       },
     },
     async (request) => {

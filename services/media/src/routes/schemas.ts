@@ -26,10 +26,20 @@ export function errorResponses(...statuses: number[]) {
 /** Every authenticated route can answer these. */
 export const authErrors = [400, 401, 403] as const;
 
-/** A route on one of the tenant's records by id: `ok` as the 200 answer; 404 for an unknown id, then `statuses`. */
-export const byIdSchema = <T extends TSchema>(ok: T, ...statuses: number[]) => ({
+/** The answers of a route: `body` under 200, or the auth errors and `statuses`. */
+export const ok = <T extends TSchema>(body: T, ...statuses: number[]) => ({
+  200: body,
+  ...errorResponses(...authErrors, ...statuses),
+});
+/** The answers of a creating route: `body` under 201, or the auth errors and `statuses`. */
+export const created = <T extends TSchema>(body: T, ...statuses: number[]) => ({
+  201: body,
+  ...errorResponses(...authErrors, ...statuses),
+});
+/** A route on one of the tenant's records by id: `body` as the 200 answer; 404 for an unknown id, then `statuses`. */
+export const byIdSchema = <T extends TSchema>(body: T, ...statuses: number[]) => ({
   params: IdParams,
-  response: { 200: ok, ...errorResponses(...authErrors, 404, ...statuses) },
+  response: ok(body, 404, ...statuses),
 });
 /** A deletion by id answered with an empty 204. */
 export const deleteByIdSchema = (...statuses: number[]) => ({

@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { showDto } from './dto.ts';
 import type { RouteDeps } from './route-deps.ts';
 import {
-  authErrors,
   byIdSchema,
+  created,
   deleteByIdSchema,
-  errorResponses,
   list,
+  ok,
   PageQuery,
   Show,
   ShowCreate,
@@ -18,7 +18,7 @@ export const showRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async 
 
   app.post(
     '/shows',
-    { schema: { body: ShowCreate, response: { 201: Show, ...errorResponses(...authErrors, 409) } } },
+    { schema: { body: ShowCreate, response: created(Show, 409) } },
     async (request, reply) => {
       const show = await shows.create(request.tenantId, request.body);
       reply.code(201);
@@ -26,14 +26,10 @@ export const showRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async 
     },
   );
 
-  app.get(
-    '/shows',
-    { schema: { querystring: PageQuery, response: { 200: list(Show), ...errorResponses(...authErrors) } } },
-    async (request) => {
-      const page = await shows.list(request.tenantId, request.query);
-      return { items: page.items.map(showDto), nextCursor: page.nextCursor };
-    },
-  );
+  app.get('/shows', { schema: { querystring: PageQuery, response: ok(list(Show)) } }, async (request) => {
+    const page = await shows.list(request.tenantId, request.query);
+    return { items: page.items.map(showDto), nextCursor: page.nextCursor };
+  });
 
   app.get('/shows/:id', { schema: byIdSchema(Show) }, async (request) =>
     showDto(await shows.get(request.tenantId, request.params.id)),

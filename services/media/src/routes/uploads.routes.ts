@@ -2,10 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { uploadDto, uploadInstructionsDto } from './dto.ts';
 import type { RouteDeps } from './route-deps.ts';
 import {
-  authErrors,
   byIdSchema,
+  created,
   deleteByIdSchema,
-  errorResponses,
   IdParams,
   Upload,
   UploadComplete,
@@ -23,7 +22,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
       schema: {
         params: IdParams,
         body: UploadCreate,
-        response: { 201: UploadInstructions, ...errorResponses(...authErrors, 404, 409, 413) },
+        response: created(UploadInstructions, 404, 409, 413),
       },
     },
     async (request, reply) => {

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { verifyDownloadToken } from '@gatehouse/tokens';
-import Type from 'typebox';
+import type { FastifyReply } from 'fastify';
+import Type, { type TSchema } from 'typebox';
 import { decideResponses } from './edge-reply.ts';
-import { deny, mediaOutcome, publicOutcome, sendOutcome } from './media-answer.ts';
+import { answerMedia, deny, type MediaOutcome, publicOutcome, sendOutcome } from './media-answer.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -23,54 +24,48 @@ const FILE_NAME_MAX = 255;
  * deny status in X-Media-Deny-Status.
  */
 export function edgeDecideRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox {
+  const decide = (reply: FastifyReply, outcome: MediaOutcome) => sendOutcome(reply, outcome, 'decide');
+  const episodeNotFound = deny(404, 'episode not found');
   return async (app) => {
+    const options = <P extends TSchema>(params: P) => ({
+      exposeHeadRoute: false,
+      schema: { params, response: decideResponses },
+    });
+
     app.get(
       '/edge/decide/media/:token/:episodeId/:fileName',
-      { exposeHeadRoute: false, schema: { params: mediaParams, response: decideResponses } },
+      options(mediaParams),
       async (request, reply) => {
         const { token, episodeId, fileName } = request.params;
         const claims = token.length <= 1024 ? deps.verifyAccess(token) : undefined;
-        if (claims === undefined) return sendOutcome(reply, deny(401, 'invalid token'), 'decide');
-        if (!UUID_RE.test(episodeId) || fileName.length > FILE_NAME_MAX) {
-          return sendOutcome(reply, deny(404, 'episode not found'), 'decide');
-        }
-        const outcome = await mediaOutcome(deps, request.log, claims, episodeId, fileName);
-        return sendOutcome(reply, outcome, 'decide');
+        if (claims === undefined) return decide(reply, deny(401, 'invalid token'));
+        if (!UUID_RE.test(episodeId) || fileName.length > FILE_NAME_MAX)
+          return decide(reply, episodeNotFound);
+        return answerMedia(deps, request, reply, claims, episodeId, fileName, 'decide');
       },
     );
 
-    app.get(
-      '/edge/decide/download/:token/:fileName',
-      { exposeHeadRoute: false, schema: { params: downloadParams, response: decideResponses } },
-      async (request, reply) => {
-        const { token, fileName } = request.params;
-        const verified =
-          token.length <= 1024
-            ? verifyDownloadToken(deps.keyring, token, Math.floor(deps.now() / 1000))
-            : undefined;
-        if (!verified?.ok) {
-          const outcome =
-            verified?.reason === 'expired' ? deny(410, 'this link has expired') : deny(401, 'invalid token');
-          return sendOutcome(reply, outcome, 'decide');
-        }
-        if (fileName.length > FILE_NAME_MAX)
-          return sendOutcome(reply, deny(404, 'episode not found'), 'decide');
-        const { episodeId, ...claims } = verified.claims;
-        const outcome = await mediaOutcome(deps, request.log, claims, episodeId, fileName);
-        return sendOutcome(reply, outcome, 'decide');
-      },
-    );
+    app.get('/edge/decide/download/:token/:fileName', options(downloadParams), async (request, reply) => {
+      const { token, fileName } = request.params;
+      const verified =
+        token.length <= 1024
+          ? verifyDownloadToken(deps.keyring, token, Math.floor(deps.now() / 1000))
+          : undefined;
+      if (!verified?.ok) {
+        return decide(
+          reply,
+          verified?.reason === 'expired' ? deny(410, 'this link has expired') : deny(401, 'invalid token'),
+        );
+      }
+      if (fileName.length > FILE_NAME_MAX) return decide(reply, episodeNotFound);
+      const { episodeId, ...claims } = verified.claims;
+      return answerMedia(deps, request, reply, claims, episodeId, fileName, 'decide');
+    });
 
-    app.get(
-      '/edge/decide/public/:episodeId/:fileName',
-      { exposeHeadRoute: false, schema: { params: publicParams, response: decideResponses } },
-      async (request, reply) => {
-        const { episodeId, fileName } = request.params;
-        if (!UUID_RE.test(episodeId) || fileName.length > FILE_NAME_MAX) {
-          return sendOutcome(reply, deny(404, 'episode not found'), 'decide');
-        }
-        return sendOutcome(reply, await publicOutcome(deps, request.log, episodeId, fileName), 'decide');
-      },
-    );
+    app.get('/edge/decide/public/:episodeId/:fileName', options(publicParams), async (request, reply) => {
+      const { episodeId, fileName } = request.params;
+      if (!UUID_RE.test(episodeId) || fileName.length > FILE_NAME_MAX) return decide(reply, episodeNotFound);
+      return decide(reply, await publicOutcome(deps, request.log, episodeId, fileName));
+    });
   };
 }

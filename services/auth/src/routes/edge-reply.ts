@@ -116,20 +116,7 @@ export function sendDecideGrant(
   origin: string | undefined,
   identity: GrantIdentity,
 ): FastifyReply {
-  identityHeaders(reply, identity);
-  if (media.storage === 's3') {
-    reply.header('x-media-target', '/_gh/origin/s3').header('x-media-origin', origin as string);
-  } else {
-    reply.header('x-media-target', `/_gh/origin/local/${media.objectKey}`);
-  }
-  return reply
-    .code(200)
-    .header('x-media-key', media.objectKey)
-    .header('x-media-size', String(media.byteSize))
-    .header('content-type', media.contentType || 'application/octet-stream')
-    .header('content-disposition', contentDisposition(media))
-    .header('cache-control', 'private, max-age=3600')
-    .send();
+  return sendMediaGrant(reply, 'x-media-target', media, origin, identity);
 }
 
 /** Grant: empty 200 with X-Accel-Redirect; `origin` is the presigned URL for the s3 driver. */
@@ -139,11 +126,22 @@ export function sendGrant(
   origin: string | undefined,
   identity: GrantIdentity,
 ): FastifyReply {
+  return sendMediaGrant(reply, 'x-accel-redirect', media, origin, identity);
+}
+
+/** Both grant styles: the same headers in the same order; only the header naming the internal target differs. */
+function sendMediaGrant(
+  reply: FastifyReply,
+  targetHeader: 'x-media-target' | 'x-accel-redirect',
+  media: Media,
+  origin: string | undefined,
+  identity: GrantIdentity,
+): FastifyReply {
   identityHeaders(reply, identity);
   if (media.storage === 's3') {
-    reply.header('x-accel-redirect', '/_gh/origin/s3').header('x-media-origin', origin as string);
+    reply.header(targetHeader, '/_gh/origin/s3').header('x-media-origin', origin as string);
   } else {
-    reply.header('x-accel-redirect', `/_gh/origin/local/${media.objectKey}`);
+    reply.header(targetHeader, `/_gh/origin/local/${media.objectKey}`);
   }
   return (
     reply

@@ -62,27 +62,22 @@ export const apiRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async (
     handler: async (request) => ({ plans: await plans.listPlans(tenantOf(request).id) }),
   });
 
+  // Checkout and portal sessions answer alike: a Stripe-hosted URL, created per request.
+  const sessionResponses = { 201: SessionBody, ...errorResponses(...authErrors, 404, 409, 500, 503) };
+
   app.post('/billing/v1/checkout-sessions', {
-    schema: {
-      body: CheckoutCreate,
-      response: { 201: SessionBody, ...errorResponses(...authErrors, 404, 409, 500, 503) },
-    },
+    schema: { body: CheckoutCreate, response: sessionResponses },
     handler: async (request, reply) => {
       const session = await plans.createCheckoutSession(tenantOf(request), request.body);
-      reply.code(201);
-      return session;
+      return reply.code(201).send(session);
     },
   });
 
   app.post('/billing/v1/portal-sessions', {
-    schema: {
-      body: PortalCreate,
-      response: { 201: SessionBody, ...errorResponses(...authErrors, 404, 409, 500, 503) },
-    },
+    schema: { body: PortalCreate, response: sessionResponses },
     handler: async (request, reply) => {
       const session = await plans.createPortalSession(tenantOf(request), request.body);
-      reply.code(201);
-      return session;
+      return reply.code(201).send(session);
     },
   });
 

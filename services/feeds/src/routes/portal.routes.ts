@@ -44,6 +44,11 @@ function readCookie(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/** A redirect after a form or link: 303 with no body (see redirectResponses). */
+function seeOther(reply: FastifyReply, location: string) {
+  return reply.code(303).header('location', location).send(undefined);
+}
+
 function page(reply: FastifyReply, status: number, body: string) {
   return (
     reply
@@ -76,7 +81,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
   /** A new session: its cookie, then on to the account page. */
   const signedIn = (reply: FastifyReply, session: { cookie: string; maxAge: number }) => {
     setCookie(reply, session.cookie, session.maxAge);
-    return reply.code(303).header('location', '/portal/account').send(undefined);
+    return seeOther(reply, '/portal/account');
   };
 
   // Encapsulated by registration (app.ts): this error handler is the portal routes' alone.
@@ -201,37 +206,33 @@ export const portalRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
     },
   });
 
-  app.route({
-    method: 'POST',
-    url: '/portal/account/reset-feed',
-    schema: { body: csrfBody, response: redirectResponses },
-    handler: async (request, reply) => {
-      const { session } = await requireFormSession(request, request.body.csrf);
-      await portal.resetFeed(session);
-      return reply.code(303).header('location', '/portal/account?done=reset').send(undefined);
-    },
+  /** The account page's forms: a POST carrying the CSRF field, handled once the session is checked. */
+  const formRoute = (
+    url: string,
+    handle: (
+      signedInAs: Awaited<ReturnType<typeof requireSession>>,
+      reply: FastifyReply,
+    ) => Promise<FastifyReply>,
+  ) =>
+    app.route({
+      method: 'POST',
+      url,
+      schema: { body: csrfBody, response: redirectResponses },
+      handler: async (request, reply) => handle(await requireFormSession(request, request.body.csrf), reply),
+    });
+
+  formRoute('/portal/account/reset-feed', async ({ session }, reply) => {
+    await portal.resetFeed(session);
+    return seeOther(reply, '/portal/account?done=reset');
   });
 
-  app.route({
-    method: 'POST',
-    url: '/portal/account/billing',
-    schema: { body: csrfBody, response: redirectResponses },
-    handler: async (request, reply) => {
-      const { session } = await requireFormSession(request, request.body.csrf);
-      const url = await portal.billingPortalUrl(session);
-      return reply.code(303).header('location', url).send(undefined);
-    },
-  });
+  formRoute('/portal/account/billing', async ({ session }, reply) =>
+    seeOther(reply, await portal.billingPortalUrl(session)),
+  );
 
-  app.route({
-    method: 'POST',
-    url: '/portal/sign-out',
-    schema: { body: csrfBody, response: redirectResponses },
-    handler: async (request, reply) => {
-      const { cookie } = await requireFormSession(request, request.body.csrf);
-      await portal.signOut(cookie);
-      setCookie(reply, '', 0);
-      return page(reply, 200, messagePage('Signed out', 'You are signed out.'));
-    },
+  formRoute('/portal/sign-out', async ({ cookie }, reply) => {
+    await portal.signOut(cookie);
+    setCookie(reply, '', 0);
+    return page(reply, 200, messagePage('Signed out', 'You are signed out.'));
   });
 };

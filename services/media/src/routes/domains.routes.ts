@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { domainDto } from './dto.ts';
 import type { RouteDeps } from './route-deps.ts';
-import { authErrors, Domain, DomainCreate, errorResponses, IdParams } from './schemas.ts';
+import { byIdSchema, created, Domain, DomainCreate, ok } from './schemas.ts';
 
 /**
  * Custom domains: rows only. The Kubernetes reconciler (another component) verifies ownership with the
@@ -13,7 +13,7 @@ export const domainRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
 
   app.post(
     '/domains',
-    { schema: { body: DomainCreate, response: { 201: Domain, ...errorResponses(...authErrors, 409) } } },
+    { schema: { body: DomainCreate, response: created(Domain, 409) } },
     async (request, reply) => {
       const domain = await domains.register(request.tenantId, request.body.hostname);
       reply.code(201);
@@ -25,25 +25,18 @@ export const domainRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
     '/domains',
     {
       schema: {
-        response: {
-          200: Type.Object({ items: Type.Array(Domain) }, { additionalProperties: false }),
-          ...errorResponses(...authErrors),
-        },
+        response: ok(Type.Object({ items: Type.Array(Domain) }, { additionalProperties: false })),
       },
     },
     async (request) => ({ items: (await domains.list(request.tenantId)).map(domainDto) }),
   );
 
-  app.get(
-    '/domains/:id',
-    { schema: { params: IdParams, response: { 200: Domain, ...errorResponses(...authErrors, 404) } } },
-    async (request) => domainDto(await domains.get(request.tenantId, request.params.id)),
+  app.get('/domains/:id', { schema: byIdSchema(Domain) }, async (request) =>
+    domainDto(await domains.get(request.tenantId, request.params.id)),
   );
 
   // Marks the domain for removal; the reconciler tears down ingress and certificate, then deletes it.
-  app.delete(
-    '/domains/:id',
-    { schema: { params: IdParams, response: { 200: Domain, ...errorResponses(...authErrors, 404) } } },
-    async (request) => domainDto(await domains.remove(request.tenantId, request.params.id)),
+  app.delete('/domains/:id', { schema: byIdSchema(Domain) }, async (request) =>
+    domainDto(await domains.remove(request.tenantId, request.params.id)),
   );
 };

@@ -2,14 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { episodeDto } from './dto.ts';
 import type { RouteDeps } from './route-deps.ts';
 import {
-  authErrors,
+  byIdSchema,
+  created,
   Episode,
   EpisodeCreate,
   EpisodePublish,
   EpisodeUpdate,
-  errorResponses,
-  IdParams,
   list,
+  ok,
   PageQuery,
   ShowIdParams,
 } from './schemas.ts';
@@ -23,7 +23,7 @@ export const episodeRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asy
       schema: {
         params: ShowIdParams,
         body: EpisodeCreate,
-        response: { 201: Episode, ...errorResponses(...authErrors, 404, 409) },
+        response: created(Episode, 404, 409),
       },
     },
     async (request, reply) => {
@@ -39,7 +39,7 @@ export const episodeRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asy
       schema: {
         params: ShowIdParams,
         querystring: PageQuery,
-        response: { 200: list(Episode), ...errorResponses(...authErrors, 404) },
+        response: ok(list(Episode), 404),
       },
     },
     async (request) => {
@@ -48,32 +48,20 @@ export const episodeRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asy
     },
   );
 
-  app.get(
-    '/episodes/:id',
-    { schema: { params: IdParams, response: { 200: Episode, ...errorResponses(...authErrors, 404) } } },
-    async (request) => episodeDto(await episodes.get(request.tenantId, request.params.id)),
+  app.get('/episodes/:id', { schema: byIdSchema(Episode) }, async (request) =>
+    episodeDto(await episodes.get(request.tenantId, request.params.id)),
   );
 
   app.patch(
     '/episodes/:id',
-    {
-      schema: {
-        params: IdParams,
-        body: EpisodeUpdate,
-        response: { 200: Episode, ...errorResponses(...authErrors, 404, 409) },
-      },
-    },
+    { schema: { ...byIdSchema(Episode, 409), body: EpisodeUpdate } },
     async (request) => episodeDto(await episodes.edit(request.tenantId, request.params.id, request.body)),
   );
 
   app.post(
     '/episodes/:id/publish',
     {
-      schema: {
-        params: IdParams,
-        body: EpisodePublish,
-        response: { 200: Episode, ...errorResponses(...authErrors, 404, 409) },
-      },
+      schema: { ...byIdSchema(Episode, 409), body: EpisodePublish },
       // A publish without a body means "now".
       preValidation: async (request) => {
         request.body ??= {};
@@ -83,16 +71,12 @@ export const episodeRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asy
       episodeDto(await episodes.publish(request.tenantId, request.params.id, request.body.publishedAt)),
   );
 
-  app.post(
-    '/episodes/:id/unpublish',
-    { schema: { params: IdParams, response: { 200: Episode, ...errorResponses(...authErrors, 404, 409) } } },
-    async (request) => episodeDto(await episodes.unpublish(request.tenantId, request.params.id)),
+  app.post('/episodes/:id/unpublish', { schema: byIdSchema(Episode, 409) }, async (request) =>
+    episodeDto(await episodes.unpublish(request.tenantId, request.params.id)),
   );
 
   // Removal is a state, not a row deletion: the edge learns it (policy + event) and answers 404.
-  app.delete(
-    '/episodes/:id',
-    { schema: { params: IdParams, response: { 200: Episode, ...errorResponses(...authErrors, 404, 409) } } },
-    async (request) => episodeDto(await episodes.remove(request.tenantId, request.params.id)),
+  app.delete('/episodes/:id', { schema: byIdSchema(Episode, 409) }, async (request) =>
+    episodeDto(await episodes.remove(request.tenantId, request.params.id)),
   );
 };

@@ -26,6 +26,27 @@ export function errorResponses(...statuses: number[]) {
 /** Every authenticated route can answer these. */
 export const authErrors = [400, 401, 403] as const;
 
+/** The answers of a route: `body` under 200, or the auth errors and `statuses`. */
+export const ok = <T extends TSchema>(body: T, ...statuses: number[]) => ({
+  200: body,
+  ...errorResponses(...authErrors, ...statuses),
+});
+/** The answers of a creating route: `body` under 201, or the auth errors and `statuses`. */
+export const created = <T extends TSchema>(body: T, ...statuses: number[]) => ({
+  201: body,
+  ...errorResponses(...authErrors, ...statuses),
+});
+/** A route on one of the tenant's records by id: `body` as the 200 answer; 404 for an unknown id, then `statuses`. */
+export const byIdSchema = <T extends TSchema>(body: T, ...statuses: number[]) => ({
+  params: IdParams,
+  response: ok(body, 404, ...statuses),
+});
+/** A deletion by id answered with an empty 204. */
+export const deleteByIdSchema = (...statuses: number[]) => ({
+  params: IdParams,
+  response: { 204: Type.Null(), ...errorResponses(...authErrors, 404, ...statuses) },
+});
+
 /** Free text stored in Postgres, whose text type cannot hold U+0000: refused as a 400, not a 500 at insert. */
 const NO_NUL = '^[^\\u0000]*$';
 const Slug = Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$' });

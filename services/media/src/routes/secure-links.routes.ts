@@ -3,7 +3,7 @@ import { AppError } from '@gatehouse/errors';
 import Type from 'typebox';
 import { SECURE_LINK_TTL } from '../domain/secure-link-issuer.ts';
 import type { SecureLinkRoutesDeps } from './route-deps.ts';
-import { authErrors, DateTime, errorResponses } from './schemas.ts';
+import { created, DateTime } from './schemas.ts';
 import { withUnreadBody } from './unread-body.ts';
 
 const SecureLinkCreate = Type.Object(
@@ -58,7 +58,7 @@ export const secureLinkRoutes: FastifyPluginAsyncTypebox<{ deps: SecureLinkRoute
     {
       schema: {
         body: SecureLinkCreate,
-        response: { 201: SecureLinkIssued, ...errorResponses(...authErrors) },
+        response: created(SecureLinkIssued),
       },
     },
     async (request, reply) => {
@@ -81,7 +81,7 @@ export const secureLinkRoutes: FastifyPluginAsyncTypebox<{ deps: SecureLinkRoute
         {
           schema: {
             params: PrivateFileParams,
-            response: { 201: PrivateFileStored, ...errorResponses(...authErrors, 409, 413) },
+            response: created(PrivateFileStored, 409, 413),
           },
         },
         async (request, reply) => {

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
 import { showDto } from './dto.ts';
 import type { RouteDeps } from './route-deps.ts';
 import {
-  authErrors,
-  errorResponses,
-  IdParams,
+  byIdSchema,
+  created,
+  deleteByIdSchema,
   list,
+  ok,
   PageQuery,
   Show,
   ShowCreate,
@@ -18,7 +18,7 @@ export const showRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async 
 
   app.post(
     '/shows',
-    { schema: { body: ShowCreate, response: { 201: Show, ...errorResponses(...authErrors, 409) } } },
+    { schema: { body: ShowCreate, response: created(Show, 409) } },
     async (request, reply) => {
       const show = await shows.create(request.tenantId, request.body);
       reply.code(201);
@@ -26,45 +26,22 @@ export const showRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async 
     },
   );
 
-  app.get(
-    '/shows',
-    { schema: { querystring: PageQuery, response: { 200: list(Show), ...errorResponses(...authErrors) } } },
-    async (request) => {
-      const page = await shows.list(request.tenantId, request.query);
-      return { items: page.items.map(showDto), nextCursor: page.nextCursor };
-    },
+  app.get('/shows', { schema: { querystring: PageQuery, response: ok(list(Show)) } }, async (request) => {
+    const page = await shows.list(request.tenantId, request.query);
+    return { items: page.items.map(showDto), nextCursor: page.nextCursor };
+  });
+
+  app.get('/shows/:id', { schema: byIdSchema(Show) }, async (request) =>
+    showDto(await shows.get(request.tenantId, request.params.id)),
   );
 
-  app.get(
-    '/shows/:id',
-    { schema: { params: IdParams, response: { 200: Show, ...errorResponses(...authErrors, 404) } } },
-    async (request) => showDto(await shows.get(request.tenantId, request.params.id)),
+  app.patch('/shows/:id', { schema: { ...byIdSchema(Show, 409), body: ShowUpdate } }, async (request) =>
+    showDto(await shows.update(request.tenantId, request.params.id, request.body)),
   );
 
-  app.patch(
-    '/shows/:id',
-    {
-      schema: {
-        params: IdParams,
-        body: ShowUpdate,
-        response: { 200: Show, ...errorResponses(...authErrors, 404, 409) },
-      },
-    },
-    async (request) => showDto(await shows.update(request.tenantId, request.params.id, request.body)),
-  );
-
-  app.delete(
-    '/shows/:id',
-    {
-      schema: {
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(...authErrors, 404, 409) },
-      },
-    },
-    async (request, reply) => {
-      await shows.remove(request.tenantId, request.params.id);
-      reply.code(204);
-      return null;
-    },
-  );
+  app.delete('/shows/:id', { schema: deleteByIdSchema(409) }, async (request, reply) => {
+    await shows.remove(request.tenantId, request.params.id);
+    reply.code(204);
+    return null;
+  });
 };

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
 import { uploadDto, uploadInstructionsDto } from './dto.ts';
 import type { RouteDeps } from './route-deps.ts';
 import {
-  authErrors,
-  errorResponses,
+  byIdSchema,
+  created,
+  deleteByIdSchema,
   IdParams,
   Upload,
   UploadComplete,
@@ -22,7 +22,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
       schema: {
         params: IdParams,
         body: UploadCreate,
-        response: { 201: UploadInstructions, ...errorResponses(...authErrors, 404, 409, 413) },
+        response: created(UploadInstructions, 404, 409, 413),
       },
     },
     async (request, reply) => {
@@ -32,20 +32,14 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
     },
   );
 
-  app.get(
-    '/uploads/:id',
-    { schema: { params: IdParams, response: { 200: Upload, ...errorResponses(...authErrors, 404) } } },
-    async (request) => uploadDto(await uploads.get(request.tenantId, request.params.id)),
+  app.get('/uploads/:id', { schema: byIdSchema(Upload) }, async (request) =>
+    uploadDto(await uploads.get(request.tenantId, request.params.id)),
   );
 
   app.post(
     '/uploads/:id/complete',
     {
-      schema: {
-        params: IdParams,
-        body: UploadComplete,
-        response: { 200: Upload, ...errorResponses(...authErrors, 404, 409, 415, 422) },
-      },
+      schema: { ...byIdSchema(Upload, 409, 415, 422), body: UploadComplete },
       preValidation: async (request) => {
         request.body ??= {};
       },
@@ -54,20 +48,11 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
       uploadDto(await uploads.complete(request.tenantId, request.params.id, request.body.parts, request.log)),
   );
 
-  app.delete(
-    '/uploads/:id',
-    {
-      schema: {
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(...authErrors, 404, 409) },
-      },
-    },
-    async (request, reply) => {
-      await uploads.abort(request.tenantId, request.params.id);
-      reply.code(204);
-      return null;
-    },
-  );
+  app.delete('/uploads/:id', { schema: deleteByIdSchema(409) }, async (request, reply) => {
+    await uploads.abort(request.tenantId, request.params.id);
+    reply.code(204);
+    return null;
+  });
 
   // Local storage only: the bytes come through the service (streamed, size-limited, written atomically).
   const receiveContent = uploads.receiveContent;
@@ -77,10 +62,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
       scope.put(
         '/uploads/:id/content',
         {
-          schema: {
-            params: IdParams,
-            response: { 200: Upload, ...errorResponses(...authErrors, 404, 409, 413) },
-          },
+          schema: byIdSchema(Upload, 409, 413),
         },
         async (request) => {
           const declared = Number(request.headers['content-length']);

@@ -113,3 +113,32 @@ test('a record missing from Redis comes from Postgres (access rules) and is writ
   assert.equal(await records.loadSubscriberAccess(randomUUID()), undefined, 'unknown subscriber');
   await redis.del(redisKeys.subscriber(subscriberId), redisKeys.plan(plan.id));
 });
+
+test('a verified token newer than the cached record reads Redis again (a link just rotated is not "replaced")', async () => {
+  const tenantId = randomUUID();
+  const subscriberId = randomUUID();
+  const store = createVersionedStore(redis);
+  const access: SubscriberAccess = {
+    tenantId,
+    subscriberId,
+    generation: 1,
+    plans: [],
+    lifecycle: 'active',
+    version: 1,
+  };
+  await store.putIfNewer(redisKeys.subscriber(subscriberId), access);
+  const records = build();
+  assert.equal((await records.loadSubscriberAccess(subscriberId))?.generation, 1);
+
+  // Rotated (the projector wrote generation 2) while the in-process entry is still fresh.
+  await store.putIfNewer(redisKeys.subscriber(subscriberId), { ...access, generation: 2, version: 2 });
+  assert.equal((await records.loadSubscriberAccess(subscriberId))?.generation, 1, 'cached without a hint');
+  assert.equal(
+    (await records.loadSubscriberAccess(subscriberId, 2))?.generation,
+    2,
+    'the newer token refreshes',
+  );
+  assert.equal((await records.loadSubscriberAccess(subscriberId))?.generation, 2, 'and the cache keeps it');
+  // An older token never forces a read: the cached generation 2 answers generation 1's request.
+  assert.equal((await records.loadSubscriberAccess(subscriberId, 1))?.generation, 2);
+});

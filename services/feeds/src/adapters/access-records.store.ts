@@ -103,10 +103,16 @@ export function createAccessRecordsStore(options: AccessRecordsStoreOptions): Ac
   }
 
   return {
-    async loadSubscriberAccess(subscriberId): Promise<SubscriberFeedAccess | undefined> {
-      const record =
+    async loadSubscriberAccess(subscriberId, atLeastGeneration): Promise<SubscriberFeedAccess | undefined> {
+      let record =
         subscribers.peek(subscriberId) ??
         (await subscribers.get(subscriberId, () => loadSubscriber(subscriberId)));
+      if (record && atLeastGeneration !== undefined && record.generation < atLeastGeneration) {
+        // A verified token newer than the cached record proves the cache is stale (a rotation within
+        // the cache's short life): read Redis again instead of calling the brand-new link replaced.
+        subscribers.delete(subscriberId);
+        record = await subscribers.get(subscriberId, () => loadSubscriber(subscriberId));
+      }
       if (!record) return undefined;
       return {
         tenantId: record.tenantId,

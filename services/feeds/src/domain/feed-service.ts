@@ -29,7 +29,14 @@ export interface PlanGrantView {
 }
 
 export interface AccessStore {
-  loadSubscriberAccess(subscriberId: string): Promise<SubscriberFeedAccess | undefined>;
+  /**
+   * `atLeastGeneration`: the generation of a verified token being served; a cached record older than it
+   * is stale and is read again.
+   */
+  loadSubscriberAccess(
+    subscriberId: string,
+    atLeastGeneration?: number,
+  ): Promise<SubscriberFeedAccess | undefined>;
   loadPlanGrants(planIds: readonly string[]): Promise<PlanGrantView[]>;
 }
 
@@ -118,7 +125,7 @@ export function createFeedService(deps: FeedServiceDeps) {
       if (!UUID.test(showId)) throw errors.notFound('show');
 
       const [access, catalog] = await Promise.all([
-        deps.access.loadSubscriberAccess(claims.subscriberId),
+        deps.access.loadSubscriberAccess(claims.subscriberId, claims.generation),
         deps.catalogs.get(showId),
       ]);
       if (!access || access.tenantId !== claims.tenantId) throw errors.forbidden();

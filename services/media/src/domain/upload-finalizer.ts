@@ -80,7 +80,7 @@ export async function finalizeUpload(
       });
     } catch (error) {
       const name = (error as { name?: string }).name ?? '';
-      if (name === 'InvalidPart' || name === 'InvalidPartOrder' || name === 'EntityTooSmall') {
+      if (['InvalidPart', 'InvalidPartOrder', 'EntityTooSmall', 'MalformedXML'].includes(name)) {
         throw errors.unprocessable('the parts do not match what was uploaded', { reason: 'invalid_parts' });
       }
       if (name === 'NoSuchUpload') {

@@ -230,7 +230,9 @@ export const UploadComplete = Type.Object(
         Type.Object(
           {
             partNumber: Type.Integer({ minimum: 1, maximum: 10_000 }),
-            etag: Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL }),
+            // ETags are visible ASCII (quoted hex, `-N` for multipart); anything else cannot go into the
+            // CompleteMultipartUpload XML and would fail at the storage instead of here.
+            etag: Type.String({ minLength: 1, maxLength: 200, pattern: '^[!-~]+$' }),
           },
           { additionalProperties: false },
         ),

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { uniqueId, waitFor } from '@gatehouse/testkit';
@@ -30,18 +30,25 @@ import { MiB, ROOT, wrkArgs, wrkSettings } from './lib/wrk-run.ts';
  *   on         records on, the shipper running beside nginx (what the chart deploys);
  *   on-paused  records on, the shipper stopped (SIGSTOP) during the run: nginx's own cost only
  *              (the shipper catches up after; nothing is lost, the log is the buffer).
- * Reported: median req/s per configuration and the ratios on/off and on-paused/off (target ≥ 0.95).
+ * Reported: median req/s per configuration and the ratios on/off and on-paused/off (target ≥ 0.95);
+ * and, since req/s on a shared machine swings with everyone else's load, the CPU (user+system from
+ * /proc) of the edge's nginx workers per request and of the shipper per record, per configuration:
+ * those do not depend on who else runs (the shipper's is counted until it has caught up).
  *   set -a; . /work/main/.stack/env; set +a; npx node bench/edge-records.bench.ts
  * Env: BENCH_DURATION (4s), BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_WRITE=1 (BENCHMARKS.md).
  */
 const WRK = wrkSettings('4s');
 
-function wrk(url: string, headers: Record<string, string>): { rps: number; non2xx: number; p99: string } {
+function wrk(
+  url: string,
+  headers: Record<string, string>,
+): { rps: number; requests: number; non2xx: number; p99: string } {
   const run = spawnSync('wrk', wrkArgs(WRK, url, headers), { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr}`);
   const out = run.stdout;
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN),
+    requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? Number.NaN),
     non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0),
     p99: /^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? '?',
   };
@@ -57,6 +64,34 @@ const lines = (file: string) => {
 };
 
 type Config = 'off' | 'on' | 'on-paused';
+
+const TICKS = 100; // USER_HZ on Linux
+
+/** utime + stime of a process in seconds (0 once it is gone). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of an edge's nginx workers (the master's children). */
+function workersCpu(edge: RecordsEdge): number {
+  const master = readFileSync(edge.pidFile, 'utf8').trim();
+  let total = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      if (stat[1] === master) total += (Number(stat[11]) + Number(stat[12])) / TICKS;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
 
 /** The shipper's saved position has reached the end of the records log (nginx flushes ≤ 1 s). */
 function shipped(edge: RecordsEdge): boolean {
@@ -116,6 +151,13 @@ async function main() {
     ];
     const configs: Config[] = ['off', 'on', 'on-paused'];
     const results = new Map<string, number[]>();
+    /** µs of CPU per request of nginx's workers, and of the shipper per record, by scenario|config. */
+    const nginxCpu = new Map<string, number[]>();
+    const shipperCpu = new Map<string, number[]>();
+    const add = (map: Map<string, number[]>, key: string, value: number) =>
+      map.set(key, [...(map.get(key) ?? []), value]);
+    const shipperPid = shipper.process.pid as number;
+    const catchUp = new Map<string, number[]>();
     let non2xx = 0;
     const stored = async () => (await jsm.streams.info(stream).catch(() => undefined))?.state.messages ?? 0;
     for (let round = 0; round < WRK.rounds; round++) {
@@ -123,19 +165,33 @@ async function main() {
         for (const config of configs) {
           const edge = config === 'off' ? edges.off : edges.on;
           if (config === 'on-paused') shipper.process.kill('SIGSTOP');
+          const nginxBefore = workersCpu(edge);
+          const shipperBefore = cpuSeconds(shipperPid);
           const r = wrk(url(edge), scenario.headers);
+          const nginxUsed = workersCpu(edge) - nginxBefore;
           if (config === 'on-paused') shipper.process.kill('SIGCONT');
           non2xx += r.non2xx;
           const key = `${scenario.name}|${config}`;
           results.set(key, [...(results.get(key) ?? []), r.rps]);
+          add(nginxCpu, key, (nginxUsed / r.requests) * 1e6);
           console.error(
             `round ${round + 1} ${scenario.name} ${config}: ${r.rps.toFixed(0)} req/s p99 ${r.p99}`,
           );
-          // Let the shipper catch up between runs, so each run starts from the same state.
+          // Let the shipper catch up between runs, so each run starts from the same state. After
+          // `on` this is the shipper's lag at the end of the load (it runs niced: records arrive later).
           if (config !== 'off') {
-            await waitFor(() => shipped(edges.on), { timeoutMs: 120_000, intervalMs: 250 }).catch(
+            const ended = performance.now();
+            await waitFor(() => shipped(edges.on), { timeoutMs: 120_000, intervalMs: 50 }).catch(
               () => undefined,
             );
+            if (config === 'on') {
+              add(shipperCpu, key, ((cpuSeconds(shipperPid) - shipperBefore) / r.requests) * 1e6);
+              const lag = (performance.now() - ended) / 1000;
+              catchUp.set(scenario.name, [...(catchUp.get(scenario.name) ?? []), lag]);
+              console.error(
+                `round ${round + 1} ${scenario.name} on: shipper caught up ${lag.toFixed(1)} s after the load`,
+              );
+            }
           }
         }
       }
@@ -147,18 +203,36 @@ async function main() {
     const onJetStream = await stored();
     const rows = scenarios.map((s) => {
       const m = (c: Config) => median(results.get(`${s.name}|${c}`) ?? []);
-      return { name: s.name, off: m('off'), on: m('on'), paused: m('on-paused') };
+      return {
+        name: s.name,
+        off: m('off'),
+        on: m('on'),
+        paused: m('on-paused'),
+        lag: median(catchUp.get(s.name) ?? [Number.NaN]),
+        cpu: (c: Config) => median(nginxCpu.get(`${s.name}|${c}`) ?? [Number.NaN]),
+        shipperCpu: median(shipperCpu.get(`${s.name}|on`) ?? [Number.NaN]),
+      };
     });
-    const table = [
-      '| scenario | records off (req/s) | records on + shipper (req/s) | on / off | records on, shipper paused (req/s) | paused / off |',
+    const cpuTable = [
+      '| scenario | nginx µs CPU/request: off | on | on-paused | on-paused / off | shipper µs CPU/record (on) |',
       '|---|---|---|---|---|---|',
       ...rows.map(
         (r) =>
-          `| ${r.name} | ${r.off.toFixed(0)} | ${r.on.toFixed(0)} | **${(r.on / r.off).toFixed(3)}** | ${r.paused.toFixed(0)} | **${(r.paused / r.off).toFixed(3)}** |`,
+          `| ${r.name} | ${r.cpu('off').toFixed(1)} | ${r.cpu('on').toFixed(1)} | ${r.cpu('on-paused').toFixed(1)} | **${(r.cpu('on-paused') / r.cpu('off')).toFixed(3)}** | ${r.shipperCpu.toFixed(1)} |`,
+      ),
+    ].join('\n');
+    const table = [
+      '| scenario | records off (req/s) | records on + shipper (req/s) | on / off | records on, shipper paused (req/s) | paused / off | shipper caught up after the load (s) |',
+      '|---|---|---|---|---|---|---|',
+      ...rows.map(
+        (r) =>
+          `| ${r.name} | ${r.off.toFixed(0)} | ${r.on.toFixed(0)} | **${(r.on / r.off).toFixed(3)}** | ${r.paused.toFixed(0)} | **${(r.paused / r.off).toFixed(3)}** | ${r.lag.toFixed(1)} |`,
       ),
     ].join('\n');
     const summary = [
       table,
+      '',
+      cpuTable,
       '',
       `Medians of ${WRK.rounds} interleaved rounds of ${WRK.duration} each, wrk -t1 -c${WRK.connections}, nginx 2 workers per edge, ` +
         `one private auth. Non-2xx answers: ${non2xx}. Records written by nginx (on-edge, current log file): ${written}; ` +

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole local platform (README): the real stack, migrations, the four services, a demo.
 #
-#   bash scripts/platform.sh up       stack up, migrate, start auth/media/feeds/billing/analytics, seed the demo,
+#   bash scripts/platform.sh up       stack up, migrate, build the pages if stale, start a mail catcher and
+#                                     auth/media/feeds/billing/analytics/web, seed the demo,
 #                                     print the private feed URL and one media URL (both work with curl)
 #   bash scripts/platform.sh down     stop the four services, then the stack
 #   bash scripts/platform.sh status   which services run
@@ -18,8 +19,10 @@ STACK_DIR="$ROOT/.stack"
 LOG_DIR="$STACK_DIR/logs"
 PID_DIR="$STACK_DIR/pids"
 PLATFORM_ENV="$STACK_DIR/platform.env"
-SERVICES=(auth media feeds billing analytics)
-declare -A PORTS=([auth]=53001 [media]=53002 [feeds]=53003 [billing]=53004 [analytics]=53005)
+SERVICES=(auth media feeds billing analytics web)
+declare -A PORTS=([auth]=53001 [media]=53002 [feeds]=53003 [billing]=53004 [analytics]=53005 [web]=53006)
+# The platform's own SMTP port (the tests' capture uses the stack's SMTP_URL, 52525).
+MAIL_PORT=52526
 
 say() { printf 'platform: %s\n' "$*"; }
 die() { printf 'platform: %s\n' "$*" >&2; exit 1; }
@@ -41,6 +44,9 @@ write_platform_env() {
     add_platform_var INTERNAL_API_TOKEN "$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')"
     add_platform_var SECURE_LINK_SECRET "$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')"
     add_platform_var PRIVATE_FILES_DIR '${STACK_DIR}/protected'
+    add_platform_var OPERATOR_API_KEY "$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')"
+    add_platform_var SMTP_URL "smtp://127.0.0.1:$MAIL_PORT"
+    add_platform_var MAIL_FROM "'Gatehouse <no-reply@gatehouse.localhost>'"
     return 0
   fi
   local key
@@ -60,6 +66,11 @@ export INTERNAL_API_TOKEN=$(node -e 'process.stdout.write(require("node:crypto")
 export SECURE_LINK_SECRET=$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')
 export PRIVATE_FILES_DIR=\${STACK_DIR}/protected
 export HOST=127.0.0.1
+# The operator API (web, /operator/v1/…) and the gatehouse CLI's GATEHOUSE_OPERATOR_KEY.
+export OPERATOR_API_KEY=$(node -e 'process.stdout.write(require("node:crypto").randomBytes(32).toString("base64url"))')
+# Sign-in and portal mail go to the platform's mail catcher (scripts/mail-catcher.ts → .stack/logs/mail.log).
+export SMTP_URL=smtp://127.0.0.1:$MAIL_PORT
+export MAIL_FROM='Gatehouse <no-reply@gatehouse.localhost>'
 ENV
 }
 
@@ -104,6 +115,35 @@ wait_ready() {
   done
   tail -n 20 "$LOG_DIR/$name.log" | sed 's/^/  | /' >&2
   die "$name not ready on 127.0.0.1:$port/readyz after 30 s — log: .stack/logs/$name.log"
+}
+
+# The pages (services/web/ui/dist) are built when missing or older than their sources.
+build_ui_if_stale() {
+  local ui=services/web/ui
+  if [[ -f "$ui/dist/index.html" ]] &&
+    [[ -z "$(find "$ui/src" "$ui/index.html" "$ui/vite.config.ts" -newer "$ui/dist/index.html" -print -quit)" ]]; then
+    return 0
+  fi
+  say "building the pages (npm run build:ui -w @gatehouse/web)"
+  npm run --silent build:ui -w @gatehouse/web >>"$LOG_DIR/build-ui.log" 2>&1 ||
+    die "building the pages failed — log: .stack/logs/build-ui.log"
+}
+
+# Sign-in and portal mail of the local platform: a real SMTP server writing every message to a file.
+start_mail_catcher() {
+  local i
+  if running mail; then return 0; fi
+  nohup node scripts/mail-catcher.ts "$SMTP_URL" "$LOG_DIR/mail.log" >>"$LOG_DIR/mail-catcher.log" 2>&1 </dev/null &
+  echo $! >"$PID_DIR/mail.pid"
+  for ((i = 0; i < 150; i++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/${SMTP_URL##*:}") 2>/dev/null; then
+      say "mail catcher on $SMTP_URL (messages: .stack/logs/mail.log)"
+      return 0
+    fi
+    running mail || break
+    sleep 0.2
+  done
+  die "the mail catcher did not start on $SMTP_URL — log: .stack/logs/mail-catcher.log"
 }
 
 stop_service() {
@@ -156,6 +196,8 @@ case "${1:-up}" in
     say "migrating the database"
     if [[ ! -d packages/db/src/generated/prisma ]]; then npm run --silent generate -w @gatehouse/db; fi
     npm run --silent migrate:deploy -w @gatehouse/db
+    build_ui_if_stale
+    start_mail_catcher
     for service in "${SERVICES[@]}"; do start_service "$service"; done
     for service in "${SERVICES[@]}"; do wait_ready "$service"; done
     say "all services ready; seeding the demo"
@@ -165,9 +207,11 @@ case "${1:-up}" in
     check_demo "$feed_url" "$media_url"
     say "try:  curl -s '$feed_url' | head -c 600"
     say "      curl -s -r 0-1 -o /dev/null -w '%{http_code} %{size_download}\\n' '$media_url'"
+    say "operator CLI: GATEHOUSE_URL=http://127.0.0.1:${PORTS[web]} GATEHOUSE_OPERATOR_KEY=\$(sed -n 's/^export OPERATOR_API_KEY=//p' .stack/platform.env) npx gatehouse tenants list"
     ;;
   down)
     for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_service "${SERVICES[$i]}"; done
+    stop_service mail
     bash scripts/stack.sh down
     ;;
   status)

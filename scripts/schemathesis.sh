@@ -2,6 +2,7 @@
 # Schemathesis against each service's OpenAPI document (GET /openapi.json, @fastify/swagger),
 # checking that no generated request gets a 5xx and every status is one the operation declares.
 #   bash scripts/schemathesis.sh [--max-examples N] [service…]     (default: 25; auth media feeds billing)
+#   bash scripts/schemathesis.sh --install      only install it (e.g. before a run without network)
 # Protected operations run with credentials (e2e/abuse/schemathesis-credentials.ts): media's and
 # billing's API with a throwaway tenant's API key, their /internal/… routes with the internal token.
 # SCHEMATHESIS_CHECKS overrides the checks (default not_a_server_error,status_code_conformance).
@@ -19,6 +20,7 @@ while (($#)); do
   case "$1" in
     --max-examples) max_examples="$2"; shift 2 ;;
     --inner) inner=1; shift ;;
+    --install) install_only=1; shift ;;
     auth | media | feeds | billing) services+=("$1"); shift ;;
     *) echo "schemathesis.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -31,6 +33,7 @@ if [[ -z "${inner:-}" ]]; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q "schemathesis==$VERSION"
   fi
+  [[ -z "${install_only:-}" ]] || exit 0
   set -a
   # shellcheck disable=SC1091
   source "$ROOT/.stack/env"

@@ -27,6 +27,7 @@ import {
   renderContainersEnv,
 } from '../packages/testkit/src/containers/containers-env.ts';
 import { localImages } from '../packages/testkit/src/containers/local-images.ts';
+import { relayPort } from '../packages/testkit/src/containers/netns-relay.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const stackDir = process.env.GATEHOUSE_STACK_DIR ?? resolve(root, '.stack');
@@ -108,6 +109,13 @@ for (const [part, ports] of Object.entries(containerPorts) as [ContainerPart, nu
   hostPorts[part] = [];
   for (const _ of ports) hostPorts[part].push(await freePort(taken));
 }
+// In a private network namespace (scripts/containers-netns.sh) the containers' host ports live
+// on the host's loopback: listen on the same ports here and relay to them.
+const relaySocket = process.env.GATEHOUSE_NETNS_RELAY;
+if (relaySocket) {
+  for (const port of Object.values(hostPorts).flat()) await relayPort(relaySocket, port);
+  console.log(`stack-containers: network namespace: container ports relayed through ${relaySocket}`);
+}
 const edgePort = await freePort(taken);
 const staticPort = await freePort(taken);
 const xaccelPort = await freePort(taken);
@@ -162,7 +170,11 @@ writeFileSync(
   `${JSON.stringify({
     listen: [`127.0.0.1:${edgePort}`],
     media: { xAccelListen: [`127.0.0.1:${xaccelPort}`] },
-    origin: { allow: [`http://127.0.0.1:${stack.addresses.minio.port}`] },
+    // Pooled as in the default stack: kept-open connections keep MinIO's audit log whole.
+    origin: {
+      allow: [`http://127.0.0.1:${stack.addresses.minio.port}`],
+      pooled: [`http://127.0.0.1:${stack.addresses.minio.port}`],
+    },
   })}\n`,
 );
 

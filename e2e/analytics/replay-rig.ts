@@ -28,7 +28,6 @@ export async function analyticsRig(options: { natsUrl: string; databaseUrl: stri
     DATABASE_URL: options.databaseUrl,
     NATS_URL: options.natsUrl,
     ANALYTICS_BATCH_SIZE: String(options.batchSize),
-    ANALYTICS_ACK_WAIT_MS: '2000',
     SHUTDOWN_GRACE_MS: '2000',
     // The sharing part of the same service needs these; nothing here sends mail or resets feeds.
     SMTP_URL: stack.smtpUrl,

@@ -387,3 +387,46 @@ export async function createSubscriberRow(prisma: PrismaClient, tenantId: string
   });
   return { subscriberId: subscriber.id, customer, generation: credential.generation };
 }
+
+export type SubscriberRow = Awaited<ReturnType<typeof createSubscriberRow>>;
+
+/** `n` fresh subscribers (rows only, one at a time) whose billing events a fault test sends. */
+export async function createSubscriberRows(prisma: PrismaClient, tenantId: string, n: number) {
+  const rows: SubscriberRow[] = [];
+  for (let i = 0; i < n; i++) rows.push(await createSubscriberRow(prisma, tenantId));
+  return rows;
+}
+
+/**
+ * One signed `customer.subscription.created` per subscriber, all sent at once (while a fault
+ * lasts), each retried for up to `retryForMs` as Stripe would (it keeps retrying for days).
+ */
+export function sendSubscriptionsCreated(
+  stripe: Stripe,
+  edge: string,
+  secret: string,
+  priceId: string,
+  subs: readonly SubscriberRow[],
+  retryForMs: number,
+) {
+  const created = Math.floor(Date.now() / 1000);
+  return Promise.allSettled(
+    subs.map((s) =>
+      sendWebhook(
+        stripe,
+        edge,
+        secret,
+        'customer.subscription.created',
+        subscriptionObject(
+          `sub_${randomBytes(10).toString('hex')}`,
+          s.customer,
+          priceId,
+          s.subscriberId,
+          'active',
+        ),
+        created,
+        retryForMs,
+      ),
+    ),
+  );
+}

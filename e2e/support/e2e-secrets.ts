@@ -18,12 +18,14 @@ export interface E2eSecrets {
   TOKEN_ACTIVE_KID: string;
   STRIPE_WEBHOOK_SECRETS: string;
   INTERNAL_API_TOKEN: string;
+  /** The web service's operator API credential (`/operator/v1/…`, the `gatehouse` CLI). */
+  OPERATOR_API_KEY: string;
 }
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const STACK_DIR = path.join(ROOT, '.stack');
 export const PLATFORM_ENV_FILE = path.join(STACK_DIR, 'platform.env');
-const PLATFORM_SERVICES = ['auth', 'media', 'feeds', 'billing'] as const;
+const PLATFORM_SERVICES = ['auth', 'media', 'feeds', 'billing', 'analytics', 'web'] as const;
 
 /** The harness's own set (fixed, so concurrent harness runs of other engineers agree with it). */
 const HARNESS_SECRETS: E2eSecrets = {
@@ -31,6 +33,7 @@ const HARNESS_SECRETS: E2eSecrets = {
   TOKEN_ACTIVE_KID: 'e2e1',
   STRIPE_WEBHOOK_SECRETS: 'whsec_e2e_webhook_secret',
   INTERNAL_API_TOKEN: 'e2e-internal-api-token-0123456789abcdef',
+  OPERATOR_API_KEY: 'e2e-operator-api-key-0123456789abcdef',
 };
 
 function alive(pidFile: string): boolean {
@@ -53,7 +56,7 @@ export function runningPlatformServices(): string[] {
 function readPlatformEnv(): Partial<E2eSecrets> {
   const found: Partial<E2eSecrets> = {};
   for (const match of readFileSync(PLATFORM_ENV_FILE, 'utf8').matchAll(
-    /^export (TOKEN_KEYS|TOKEN_ACTIVE_KID|STRIPE_WEBHOOK_SECRETS|INTERNAL_API_TOKEN)=(\S+)$/gm,
+    /^export (TOKEN_KEYS|TOKEN_ACTIVE_KID|STRIPE_WEBHOOK_SECRETS|INTERNAL_API_TOKEN|OPERATOR_API_KEY)=(\S+)$/gm,
   ))
     found[match[1] as keyof E2eSecrets] = match[2]!;
   return found;
@@ -90,6 +93,8 @@ export const E2E_WEBHOOK_SECRETS = E2E_SECRETS.STRIPE_WEBHOOK_SECRETS;
 /** The secret test webhooks are signed with (the first of billing's). */
 export const E2E_WEBHOOK_SECRET = E2E_WEBHOOK_SECRETS.split(',')[0]!.trim();
 export const E2E_INTERNAL_API_TOKEN = E2E_SECRETS.INTERNAL_API_TOKEN;
+/** `Authorization: Bearer …` of the operator API (web) and GATEHOUSE_OPERATOR_KEY of the CLI. */
+export const E2E_OPERATOR_API_KEY = E2E_SECRETS.OPERATOR_API_KEY;
 
 /**
  * Inside `npm test` (scripts/test.sh exports GATEHOUSE_E2E_STRICT=1) a reused service that rejects

@@ -16,6 +16,7 @@ import { E2E_SECRETS, type E2eSecrets } from './e2e-secrets.ts';
  *   credential is right (validation runs after it), 401 otherwise.
  * - billing: STRIPE_WEBHOOK_SECRETS — a signed event of a type billing ignores: 200 `ignored`
  *   (not recorded), 400 when the signature does not verify.
+ * - web: OPERATOR_API_KEY — `GET /operator/v1/tenants` (a read): 200 when the key matches, 401 otherwise.
  * (auth's and feeds' INTERNAL_API_TOKEN are only sent by them, to media and billing: not probed.)
  */
 type Probe = {
@@ -115,6 +116,18 @@ function probes(name: string, base: string): Probe[] {
         },
       ];
     }
+    case 'web':
+      return [
+        {
+          setting: 'OPERATOR_API_KEY',
+          request: () =>
+            fetch(`${base}/operator/v1/tenants`, {
+              headers: { authorization: `Bearer ${E2E_SECRETS.OPERATOR_API_KEY}` },
+              signal: timeout(),
+            }),
+          ok: (r) => r.status !== 401,
+        },
+      ];
     default:
       return [];
   }

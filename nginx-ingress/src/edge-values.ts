@@ -41,6 +41,8 @@ export interface EdgeValues {
     billing: UpstreamValues;
     /** The analytics service (creators' `/api/v1/analytics/`). */
     analytics: UpstreamValues;
+    /** The web service: dashboard and listener pages, their JSON APIs, the operator API. */
+    web: UpstreamValues;
   };
   cache: {
     /** Directory of the media cache (a volume in a cluster). */
@@ -79,6 +81,14 @@ export interface EdgeValues {
     allow: string[];
     /** `resolver` arguments for the variable proxy_pass; empty: do not emit (ingress-nginx has one). */
     resolver: string;
+    /**
+     * `http://host:port` origins (each also in `allow`) whose connections nginx keeps open: one
+     * `upstream` with keepalive per origin. nginx resolves an upstream's name once, at start, so
+     * list only origins with a fixed address (a local MinIO), never a cloud endpoint. Kept-open
+     * connections also keep MinIO's audit log whole: MinIO drops the audit entry of a request
+     * whose client hung up before the entry was queued.
+     */
+    pooled: string[];
     trustedCertificate: string;
     verifyDepth: number;
     connectTimeout: string;
@@ -110,7 +120,29 @@ export interface EdgeValues {
    * address from `header`; from anyone else the peer address stands. Empty: the peer address.
    */
   realIp: { from: string[]; header: string; recursive: boolean };
+  /** The server-wide request body limit (what routes without a smaller limit accept). */
   clientMaxBodySize: string;
+  /**
+   * Request body limit of the small JSON routes: the web service (`/app`, `/listen/`, `/ui/`,
+   * `/web/`, `/operator/`) and `/v1/download-links`.
+   */
+  apiBodyLimit: string;
+  /**
+   * Request body limit of the larger JSON routes: media's `/api/` (long descriptions, big part lists)
+   * and billing's Stripe webhooks. Media's upload PUTs through the service: `uploadBodyLimit`.
+   */
+  largeApiBodyLimit: string;
+  /**
+   * Request body limit of the bytes uploaded through media (`PUT /api/v1/uploads/{id}/content` with
+   * the local storage driver, `PUT /api/v1/private-files/…`): streamed to media unbuffered, which
+   * enforces its own maximum. 10m (the server-wide `clientMaxBodySize`) by default.
+   */
+  uploadBodyLimit: string;
+  /**
+   * Edge cache of the web service's immutable assets (`/ui/assets/`, hashed file names): only 200
+   * answers without Set-Cookie are stored; pages (shells) and JSON are never cached.
+   */
+  webCache: { enabled: boolean; path: string; maxSize: string; valid: string };
 }
 
 type DeepPartial<T> = {
@@ -135,6 +167,9 @@ const COMMON = {
   maxRanges: 4,
   mediaAccessLog: false,
   clientMaxBodySize: '10m',
+  apiBodyLimit: '64k',
+  largeApiBodyLimit: '1m',
+  uploadBodyLimit: '10m',
   realIp: { from: [] as string[], header: 'X-Forwarded-For', recursive: true },
 };
 
@@ -150,7 +185,11 @@ const CACHE_COMMON = {
   maxRangeOffset: '8m',
 };
 
+/** A few MB of hashed JS/CSS/fonts per release; a week without a request lets old releases go. */
+const WEB_CACHE_COMMON = { enabled: true, maxSize: '256m', valid: '7d' };
+
 const ORIGIN_COMMON = {
+  pooled: [] as string[],
   trustedCertificate: '/etc/ssl/certs/ca-certificates.crt',
   verifyDepth: 3,
   connectTimeout: '5s',
@@ -193,12 +232,19 @@ export function defaultValues(target: Target, env: NodeJS.ProcessEnv = process.e
         feeds: upstream(['127.0.0.1:53003']),
         billing: upstream(['127.0.0.1:53004']),
         analytics: upstream(['127.0.0.1:53005']),
+        web: upstream(['127.0.0.1:53006']),
       },
       cache: { ...CACHE_COMMON, path: path.join(cacheDir, 'media'), maxSize: '4g' },
+      webCache: { ...WEB_CACHE_COMMON, path: path.join(cacheDir, 'web') },
       records: { ...RECORDS_COMMON, path: path.join(stack, 'nginx', 'edge-records.log') },
       authCache: { enabled: true, path: path.join(cacheDir, 'auth'), windowMs: 100 },
       media: { authMode: 'decision-cache', xAccelListen: ['127.0.0.1:58082'] },
-      origin: { ...ORIGIN_COMMON, allow: ['http://127.0.0.1:59000'], resolver: '127.0.0.1 ipv6=off' },
+      origin: {
+        ...ORIGIN_COMMON,
+        allow: ['http://127.0.0.1:59000'],
+        pooled: ['http://127.0.0.1:59000'],
+        resolver: '127.0.0.1 ipv6=off',
+      },
       protectedDir: path.join(stack, 'protected'),
       secureLink: {
         secret: localSecureLinkSecret(env),
@@ -217,8 +263,10 @@ export function defaultValues(target: Target, env: NodeJS.ProcessEnv = process.e
       feeds: upstream(['gatehouse-feeds:80']),
       billing: upstream(['gatehouse-billing:80']),
       analytics: upstream(['gatehouse-analytics:80']),
+      web: upstream(['gatehouse-web:80']),
     },
     cache: { ...CACHE_COMMON, path: '/var/cache/gatehouse/media', maxSize: '20g' },
+    webCache: { ...WEB_CACHE_COMMON, path: '/var/cache/gatehouse/web' },
     records: { ...RECORDS_COMMON, path: '/var/log/gatehouse/edge-records.log' },
     authCache: { enabled: true, path: '/var/cache/gatehouse/auth', windowMs: 100 },
     media: { authMode: 'decision-cache' as AuthMode, xAccelListen: [] as string[] },
@@ -313,6 +361,7 @@ export function validateValues(v: EdgeValues, target: Target): void {
     ['secureLink.root', v.secureLink.root],
     ['origin.trustedCertificate', v.origin.trustedCertificate],
     ['records.path', v.records.path],
+    ['webCache.path', v.webCache.path],
   ] as const) {
     if (!p.startsWith('/') || !SAFE.test(p)) fail(field, 'must be an absolute path without spaces or quotes');
   }
@@ -324,6 +373,10 @@ export function validateValues(v: EdgeValues, target: Target): void {
     fail('origin.allow', 'needs at least one scheme://host[:port] (storage endpoint)');
   for (const o of v.origin.allow)
     if (!ORIGIN.test(o)) fail('origin.allow', `has a bad origin ${o} (scheme://host[:port])`);
+  for (const o of v.origin.pooled) {
+    if (!/^http:\/\/[A-Za-z0-9.-]+:\d+$/.test(o)) fail('origin.pooled', `has ${o}: only http://host:port`);
+    if (!v.origin.allow.includes(o)) fail('origin.pooled', `has ${o}, which origin.allow does not list`);
+  }
   if (!/^[A-Za-z0-9.:=\s[\]_-]*$/.test(v.origin.resolver)) fail('origin.resolver', 'has unsafe characters');
   if (target !== 'ingress-nginx' && v.origin.resolver === '')
     fail('origin.resolver', 'is required for this target');
@@ -336,6 +389,13 @@ export function validateValues(v: EdgeValues, target: Target): void {
     if (!/^[A-Za-z0-9._-]+\/$/.test(p)) fail('secureLink.prefixes', `has a bad prefix ${p} (like private/)`);
   }
   if (!SIZE.test(v.clientMaxBodySize)) fail('clientMaxBodySize', 'must be a size');
+  if (!SIZE.test(v.apiBodyLimit)) fail('apiBodyLimit', 'must be a size like 64k');
+  if (!SIZE.test(v.largeApiBodyLimit)) fail('largeApiBodyLimit', 'must be a size like 1m');
+  if (!SIZE.test(v.uploadBodyLimit)) fail('uploadBodyLimit', 'must be a size like 10m');
+  if (!SIZE.test(v.webCache.maxSize)) fail('webCache.maxSize', 'must be a size like 256m');
+  if (!TIME.test(v.webCache.valid)) fail('webCache.valid', 'must be a time like 7d');
+  if (v.webCache.path === v.cache.path || v.webCache.path === v.authCache.path)
+    fail('webCache.path', 'must differ from the media and auth cache paths');
   if (v.records.buffer !== '' && !SIZE.test(v.records.buffer))
     fail('records.buffer', "must be a size like 64k, or '' (unbuffered)");
   if (!TIME.test(v.records.flush)) fail('records.flush', 'must be a time like 1s');

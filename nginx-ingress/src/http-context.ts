@@ -11,6 +11,9 @@ export function names(v: EdgeValues) {
     feeds: `${p}_feeds`,
     billing: `${p}_billing`,
     analytics: `${p}_analytics`,
+    web: `${p}_web`,
+    webZone: `${p}_web_assets`,
+    webNoStore: `$${p}_web_no_store`,
     mediaZone: `${p}_media`,
     authZone: `${p}_auth_decisions`,
     origin: `$${p}_origin`,
@@ -29,6 +32,10 @@ export function names(v: EdgeValues) {
     retryAfter: `$${p}_retry_after`,
     unsatisfiedRange: `$${p}_unsatisfied_range`,
     originAllowed: `$${p}_origin_allowed`,
+    originPass: `$${p}_origin_pass`,
+    originHost: `$${p}_origin_host`,
+    originRest: `${p}_origin_rest`,
+    originPool: `${p}_origin_pool`,
     redirect: `$${p}_redirect`,
     redirectAllowed: `$${p}_redirect_allowed`,
     tenant: `$${p}_tenant`,
@@ -115,6 +122,7 @@ export function httpContext(v: EdgeValues, modes: readonly AuthMode[] = [v.media
     upstream(n.feeds, v.upstreams.feeds.servers, v.upstreams.feeds.keepalive),
     upstream(n.billing, v.upstreams.billing.servers, v.upstreams.billing.keepalive),
     upstream(n.analytics, v.upstreams.analytics.servers, v.upstreams.analytics.keepalive),
+    upstream(n.web, v.upstreams.web.servers, v.upstreams.web.keepalive),
     '',
     comment(
       'Media cache, keyed by object key (+ slice range): one entry per object however many subscribers.',
@@ -168,12 +176,45 @@ export function httpContext(v: EdgeValues, modes: readonly AuthMode[] = [v.media
       block(`map $msec ${n.decideSlot}`, 'default "";', slotEntries(v.authCache.windowMs)),
     );
   }
+  if (v.webCache.enabled) {
+    nodes.push(
+      comment("The web service's immutable assets (/ui/assets/, hashed names); pages and JSON never."),
+      `proxy_cache_path ${v.webCache.path} levels=1:2 keys_zone=${n.webZone}:8m max_size=${v.webCache.maxSize} inactive=${v.webCache.valid} use_temp_path=off;`,
+      comment("Only a 200 is stored, whatever the answer's own Cache-Control says (a 404 is not immutable)."),
+      block(`map $upstream_status ${n.webNoStore}`, 'default 1;', '200 0;'),
+    );
+  }
   nodes.push(recordsHttpContext(v, n));
   nodes.push(
     '',
     comment('SSRF guard: nginx fetches only from these storage origins (scheme://host:port).'),
     allow(n.origin, n.originAllowed),
     allow(n.redirect, n.redirectAllowed),
+    originPools(v, n),
   );
   return nodes;
+}
+
+/**
+ * Kept-open connections to the `origin.pooled` origins. A variable proxy_pass opens a connection
+ * per fetch; one naming an `upstream` (a host without a port) reuses that upstream's idle ones.
+ * So a pooled origin's URL is rewritten to its upstream, and Host stays the presigned one.
+ */
+function originPools(v: EdgeValues, n: ReturnType<typeof names>): Node[] {
+  if (v.origin.pooled.length === 0) return [];
+  const pattern = (o: string) => quote(`~${originPattern(o)}(?<${n.originRest}>.*)$`);
+  return [
+    comment('Storage origins with a fixed address: connections kept open (origin.pooled).'),
+    ...v.origin.pooled.map((o, i) => upstream(`${n.originPool}_${i}`, [new URL(o).host], 16)),
+    block(
+      `map ${n.origin} ${n.originPass}`,
+      `default ${n.origin};`,
+      v.origin.pooled.map((o, i) => `${pattern(o)} http://${n.originPool}_${i}/$${n.originRest};`),
+    ),
+    block(
+      `map ${n.origin} ${n.originHost}`,
+      'default $proxy_host;',
+      v.origin.pooled.map((o) => `${quote(`~${originPattern(o)}`)} ${quote(new URL(o).host)};`),
+    ),
+  ];
 }

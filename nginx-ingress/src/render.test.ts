@@ -5,7 +5,9 @@ import { renderEdge, renderIngressNginx, renderLocal, renderTarget } from './edg
 import { AUTH_MODES, type AuthMode, resolveValues, ValuesError, type ValuesOverride } from './edge-values.ts';
 import { originPattern } from './http-context.ts';
 import { NGINX_BIN, nginxTest, wrapHttp } from './nginx-check.ts';
-import { INTERNAL_PREFIXES } from './server-locations.ts';
+import { INTERNAL_PREFIXES, MEDIA_UPLOAD_THROUGH_SERVICE, WEB_LOCATIONS } from './server-locations.ts';
+
+const UPLOAD_LOCATION = `location ~ "${MEDIA_UPLOAD_THROUGH_SERVICE}"`;
 
 const env = { STACK_DIR: '/srv/stack' };
 const local = () => renderLocal(resolveValues('local', undefined, env));
@@ -18,11 +20,15 @@ const clusterValues = (dir: string): ValuesOverride => ({
     feeds: { servers: ['127.0.0.1:53003'], keepalive: 8 },
     billing: { servers: ['127.0.0.1:53004'], keepalive: 8 },
     analytics: { servers: ['127.0.0.1:53005'], keepalive: 8 },
+    web: { servers: ['127.0.0.1:53006'], keepalive: 8 },
   },
   cache: { path: `${dir}/media` },
+  webCache: { path: `${dir}/web` },
   authCache: { path: `${dir}/auth` },
   origin: {
-    allow: ['https://s3.eu-west-1.amazonaws.com', 'http://minio.storage:9000'],
+    allow: ['https://s3.eu-west-1.amazonaws.com', 'http://minio.storage:9000', 'http://10.1.2.3:9000'],
+    // An address, not a name: nginx resolves an upstream's name at start (and `nginx -t` would fail).
+    pooled: ['http://10.1.2.3:9000'],
     resolver: '127.0.0.1',
   },
   secureLink: { secret: 'a-test-secret-of-24-chars' },
@@ -110,7 +116,7 @@ describe('local target', () => {
       'if ($gh_origin_allowed = 0) { return 502; }',
       'slice 1m;',
       'proxy_cache_key $gh_key$slice_range;',
-      'proxy_pass $gh_origin;',
+      'proxy_pass $gh_origin_pass;',
     ].map((d) => s3.indexOf(d));
     assert.ok(
       order.every((i) => i >= 0),
@@ -130,7 +136,7 @@ describe('local target', () => {
       'proxy_pass_request_headers off;',
       'proxy_set_header Authorization "";',
       'proxy_set_header Cookie "";',
-      'proxy_set_header Host $proxy_host;',
+      'proxy_set_header Host $gh_origin_host;',
       'proxy_ssl_server_name on;',
       'proxy_ssl_verify on;',
       'resolver 127.0.0.1 ipv6=off;',
@@ -149,6 +155,34 @@ describe('local target', () => {
       local(),
       /map \$gh_origin \$gh_origin_allowed \{\n\s+default 0;\n\s+"~\^http:\/\/127\\\.0\\\.0\\\.1:59000\/" 1;/,
     );
+  });
+
+  test('pooled origins: an upstream with keepalive, the URL rewritten to it, the presigned Host kept', () => {
+    const text = local();
+    assert.match(
+      text,
+      /upstream gh_origin_pool_0 \{\n\s+server 127\.0\.0\.1:59000 max_fails=0;\n\s+keepalive 16;/,
+    );
+    assert.ok(
+      text.includes(
+        '"~^http://127\\.0\\.0\\.1:59000/(?<gh_origin_rest>.*)$" http://gh_origin_pool_0/$gh_origin_rest;',
+      ),
+      'the pooled origin is rewritten to its upstream',
+    );
+    assert.match(text, /map \$gh_origin \$gh_origin_pass \{\n\s+default \$gh_origin;/);
+    assert.match(
+      text,
+      /map \$gh_origin \$gh_origin_host \{\n\s+default \$proxy_host;\n\s+"[^"]+" "127\.0\.0\.1:59000";/,
+    );
+    // Redirect targets are never pooled: their Host is their own.
+    const redirect = location(text, 'location @gh_origin_redirect');
+    assert.ok(redirect.includes('proxy_set_header Host $proxy_host;'));
+    assert.ok(redirect.includes('proxy_pass $gh_redirect;'));
+    // No pool: the plain variable proxy_pass, as before.
+    const plain = renderLocal(resolveValues('local', { origin: { pooled: [] } }, env));
+    assert.ok(!plain.includes('gh_origin_pool'));
+    assert.ok(location(plain, 'location = /_gh/origin/s3').includes('proxy_pass $gh_origin;'));
+    assert.ok(location(plain, 'location = /_gh/origin/s3').includes('proxy_set_header Host $proxy_host;'));
   });
 
   test('protected directory, secure_link, feeds auth_request, internal /_gh/', () => {
@@ -233,6 +267,17 @@ describe('edge and ingress-nginx targets', () => {
     assert.throws(() => resolveValues('local', { authCache: { windowMs: 2000 } }), /authCache\.windowMs/);
     assert.throws(() => resolveValues('local', { authCache: { windowMs: 300 } }), /authCache\.windowMs/);
     assert.throws(() => resolveValues('local', { nope: 1 } as never), /values\.nope is not a known setting/);
+    assert.throws(
+      () => resolveValues('local', { origin: { pooled: ['http://127.0.0.1:59001'] } }),
+      /origin\.pooled has http:\/\/127\.0\.0\.1:59001, which origin\.allow does not list/,
+    );
+    assert.throws(
+      () =>
+        resolveValues('local', {
+          origin: { allow: ['https://s3.example.com'], pooled: ['https://s3.example.com'] },
+        }),
+      /origin\.pooled has https:\/\/s3\.example\.com: only http:\/\/host:port/,
+    );
   });
 
   test('origin allow-list patterns match scheme, host and port exactly', () => {
@@ -416,7 +461,7 @@ describe('media.authMode x-accel (the X-Accel-Redirect protocol)', () => {
       'if ($gh_origin_allowed = 0) { return 502; }',
       'proxy_cache_key $gh_key$slice_range;',
       'add_header X-Cache-Status $upstream_cache_status always;',
-      'proxy_pass $gh_origin;',
+      'proxy_pass $gh_origin_pass;',
     ].map((d) => s3.indexOf(d));
     assert.ok(
       order.every((i) => i >= 0),
@@ -598,6 +643,202 @@ describe('service-internal prefixes are never routed', () => {
           ),
         );
         assert.equal(blocks?.length, servers, `${prefix} in every server`);
+      }
+    }
+  });
+});
+
+/** One block of the rendered text by its head, at any depth (braces counted; values hold none). */
+function blockOf(text: string, head: string): string {
+  const start = text.indexOf(`${head} {\n`);
+  assert.ok(start >= 0, `no ${head}`);
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return text.slice(start, i + 1);
+  }
+  throw new Error(`unterminated ${head}`);
+}
+
+function assertHas(text: string, label: string, directives: readonly string[]): void {
+  for (const directive of directives) assert.ok(text.includes(directive), `${label}: ${directive}`);
+}
+
+describe('web service and download links (issue 10)', () => {
+  const cluster = { origin: { allow: ['https://s3.example.com'] }, secureLink: { secret: 'x'.repeat(20) } };
+  const texts = () => ({
+    local: local(),
+    edge: renderEdge(resolveValues('edge', cluster)),
+    'ingress-nginx': renderIngressNginx(resolveValues('ingress-nginx', cluster))['server-snippet'],
+  });
+  const securityHeaders = [
+    'proxy_hide_header X-Frame-Options;',
+    'proxy_hide_header Referrer-Policy;',
+    'proxy_hide_header X-Content-Type-Options;',
+    'add_header X-Frame-Options DENY always;',
+    'add_header X-Content-Type-Options nosniff always;',
+    'add_header Referrer-Policy no-referrer always;',
+  ];
+
+  test('/app, /app/, /listen, /listen/, /ui/, /web/, /operator/ go to the web upstream in every target', () => {
+    // The paths of PRODUCT-PLAN "Edge paths" (plus `= /listen`, which the web service also serves).
+    const expected = [
+      '= /app',
+      '^~ /app/',
+      '= /listen',
+      '^~ /listen/',
+      '^~ /ui/',
+      '^~ /web/',
+      '^~ /operator/',
+    ];
+    assert.deepEqual(
+      [...WEB_LOCATIONS],
+      expected.map((head) => `location ${head}`),
+    );
+    for (const [target, text] of Object.entries(texts())) {
+      for (const head of [...WEB_LOCATIONS, 'location ^~ /ui/assets/']) {
+        const route = blockOf(text, head);
+        assertHas(route, `${target} ${head}`, [
+          'proxy_pass http://gh_web;',
+          'client_max_body_size 64k;',
+          'proxy_set_header X-Gatehouse-Tenant-Id "";',
+          'proxy_set_header X-Gatehouse-Subscriber-Id "";',
+          'proxy_set_header Host $host;',
+          'proxy_set_header X-Forwarded-Proto $scheme;',
+          ...securityHeaders,
+        ]);
+        if (head !== 'location ^~ /ui/assets/')
+          assert.doesNotMatch(route, /proxy_cache|proxy_ignore_headers/, `${target} ${head}: never cached`);
+      }
+    }
+    assert.match(local(), /upstream gh_web \{\n\s+server 127\.0\.0\.1:53006 max_fails=0;/);
+    assert.match(texts().edge, /upstream gh_web \{\n\s+server gatehouse-web:80 max_fails=0;/);
+    assert.match(
+      renderIngressNginx(resolveValues('ingress-nginx', cluster))['http-snippet'],
+      /upstream gh_web \{\n\s+server gatehouse-web:80 max_fails=0;/,
+    );
+  });
+
+  test('/ui/assets/ is cached by the edge: 200s only, no cookies either way, Set-Cookie answers never stored', () => {
+    for (const [target, text] of Object.entries(texts())) {
+      const assets = blockOf(text, 'location ^~ /ui/assets/');
+      assertHas(assets, target, [
+        'proxy_cache gh_web_assets;',
+        'proxy_cache_key $uri;',
+        'proxy_cache_valid 200 7d;',
+        'proxy_no_cache $gh_web_no_store;',
+        'proxy_cache_lock on;',
+        'proxy_set_header Cookie "";',
+        'proxy_set_header Authorization "";',
+        'add_header X-Cache-Status $upstream_cache_status always;',
+      ]);
+      // nginx stores nothing carrying Set-Cookie unless told to ignore it; never told here.
+      assert.doesNotMatch(assets, /proxy_ignore_headers/, target);
+      assert.doesNotMatch(assets, /proxy_cache_valid (any|[^2])/, `${target}: 200 only`);
+    }
+    assert.ok(
+      local().includes(
+        'proxy_cache_path /srv/stack/nginx/cache/web levels=1:2 keys_zone=gh_web_assets:8m max_size=256m inactive=7d use_temp_path=off;',
+      ),
+    );
+    assert.ok(texts().edge.includes('proxy_cache_path /var/cache/gatehouse/web '));
+    assert.match(local(), /map \$upstream_status \$gh_web_no_store \{\n\s+default 1;\n\s+200 0;\n/);
+    const off = renderLocal(resolveValues('local', { webCache: { enabled: false } }, env));
+    assert.doesNotMatch(off, /gh_web_assets|location \^~ \/ui\/assets\//);
+    assert.ok(blockOf(off, 'location ^~ /ui/').includes('proxy_pass http://gh_web;'), 'assets still served');
+  });
+
+  test('POST /v1/download-links goes to auth; any other method is a 405 from the edge', () => {
+    for (const [target, text] of Object.entries(texts())) {
+      const route = blockOf(text, 'location = /v1/download-links');
+      assertHas(route, target, [
+        'if ($request_method != POST) {',
+        'add_header Allow POST always;',
+        'return 405 "method not allowed\\n";',
+        'proxy_pass http://gh_auth;',
+        'client_max_body_size 64k;',
+        'proxy_set_header X-Gatehouse-Tenant-Id "";',
+      ]);
+      // The feed token travels in Authorization: the route must not clear it.
+      assert.doesNotMatch(route, /proxy_set_header Authorization/, target);
+    }
+  });
+
+  test('body limits are explicit in every target (ingress-nginx has its own server-wide 1m)', () => {
+    for (const [target, text] of Object.entries(texts())) {
+      for (const [head, size] of [
+        ['location ^~ /portal/', '64k'],
+        ['location ^~ /api/v1/analytics/', '64k'],
+        ['location ^~ /api/', '1m'],
+        [UPLOAD_LOCATION, '10m'],
+        ['location ^~ /billing/', '64k'],
+        ['location ^~ /billing/webhooks/', '1m'],
+      ] as const) {
+        const route = blockOf(text, head).replace(/\n\s+location [^\n]*\{[^}]*\}/g, '');
+        assert.equal(
+          route.match(/client_max_body_size \S+;/g)?.join(),
+          `client_max_body_size ${size};`,
+          `${target} ${head}`,
+        );
+      }
+      assert.ok(
+        blockOf(blockOf(text, 'location ^~ /api/'), UPLOAD_LOCATION).includes('proxy_pass http://gh_media;'),
+      );
+    }
+    assert.throws(() => resolveValues('local', { largeApiBodyLimit: '1 m' }, env), /largeApiBodyLimit/);
+    assert.throws(() => resolveValues('local', { uploadBodyLimit: 'big' }, env), /uploadBodyLimit/);
+    // The local storage driver's episodes: a larger limit there only, streamed to media.
+    const upload = blockOf(
+      renderLocal(resolveValues('local', { uploadBodyLimit: '5g' }, env)),
+      UPLOAD_LOCATION,
+    );
+    assertHas(upload, 'upload', ['client_max_body_size 5g;', 'proxy_request_buffering off;']);
+  });
+
+  test('bad web values are refused with the field named', () => {
+    for (const [override, field] of [
+      [{ apiBodyLimit: '64 k' }, /apiBodyLimit/],
+      [{ webCache: { maxSize: 'big' } }, /webCache\.maxSize/],
+      [{ webCache: { valid: 'forever' } }, /webCache\.valid/],
+      [{ webCache: { path: 'relative' } }, /webCache\.path/],
+      [{ webCache: { path: '/srv/stack/nginx/cache/media' } }, /webCache\.path must differ/],
+      [{ upstreams: { web: { servers: [] } } }, /upstreams\.web\.servers/],
+    ] as const) {
+      assert.throws(() => resolveValues('local', override as ValuesOverride, env), field);
+    }
+  });
+});
+
+describe('a reset feed link is gone (410), like its media URLs', () => {
+  const cluster = { origin: { allow: ['https://s3.example.com'] }, secureLink: { secret: 'x'.repeat(20) } };
+
+  test('every target and mode: /f/ sends auth denials to @gh_feed_denied, which answers the status auth meant', () => {
+    for (const authMode of AUTH_MODES) {
+      const texts = {
+        local: renderLocal(resolveValues('local', { media: { authMode, xAccelListen: [] } }, env)),
+        edge: renderEdge(resolveValues('edge', { ...cluster, media: { authMode } })),
+        'ingress-nginx': renderIngressNginx(
+          resolveValues('ingress-nginx', { ...cluster, media: { authMode } }),
+        )['server-snippet'],
+      };
+      for (const [target, text] of Object.entries(texts)) {
+        const label = `${target} ${authMode}`;
+        assertHas(blockOf(text, 'location ^~ /f/'), `${label} /f/`, [
+          'auth_request /_gh/auth;',
+          'auth_request_set $gh_deny_status $upstream_http_x_gatehouse_deny_status;',
+          'auth_request_set $gh_deny_reason $upstream_http_x_gatehouse_deny_reason;',
+          'error_page 401 403 = @gh_feed_denied;',
+        ]);
+        const denied = blockOf(text, 'location @gh_feed_denied');
+        assertHas(denied, `${label} @gh_feed_denied`, [
+          'default_type text/plain;',
+          'add_header Cache-Control no-store always;',
+          'add_header X-Gatehouse-Deny-Reason $gh_deny_reason always;',
+          'if ($gh_deny_status = 410) { return 410 ',
+          'if ($gh_deny_status = 401) { return 401 ',
+        ]);
+        // Anything else (403, or no header at all) stays a 403: never a grant, never a 410 by default.
+        assert.match(denied, /return 403 "not entitled\\n";\n\s*}$/, label);
       }
     }
   });

@@ -274,12 +274,13 @@ function originCache(v: EdgeValues, target: Target): Node[] {
   ];
 }
 
-function originRequest(v: EdgeValues): Node[] {
+/** `host` is the Host header: the URL's host[:port] (a pooled origin's comes from a map). */
+function originRequest(v: EdgeValues, host = '$proxy_host'): Node[] {
   return [
     'proxy_http_version 1.1;',
     'proxy_set_header Connection "";',
     // Presigned for exactly this Host (host[:port] of the URL, as nginx derives $proxy_host).
-    'proxy_set_header Host $proxy_host;',
+    `proxy_set_header Host ${host};`,
     'proxy_set_header Authorization "";',
     'proxy_set_header Cookie "";',
     'proxy_set_header User-Agent "gatehouse-edge";',
@@ -348,6 +349,7 @@ function originLocations(v: EdgeValues, target: Target, mode: AuthMode): Node[] 
               'its own header (X-Accel-Redirect would %-decode it).',
           ),
         ];
+  const pooled = v.origin.pooled.length > 0;
   const failures =
     'error_page 400 401 403 404 405 409 410 411 412 500 501 502 503 504 =502 @gh_origin_failed;';
   const s3 = block(
@@ -359,14 +361,14 @@ function originLocations(v: EdgeValues, target: Target, mode: AuthMode): Node[] 
     `if (${n.originAllowed} = 0) { return 502; }`,
     `if (${n.key} = "") { return 502; }`,
     originCache(v, target),
-    originRequest(v),
+    pooled ? originRequest(v, n.originHost) : originRequest(v),
     mediaResponseHeaders(v, mode),
     comment('Storage redirects are followed inside nginx; storage errors never reach the client.'),
     'proxy_intercept_errors on;',
     'error_page 301 302 303 307 308 = @gh_origin_redirect;',
     'error_page 416 = @gh_range_not_satisfiable;',
     failures,
-    `proxy_pass ${n.origin};`,
+    `proxy_pass ${pooled ? n.originPass : n.origin};`,
   );
   const redirect = block(
     'location @gh_origin_redirect',
@@ -454,6 +456,9 @@ function serviceRoutes(v: EdgeValues): Node[] {
     `auth_request_set ${n.subscriber} $upstream_http_x_gatehouse_subscriber_id;`,
     `auth_request_set ${n.generation} $upstream_http_x_gatehouse_generation;`,
     `auth_request_set ${n.denyReason} $upstream_http_x_gatehouse_deny_reason;`,
+    `auth_request_set ${n.denyStatus} $upstream_http_x_gatehouse_deny_status;`,
+    comment('auth_request passes only 401/403: the status auth meant (410 for a reset link) is in a header.'),
+    'error_page 401 403 = @gh_feed_denied;',
     `proxy_pass http://${n.feeds};`,
     serviceHeaders(),
     comment('Set after the clearing above: these overwrite anything the client sent.'),
@@ -469,18 +474,165 @@ function serviceRoutes(v: EdgeValues): Node[] {
     authHopHeaders(),
     'proxy_set_header X-Original-URI $request_uri;',
   );
-  const plain = (path: string, upstream: string, extra: Node[] = []) =>
-    block(`location ^~ ${path}`, `proxy_pass http://${upstream};`, serviceHeaders(), extra);
+  const plain = (head: string, upstream: string, ...extra: Node[]) =>
+    block(head, `proxy_pass http://${upstream};`, serviceHeaders(), extra);
+  const limit = (size: string) => `client_max_body_size ${size};`;
   return [
     privateFeed,
+    feedDenied(v),
     authorize,
-    plain('/p/', n.feeds),
-    plain('/portal/', n.feeds),
+    plain('location ^~ /p/', n.feeds),
+    plain('location ^~ /portal/', n.feeds, limit(v.apiBodyLimit)),
     comment("The creators' analytics API (tenant API key) is served by the analytics service."),
-    plain('/api/v1/analytics/', n.analytics),
-    plain('/api/', n.media),
-    plain('/billing/', n.billing, ['proxy_request_buffering on;']),
+    plain('location ^~ /api/v1/analytics/', n.analytics, limit(v.apiBodyLimit)),
+    plain(
+      'location ^~ /api/',
+      n.media,
+      comment(
+        "Media's JSON bodies reach 1m (episode descriptions of 100k characters, a 10k-part upload's\n" +
+          'part list: the service refuses more). Bytes uploaded through the service: uploadBodyLimit.',
+      ),
+      limit(v.largeApiBodyLimit),
+      plain(
+        `location ~ "${MEDIA_UPLOAD_THROUGH_SERVICE}"`,
+        n.media,
+        limit(v.uploadBodyLimit),
+        comment(
+          'Streamed on as it arrives (media counts and refuses past its own maximum): no spooling to disk.',
+        ),
+        'proxy_request_buffering off;',
+      ),
+    ),
+    plain(
+      'location ^~ /billing/',
+      n.billing,
+      'proxy_request_buffering on;',
+      limit(v.apiBodyLimit),
+      comment("Stripe's signed events can be large; billing's webhook parser takes up to 1 MiB."),
+      plain(
+        'location ^~ /billing/webhooks/',
+        n.billing,
+        'proxy_request_buffering on;',
+        limit(v.largeApiBodyLimit),
+      ),
+    ),
   ];
+}
+
+/**
+ * A private feed auth refused. A reset (rotated) link is `410 Gone`, as its old media URLs are:
+ * podcast apps stop polling a feed that answers 410 and keep retrying one that answers 403.
+ */
+function feedDenied(v: EdgeValues): Node {
+  const n = names(v);
+  return block(
+    'location @gh_feed_denied',
+    recordsOnly(v),
+    'types { }',
+    'default_type text/plain;',
+    'charset utf-8;',
+    'add_header Cache-Control no-store always;',
+    'add_header X-Content-Type-Options nosniff always;',
+    `add_header X-Gatehouse-Deny-Reason ${n.denyReason} always;`,
+    `if (${n.denyStatus} = 410) { return 410 "this feed link has been replaced; use your new link\\n"; }`,
+    `if (${n.denyStatus} = 401) { return 401 "invalid feed link\\n"; }`,
+    comment('403, or an auth that sends no deny status.'),
+    'return 403 "not entitled\\n";',
+  );
+}
+
+/**
+ * Media routes whose body is file bytes streamed through the service: the local storage driver's
+ * `PUT /api/v1/uploads/{id}/content`, the protected directory's `PUT /api/v1/private-files/{path}`, and
+ * the show and episode files (`PUT /api/v1/shows/{id}/artwork` ≤ 10 MiB, `PUT /api/v1/episodes/{id}/
+ * transcript|chapters`; media enforces each kind's own maximum).
+ */
+export const MEDIA_UPLOAD_THROUGH_SERVICE =
+  '^/api/v1/(uploads/[^/]+/content|private-files/.+|shows/[^/]+/artwork|episodes/[^/]+/(transcript|chapters))$';
+
+/** Headers the edge sets on every answer of the web service (its own copies are replaced, not doubled). */
+export const WEB_SECURITY_HEADERS = [
+  ['X-Frame-Options', 'DENY'],
+  ['X-Content-Type-Options', 'nosniff'],
+  // Listener pages can carry a feed token or a Checkout session id in their URL: never send it on.
+  ['Referrer-Policy', 'no-referrer'],
+] as const;
+
+function webHeaders(): string[] {
+  return [
+    ...WEB_SECURITY_HEADERS.map(([name]) => `proxy_hide_header ${name};`),
+    ...WEB_SECURITY_HEADERS.map(([name, value]) => `add_header ${name} ${value} always;`),
+  ];
+}
+
+/** Paths of the web service (docs/edge-protocol.md, "Public routes at the edge"). */
+export const WEB_LOCATIONS = [
+  'location = /app',
+  'location ^~ /app/',
+  'location = /listen',
+  'location ^~ /listen/',
+  'location ^~ /ui/',
+  'location ^~ /web/',
+  'location ^~ /operator/',
+] as const;
+
+/**
+ * The web service: the single-page app's shells (`/app`, `/listen/…`, never cached: they name the
+ * current asset hashes and listener pages can carry a feed link), its assets (`/ui/`), its JSON API
+ * (`/web/`) and the operator API (`/operator/`). Small bodies only: nothing is uploaded through it.
+ * `/ui/assets/` (hashed, immutable) is cached here when `webCache` is on.
+ */
+function webRoutes(v: EdgeValues): Node[] {
+  const n = names(v);
+  const route = (head: string, ...extra: Node[]) =>
+    block(
+      head,
+      `client_max_body_size ${v.apiBodyLimit};`,
+      `proxy_pass http://${n.web};`,
+      serviceHeaders(),
+      webHeaders(),
+      extra,
+    );
+  const assets = v.webCache.enabled
+    ? route(
+        'location ^~ /ui/assets/',
+        comment(
+          'Hashed file names: the same bytes for everyone. No cookie or credential goes to the web\n' +
+            'service, only 200s are stored, and nginx never stores an answer carrying Set-Cookie.',
+        ),
+        'proxy_set_header Cookie "";',
+        'proxy_set_header Authorization "";',
+        `proxy_cache ${n.webZone};`,
+        'proxy_cache_key $uri;',
+        `proxy_cache_valid 200 ${v.webCache.valid};`,
+        `proxy_no_cache ${n.webNoStore};`,
+        'proxy_cache_lock on;',
+        'proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;',
+        'add_header X-Cache-Status $upstream_cache_status always;',
+      )
+    : [];
+  return [...WEB_LOCATIONS.map((head) => route(head)), assets];
+}
+
+/**
+ * The listener's web player asks auth for a short-lived download token (seed 004) with its feed
+ * token (`Authorization: Bearer`). POST only; anything else is answered here.
+ */
+function downloadLinksRoute(v: EdgeValues): Node {
+  const n = names(v);
+  return block(
+    'location = /v1/download-links',
+    `client_max_body_size ${v.apiBodyLimit};`,
+    comment('Only the 405 answered here uses it; auth types its own answers.'),
+    'default_type text/plain;',
+    block(
+      'if ($request_method != POST)',
+      'add_header Allow POST always;',
+      'return 405 "method not allowed\\n";',
+    ),
+    `proxy_pass http://${n.auth};`,
+    serviceHeaders(),
+  );
 }
 
 /**
@@ -531,5 +683,8 @@ export function serverLocations(v: EdgeValues, target: Target, mode: AuthMode = 
     internalPrefixes(),
     secureLinkRoutes(v),
     serviceRoutes(v),
+    comment("The pages (web service) and the web player's download links (auth)."),
+    webRoutes(v),
+    downloadLinksRoute(v),
   ];
 }

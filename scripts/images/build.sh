@@ -4,8 +4,8 @@
 #
 #   scripts/images/build.sh [IMAGE...]     default: all, in dependency order
 #
-# IMAGE: base node auth media feeds billing migrate edge postgres redis nats minio stripe-mock
-#        minio-audit
+# IMAGE: base node auth media feeds billing analytics web migrate edge postgres redis nats minio
+#        stripe-mock minio-audit
 #
 # base is `debootstrap --variant=minbase bookworm` imported into Docker; every other image
 # builds FROM it (Dockerfiles in images/). A tag is the hash of the image's inputs (its
@@ -15,6 +15,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# Node 24 and npm from the repository's node_modules (the system node may be older).
+export PATH="$ROOT/node_modules/.bin:$PATH"
 # shellcheck source=../lib/common.sh
 source "$ROOT/scripts/lib/common.sh"
 # shellcheck source=../lib/install.sh
@@ -24,15 +26,18 @@ source "$ROOT/scripts/lib/docker.sh"
 
 IMAGES_DIR="$ROOT/images"
 CACHE_DIR="${GATEHOUSE_IMAGES_CACHE:-$HOME/.cache/gatehouse/images}"
-WORK="$CACHE_DIR/work"
+# This run's staging directories (contexts with their node_modules): its own, so a concurrent build
+# (another checkout's, even one without the lock below) never overwrites a context being built.
+WORK="$CACHE_DIR/work/run.$$"
 IMAGES_ENV="${GATEHOUSE_IMAGES_ENV:-$CACHE_DIR/images.env}"
 BUILD_LOG_DIR="$CACHE_DIR/logs"
-REPO_PREFIX="gatehouse-local"
+# Another prefix builds every image again from nothing (a fresh machine's build, measured here).
+REPO_PREFIX="${GATEHOUSE_IMAGES_REPO:-gatehouse-local}"
 DEBIAN_MIRROR="${GATEHOUSE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 # Bump to force a new base (the bootstrap itself is not byte-reproducible; its recipe is).
 BASE_RECIPE="bookworm minbase ${DEBIAN_MIRROR} include=ca-certificates,bash rev=1"
-ALL_IMAGES=(base node auth media feeds billing migrate postgres redis nats minio stripe-mock minio-audit edge)
-declare -A SERVICE_PORT=([auth]=53001 [media]=53002 [feeds]=53003 [billing]=53004)
+ALL_IMAGES=(base node auth media feeds billing analytics web migrate postgres redis nats minio stripe-mock minio-audit edge)
+declare -A SERVICE_PORT=([auth]=53001 [media]=53002 [feeds]=53003 [billing]=53004 [analytics]=53005 [web]=53006)
 declare -A TAG=()
 
 mkdir -p "$CACHE_DIR" "$WORK" "$BUILD_LOG_DIR" "$LOG_DIR"
@@ -181,13 +186,27 @@ stage_sources() {
   )
 }
 
-# usage: build_workspace NAME WORKSPACE_DIR NPM_CI_ARGS...
-build_workspace() {
-  local name="$1" workspace="$2" ctx app hash tag
+# usage: npm_ci LOG_NAME DIR NPM_CI_ARGS...
+npm_ci() {
+  local log="$BUILD_LOG_DIR/$1-npm.log" dir="$2"
   shift 2
-  ctx="$(stage "$name" service.Dockerfile)"
+  if ! (cd "$dir" && npm ci --no-audit --no-fund "$@") >"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    die "$(basename "$dir"): npm ci $* failed — log: $log"
+  fi
+}
+
+# usage: build_workspace NAME WORKSPACE_DIR NPM_CI_ARGS...
+# web has its own recipe (images/web.Dockerfile): a build stage runs the Vite build of its pages
+# on a second copy of the sources (ui-build/) that gets the workspace's dev dependencies.
+build_workspace() {
+  local name="$1" workspace="$2" ctx app hash tag dockerfile=service.Dockerfile
+  shift 2
+  [[ "$name" != web ]] || dockerfile=web.Dockerfile
+  ctx="$(stage "$name" "$dockerfile")"
   app="$ctx/app"
   stage_sources "$app" "$workspace"
+  [[ "$name" != web ]] || stage_sources "$ctx/ui-build" "$workspace"
   # The tag depends on the sources, not on the installed tree: hash before installing, and
   # install only when that image does not exist yet.
   hash="$({
@@ -200,10 +219,14 @@ build_workspace() {
     say "$name: $tag (cached, $(image_size "$tag"))"
     return 0
   fi
-  local log="$BUILD_LOG_DIR/$name-npm.log"
-  if ! (cd "$app" && npm ci --no-audit --no-fund "$@") >"$log" 2>&1; then
-    tail -n 20 "$log" >&2
-    die "$name: npm ci $* failed — log: $log"
+  local t0 t_npm
+  t0=$(now_s)
+  npm_ci "$name" "$app" "$@"
+  if [[ "$name" == web ]]; then
+    # The build stage: the workspace with its dev dependencies; only its ui/dist ships.
+    npm_ci web-ui "$ctx/ui-build" --ignore-scripts -w @gatehouse/web
+    # The runtime gets the built pages from that stage, not the page sources.
+    rm -rf "$app/services/web/ui"
   fi
   # npm links only declared workspace dependencies; link the imported ones it missed.
   local dir pkg
@@ -215,8 +238,7 @@ build_workspace() {
   # Manifests of the other workspaces were only needed by npm.
   rm -rf "$app/e2e" "$app/package-lock.json"
   find "$app/services" -mindepth 1 -maxdepth 1 ! -path "$app/$workspace" -exec rm -rf {} +
-  local t0
-  t0=$(now_s)
+  t_npm=$(($(now_s) - t0))
   say "$name: building $tag"
   if ! DOCKER_BUILDKIT=0 docker build --force-rm -t "$tag" --build-arg "NODE_IMAGE=${TAG[node]}" \
     --build-arg "WORKDIR=$workspace" --build-arg "PORT=${SERVICE_PORT[$name]:-8080}" "$ctx" \
@@ -224,7 +246,7 @@ build_workspace() {
     tail -n 25 "$BUILD_LOG_DIR/$name.log" >&2
     die "$name: docker build failed — log: $BUILD_LOG_DIR/$name.log"
   fi
-  say "$name: built $tag in $(($(now_s) - t0))s ($(image_size "$tag"))"
+  say "$name: built $tag in $(($(now_s) - t0))s, npm ci ${t_npm}s of it ($(image_size "$tag"))"
 }
 
 build_service() { build_workspace "$1" "services/$1" --omit=dev -w "@gatehouse/$1"; }
@@ -277,7 +299,7 @@ build_one() {
   case "$1" in
   base) build_base ;;
   node) build_node ;;
-  auth | media | feeds | billing) build_service "$1" ;;
+  auth | media | feeds | billing | analytics | web) build_service "$1" ;;
   migrate) build_migrate ;;
   postgres | redis) build_debian_server "$1" ;;
   nats | minio | stripe-mock) build_go_server "$1" ;;
@@ -297,7 +319,7 @@ needs() {
 }
 
 write_images_env() {
-  local name var tmp="$IMAGES_ENV.tmp"
+  local name var tmp="$IMAGES_ENV.tmp.$$"
   [[ -f "$IMAGES_ENV" ]] && grep -v '^#' "$IMAGES_ENV" >"$tmp" || : >"$tmp"
   for name in "${!TAG[@]}"; do
     var="GATEHOUSE_IMAGE_$(printf '%s' "$name" | tr 'a-z-' 'A-Z_')"
@@ -320,6 +342,19 @@ main() {
     exit 0
   }
   ensure_docker_engine
+  # One build at a time per cache: the second finds the first's images cached instead of building
+  # them twice (at the same time, on two shared cores).
+  exec 9>"$CACHE_DIR/build.lock"
+  if ! flock -n 9; then
+    say "waiting for another scripts/images/build.sh (lock: $CACHE_DIR/build.lock)"
+    flock 9
+  fi
+  # Staging directories of runs that ended without cleaning up (killed).
+  local run
+  for run in "$CACHE_DIR"/work/run.*; do
+    if [[ -d "$run" ]] && ! kill -0 "${run##*.}" 2>/dev/null; then rm -rf "$run"; fi
+  done
+  trap 'rm -rf "$WORK"' EXIT
   t0=$(now_s)
   declare -A done_=()
   for name in "${requested[@]}"; do

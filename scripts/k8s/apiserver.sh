@@ -18,7 +18,14 @@ readyz() {
     "https://127.0.0.1:${API_PORT}/readyz" >/dev/null 2>&1
 }
 
-alive() { [[ -f "$DIR/$1.pid" ]] && kill -0 "$(cat "$DIR/$1.pid")" 2>/dev/null; }
+# The pid file's process is alive AND is still that program: after a reboot or hours later the pid
+# may belong to something else (seen: a test runner), and waiting on it would never start the server.
+alive() {
+  local pid
+  [[ -f "$DIR/$1.pid" ]] || return 1
+  pid="$(cat "$DIR/$1.pid")"
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "/$1 "
+}
 
 gen_pki() {
   local pki="$DIR/pki"

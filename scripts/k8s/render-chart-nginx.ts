@@ -2,7 +2,8 @@
  * Writes the chart's nginx files (charts/gatehouse/files/nginx/*.tpl) from the one edge source,
  * `nginx-ingress/render.sh`. Helm cannot run the renderer, so the renderer runs here with
  * sentinel values and the sentinels become Helm expressions — only plain substitutions of values
- * the chart exposes (service names, origin allow-list, cache size, resolver, secure-link secret).
+ * the chart exposes (service names, origin allow-list, cache size, upload body limit, resolver,
+ * secure-link secret).
  * The media auth mode changes the text's shape, not a value: every file is rendered once per mode
  * (`files/nginx/<mode>/…`), and the chart picks the directory by `edge.mediaAuthMode`; the edge
  * file also exists with edge records on (`edge-records.conf.tpl`, picked by `edge.records.enabled`).
@@ -17,7 +18,7 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const OUT = path.join(ROOT, 'charts', 'gatehouse', 'files', 'nginx');
-const SERVICES = ['auth', 'media', 'feeds', 'billing', 'analytics'] as const;
+const SERVICES = ['auth', 'media', 'feeds', 'billing', 'analytics', 'web'] as const;
 /** nginx-ingress `media.authMode` values = chart `edge.mediaAuthMode` values = directories under files/nginx/. */
 export const MEDIA_AUTH_MODES = ['decision-cache', 'x-accel'] as const;
 export type MediaAuthMode = (typeof MEDIA_AUTH_MODES)[number];
@@ -29,6 +30,7 @@ const SENTINEL = {
   origin: 'https://ghsentinel-origin.invalid',
   originLine: /^( *)"~\^https:\/\/ghsentinel-origin\\\.invalid\(:443\)\?\/" 1;$/gm,
   maxSize: '987654321g',
+  uploadBodyLimit: '876543219k',
   resolver: 'ghsentinel-resolver.invalid',
   secret: 'ghsentinelsecurelinksecret0000',
   upstream: (svc: string) => `ghsentinel-${svc}.invalid:80`,
@@ -45,6 +47,7 @@ const sentinelValues = (target: 'edge' | 'ingress-nginx', authMode: MediaAuthMod
   ...(target === 'edge' ? { realIp: { from: [SENTINEL.trustedProxy], header: SENTINEL.realIpHeader } } : {}),
   upstreams: Object.fromEntries(SERVICES.map((s) => [s, { servers: [SENTINEL.upstream(s)] }])),
   cache: { maxSize: SENTINEL.maxSize },
+  uploadBodyLimit: SENTINEL.uploadBodyLimit,
   origin: { allow: [SENTINEL.origin], ...(target === 'edge' ? { resolver: SENTINEL.resolver } : {}) },
   secureLink: { secret: SENTINEL.secret },
 });
@@ -79,12 +82,17 @@ function toTemplate(text: string, secretExpr: string): string {
       `{{- if $.Values.edge.trustedProxies }}\n{{- range $c := $.Values.edge.trustedProxies }}\n${pad}set_real_ip_from {{ $c }};\n{{- end }}\n${pad}real_ip_header {{ $.Values.edge.realIpHeader }};\n${pad}real_ip_recursive on;\n{{- end }}\n`,
   );
   out = out.replaceAll(`max_size=${SENTINEL.maxSize}`, 'max_size={{ $.Values.edge.cacheMaxSize }}');
+  out = out.replaceAll(
+    `client_max_body_size ${SENTINEL.uploadBodyLimit};`,
+    'client_max_body_size {{ include "gatehouse.uploadBodyLimit" $ }};',
+  );
   out = out.replaceAll(SENTINEL.resolver, '{{ $.Values.edge.resolver }}');
   out = out.replaceAll(SENTINEL.secret, secretExpr);
   if (
     out.includes('ghsentinel') ||
     out.includes('Ghsentinel') ||
     out.includes(SENTINEL.maxSize) ||
+    out.includes(SENTINEL.uploadBodyLimit) ||
     out.includes(SENTINEL.trustedProxy)
   )
     throw new Error('a sentinel was left in the template: the renderer output changed shape');

@@ -48,6 +48,23 @@ app.kubernetes.io/component: {{ .component }}
       key: {{ .key }}
 {{- end -}}
 
+{{/*
+The protected directory (seeds 002/003): "true" when a claim or a ReadWriteMany class is named, else "".
+Media and the edge mount it at the path nginx-ingress renders for protectedDir and secureLink.root.
+*/}}
+{{- define "gatehouse.protectedFiles" -}}
+{{- if or .Values.protectedFiles.existingClaim .Values.protectedFiles.storageClassName -}}true{{- end -}}
+{{- end -}}
+
+{{- define "gatehouse.protectedClaim" -}}
+{{- default (printf "%s-protected" (include "gatehouse.fullname" .)) .Values.protectedFiles.existingClaim -}}
+{{- end -}}
+
+{{/* Upload body limit of the edge (edge.uploadBodyLimit): episodes go through it with the local driver. */}}
+{{- define "gatehouse.uploadBodyLimit" -}}
+{{- .Values.edge.uploadBodyLimit | default (ternary "5g" "10m" (eq .Values.storage.driver "local")) -}}
+{{- end -}}
+
 {{/* Storage origins the edge may fetch from: explicit list, else the endpoint and the bucket's virtual host. */}}
 {{- define "gatehouse.originAllow" -}}
 {{- if .Values.edge.originAllow -}}
@@ -118,9 +135,9 @@ topologySpreadConstraints:
 {{- end }}
 {{- end -}}
 
-{{/* The four application services, in a fixed order. */}}
+{{/* The application services, in a fixed order (web: the pages, their JSON API and the operator API). */}}
 {{- define "gatehouse.services" -}}
-auth media feeds billing analytics
+auth media feeds billing analytics web
 {{- end -}}
 
 {{/* NetworkPolicy peer of the public entry point: the Gatehouse edge pods, or the ingress-nginx controller. */}}

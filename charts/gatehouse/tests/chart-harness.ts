@@ -126,7 +126,7 @@ export function rendererValues(values: any, target: 'edge' | 'ingress-nginx') {
   }
   return {
     upstreams: Object.fromEntries(
-      ['auth', 'media', 'feeds', 'billing', 'analytics'].map((s) => [
+      ['auth', 'media', 'feeds', 'billing', 'analytics', 'web'].map((s) => [
         s,
         { servers: [`${FULLNAME}-${s}:80`] },
       ]),
@@ -135,6 +135,8 @@ export function rendererValues(values: any, target: 'edge' | 'ingress-nginx') {
     records: { enabled: target === 'edge' && values.edge.records.enabled },
     realIp: { from: values.edge.trustedProxies, header: values.edge.realIpHeader },
     cache: { maxSize: values.edge.cacheMaxSize },
+    // Episodes come through the edge with the local driver (templates/_helpers.tpl, uploadBodyLimit).
+    uploadBodyLimit: values.edge.uploadBodyLimit || (values.storage.driver === 'local' ? '5g' : '10m'),
     // edge.mediaAuthMode is nginx-ingress's media.authMode under the chart's name.
     media: { authMode: values.edge.mediaAuthMode },
     origin: { allow, ...(target === 'edge' ? { resolver: values.edge.resolver } : {}) },

@@ -124,7 +124,7 @@ async function installAndCheck(scenario: Scenario) {
       assert.equal(r.status, 0, r.stderr);
       return r.stdout.split(' ').filter(Boolean).sort();
     };
-    const services = ['analytics', 'auth', 'billing', 'feeds', 'media'].map((s) => `${FULLNAME}-${s}`);
+    const services = ['analytics', 'auth', 'billing', 'feeds', 'media', 'web'].map((s) => `${FULLNAME}-${s}`);
     const edge = scenario !== 'ingress-nginx';
     const reconciler = scenario === 'edge' || scenario === 'ingress-nginx';
     const deployments = [
@@ -136,15 +136,18 @@ async function installAndCheck(scenario: Scenario) {
     for (const s of services) assert.ok(names('services').includes(s));
     assert.ok(names('jobs').includes(`${FULLNAME}-migration`));
     assert.ok(names('poddisruptionbudgets').length >= 4);
-    if (scenario === 'hpa') assert.equal(names('horizontalpodautoscalers').length, 5);
-    else assert.equal(names('networkpolicies').length, edge ? 7 : 6);
+    if (scenario === 'hpa') assert.equal(names('horizontalpodautoscalers').length, 7);
+    else assert.equal(names('networkpolicies').length, edge ? 8 : 7);
     if (scenario === 'edge') {
       assert.ok(names('httproutes.gateway.networking.k8s.io').includes(`${FULLNAME}-edge`));
       assert.ok(names('persistentvolumeclaims').includes(`${FULLNAME}-edge-cache`));
       assert.ok(names('roles').includes(`${FULLNAME}-domain-reconciler`));
     }
-    if (scenario === 'ingress-nginx')
+    if (scenario === 'ingress-nginx') {
       assert.ok(names('configmaps').includes(`${FULLNAME}-ingress-nginx-snippets`));
+      // The public prefixes and the pages (regex paths the API server accepted).
+      assert.deepEqual(names('ingresses'), [FULLNAME, `${FULLNAME}-pages`]);
+    }
     // No pod exists: nothing schedules here, which is why hooks were completed by hand.
     assert.deepEqual(names('pods'), []);
 

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FULLNAME, find, renderChart, SCENARIOS, skipWithoutTools } from './chart-harness.ts';
 
-const SERVICES = { auth: 53001, media: 53002, feeds: 53003, billing: 53004, analytics: 53005 };
+const SERVICES = { auth: 53001, media: 53002, feeds: 53003, billing: 53004, analytics: 53005, web: 53006 };
+/** The services that call or check `/internal/` (web does neither). */
+const INTERNAL_CALLERS = ['auth', 'media', 'feeds', 'billing', 'analytics'];
 
 test('each service: restricted security context, probes on /healthz and /readyz, resources', (t) => {
   if (skipWithoutTools(t)) return;
@@ -58,8 +60,15 @@ test('secrets reach only the services that need them, from the chart Secret or t
   assert.equal(secretEnv(own, 'billing').STRIPE_WEBHOOK_SECRETS, `${FULLNAME}-secrets`);
   assert.equal(secretEnv(own, 'feeds').STRIPE_WEBHOOK_SECRETS, undefined);
   // Callers (auth, feeds) and checkers (media, billing) of /internal/ share one credential.
-  for (const svc of Object.keys(SERVICES))
+  for (const svc of INTERNAL_CALLERS)
     assert.equal(secretEnv(own, svc).INTERNAL_API_TOKEN, `${FULLNAME}-secrets`, svc);
+  // web: its database, its mail and the operator key; nothing of storage, Stripe, tokens or /internal/.
+  assert.deepEqual(Object.keys(secretEnv(own, 'web')).sort(), [
+    'DATABASE_URL',
+    'OPERATOR_API_KEY',
+    'SMTP_URL',
+  ]);
+  for (const svc of INTERNAL_CALLERS) assert.equal(secretEnv(own, svc).OPERATOR_API_KEY, undefined, svc);
   // media signs /s/ links with the Secret key the edge verifies them with (edge-deployment.test.ts).
   assert.equal(secretEnv(own, 'media').SECURE_LINK_SECRET, `${FULLNAME}-secrets`);
   const mediaEnv = find(own, 'Deployment', `${FULLNAME}-media`).spec.template.spec.containers[0].env;
@@ -79,5 +88,22 @@ test('replicas are left to the HPA when autoscaling is on', (t) => {
   assert.equal(
     find(renderChart({ scenario: 'hpa' }), 'Deployment', `${FULLNAME}-auth`).spec.replicas,
     undefined,
+  );
+});
+
+test('web: PUBLIC_BASE_URL for its links, MAIL_FROM only when set', (t) => {
+  if (skipWithoutTools(t)) return;
+  const env = (set: string[] = []) =>
+    Object.fromEntries(
+      find(renderChart({ scenario: 'edge', set }), 'Deployment', `${FULLNAME}-web`)
+        .spec.template.spec.containers[0].env.filter((e: { value?: string }) => e.value !== undefined)
+        .map((e: { name: string; value: string }) => [e.name, e.value]),
+    );
+  assert.equal(env().PUBLIC_BASE_URL, 'https://media.ci.example.com');
+  assert.equal(env().PORT, '53006');
+  assert.equal(env().MAIL_FROM, undefined);
+  assert.equal(
+    env(['web.mailFrom=Gatehouse <no-reply@example.com>']).MAIL_FROM,
+    'Gatehouse <no-reply@example.com>',
   );
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   desiredRoute,
+  LISTENER_PAGE_ROUTES,
   PUBLIC_ROUTES,
   parseReconcilerConfig,
 } from '../../../packages/k8s-domains/src/index.ts';
@@ -64,7 +65,9 @@ test('reconciler: config the library accepts, least-privilege Role, token mounte
   assert.equal(nginxCfg.ingressClassName, 'nginx');
   assert.deepEqual(nginxCfg.target, {
     edgeMode: 'ingress-nginx',
-    services: Object.fromEntries(['auth', 'media', 'feeds', 'billing'].map((s) => [s, `${FULLNAME}-${s}`])),
+    services: Object.fromEntries(
+      ['auth', 'media', 'feeds', 'billing', 'web'].map((s) => [s, `${FULLNAME}-${s}`]),
+    ),
   });
   // A custom domain's Ingress routes exactly what the chart's Ingress for edge.host routes.
   const hostPaths = find(nginxDocs, 'Ingress', FULLNAME).spec.rules[0].http.paths;
@@ -72,7 +75,11 @@ test('reconciler: config the library accepts, least-privilege Role, token mounte
   const domain = { id: 'd1', tenantId: 't1', hostname: 'podcast.creator.example', status: 'active' as const };
   const domainIng = desiredRoute(nginxCfg, domain, owner);
   const domainRules = domainIng.spec.rules as Array<{ http: { paths: unknown[] } }>;
-  assert.deepEqual(domainRules[0]?.http.paths, hostPaths);
+  assert.deepEqual(domainRules[0]?.http.paths.slice(0, hostPaths.length), hostPaths);
+  assert.deepEqual(
+    domainRules[0]?.http.paths.slice(hostPaths.length).map((p) => (p as { path: string }).path),
+    LISTENER_PAGE_ROUTES.map((r) => r.prefix),
+  );
   assert.equal(domainIng.metadata.annotations['nginx.ingress.kubernetes.io/use-regex'], 'true');
   assert.equal(hostPaths.length, PUBLIC_ROUTES.length);
   // An HTTPRoute would be served by another implementation, without the controller's snippet.

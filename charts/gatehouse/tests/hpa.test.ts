@@ -7,7 +7,11 @@ test('HPAs only when enabled, targeting their Deployment with the configured bou
   if (skipWithoutTools(t)) return;
   assert.equal(ofKind(renderChart({ scenario: 'edge' }), 'HorizontalPodAutoscaler').length, 0);
   const docs = renderChart({ scenario: 'hpa' });
-  assert.equal(ofKind(docs, 'HorizontalPodAutoscaler').length, 5);
+  assert.equal(ofKind(docs, 'HorizontalPodAutoscaler').length, 7);
+  assert.equal(
+    find(docs, 'HorizontalPodAutoscaler', `${FULLNAME}-web`).spec.scaleTargetRef.name,
+    `${FULLNAME}-web`,
+  );
   const auth = find(docs, 'HorizontalPodAutoscaler', `${FULLNAME}-auth`);
   assert.deepEqual(auth.spec.scaleTargetRef, {
     apiVersion: 'apps/v1',

@@ -20,7 +20,7 @@ test('the migration Job is a pre-install/pre-upgrade hook; what it needs is hook
   );
   const pod = job.spec.template.spec;
   assert.equal(pod.restartPolicy, 'Never');
-  assert.deepEqual(pod.containers[0].command, ['node', 'packages/db/scripts/migrate.ts', 'deploy']);
+  assert.deepEqual(pod.containers[0].command, ['node', 'scripts/migrate.ts', 'deploy']);
   assert.equal(pod.containers[0].env[0].valueFrom.secretKeyRef.name, `${FULLNAME}-migration`);
   assert.equal(pod.containers[0].securityContext.readOnlyRootFilesystem, true);
   assert.equal(pod.securityContext.runAsNonRoot, true);

@@ -25,7 +25,9 @@ test('edge mode: auth and feeds only from the edge, media from edge + auth, bill
   assert.deepEqual(components(find(docs, 'NetworkPolicy', `${FULLNAME}-billing`)), ['edge', 'feeds']);
   // The creators' analytics API reaches analytics through the edge only.
   assert.deepEqual(components(find(docs, 'NetworkPolicy', `${FULLNAME}-analytics`)), ['edge']);
-  for (const svc of ['auth', 'media', 'feeds', 'billing', 'analytics']) {
+  // The pages, their JSON API and the operator API: through the edge only.
+  assert.deepEqual(components(find(docs, 'NetworkPolicy', `${FULLNAME}-web`)), ['edge']);
+  for (const svc of ['auth', 'media', 'feeds', 'billing', 'analytics', 'web']) {
     const np = find(docs, 'NetworkPolicy', `${FULLNAME}-${svc}`);
     assert.deepEqual(np.spec.policyTypes, ['Ingress']);
     assert.equal(np.spec.podSelector.matchLabels['app.kubernetes.io/component'], svc);
@@ -48,6 +50,7 @@ test('ingress-nginx mode: the controller namespace/pods are the entry peer', (t)
   const docs = renderChart({ scenario: 'ingress-nginx' });
   const auth = find(docs, 'NetworkPolicy', `${FULLNAME}-auth`);
   assert.deepEqual(components(auth), ['ingress-nginx-controller']);
+  assert.deepEqual(components(find(docs, 'NetworkPolicy', `${FULLNAME}-web`)), ['ingress-nginx-controller']);
   assert.deepEqual(auth.spec.ingress[0].from[0], {
     namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
     podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },

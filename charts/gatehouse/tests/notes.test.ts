@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CHART, HELM, run, scenarioFile, skipWithoutTools } from './chart-harness.ts';
 
-function notes(scenario: 'edge' | 'ingress-nginx') {
+function notes(scenario: 'edge' | 'ingress-nginx', set: string[] = []) {
   // `helm install --dry-run=client` renders NOTES.txt without a cluster.
   const r = run(HELM, [
     'install',
@@ -14,6 +14,7 @@ function notes(scenario: 'edge' | 'ingress-nginx') {
     'gatehouse',
     '-f',
     scenarioFile(scenario),
+    ...set.flatMap((s) => ['--set', s]),
   ]);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.slice(r.stdout.indexOf('NOTES:'));
@@ -25,6 +26,13 @@ test('NOTES print the URLs and the next steps; ingress-nginx mode warns about re
   assert.match(edge, /Public URL: +https:\/\/media\.ci\.example\.com/);
   assert.match(edge, /Stripe webhook: +https:\/\/media\.ci\.example\.com\/billing\/webhooks\/stripe/);
   assert.match(edge, /Next steps:/);
+  assert.match(edge, /Dashboard: +https:\/\/media\.ci\.example\.com\/app\n/);
+  assert.match(edge, /Operator API: +https:\/\/media\.ci\.example\.com\/operator\/v1\/ \(the gatehouse CLI/);
+  assert.doesNotMatch(edge, /Protected files:/);
+  assert.match(
+    notes('edge', ['protectedFiles.storageClassName=nfs']),
+    /Protected files: +claim gh-gatehouse-protected at \/srv\/gatehouse\/protected \(media rw, edge ro\); storage driver s3/,
+  );
   assert.doesNotMatch(edge, /retired/);
   const nginx = notes('ingress-nginx');
   assert.match(nginx, /retired in March 2026/);

@@ -10,14 +10,19 @@ test('a PodDisruptionBudget per Deployment (edge only in edge mode), minAvailabl
     ofKind(edge, 'PodDisruptionBudget')
       .map((p) => p.metadata.name)
       .sort(),
-    ['analytics', 'auth', 'billing', 'edge', 'feeds', 'media'].map((s) => `${FULLNAME}-${s}`),
+    ['analytics', 'auth', 'billing', 'edge', 'feeds', 'media', 'web'].map((s) => `${FULLNAME}-${s}`),
   );
   const p = find(edge, 'PodDisruptionBudget', `${FULLNAME}-auth`);
   assert.equal(p.spec.minAvailable, 1);
   assert.equal(p.spec.selector.matchLabels['app.kubernetes.io/component'], 'auth');
-  assert.equal(ofKind(renderChart({ scenario: 'ingress-nginx' }), 'PodDisruptionBudget').length, 5);
+  assert.equal(ofKind(renderChart({ scenario: 'ingress-nginx' }), 'PodDisruptionBudget').length, 6);
   assert.equal(
     ofKind(renderChart({ scenario: 'edge', set: ['auth.pdb.enabled=false'] }), 'PodDisruptionBudget').length,
-    5,
+    6,
+  );
+  const web = find(edge, 'PodDisruptionBudget', `${FULLNAME}-web`);
+  assert.deepEqual(
+    [web.spec.minAvailable, web.spec.selector.matchLabels['app.kubernetes.io/component']],
+    [1, 'web'],
   );
 });

@@ -6,7 +6,7 @@ import { FULLNAME, find, renderChart, skipWithoutTools } from './chart-harness.t
 test('one ClusterIP Service per service, selecting exactly its pods', (t) => {
   if (skipWithoutTools(t)) return;
   const docs = renderChart({ scenario: 'edge' });
-  for (const svc of ['auth', 'media', 'feeds', 'billing', 'analytics']) {
+  for (const svc of ['auth', 'media', 'feeds', 'billing', 'analytics', 'web']) {
     const s = find(docs, 'Service', `${FULLNAME}-${svc}`);
     assert.equal(s.spec.type, 'ClusterIP');
     assert.deepEqual(s.spec.ports, [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);

@@ -12,8 +12,14 @@ test('one ServiceAccount per workload; only the domain reconciler mounts a token
     [`${FULLNAME}-media`]: false,
     [`${FULLNAME}-feeds`]: false,
     [`${FULLNAME}-billing`]: false,
+    [`${FULLNAME}-analytics`]: false,
+    [`${FULLNAME}-web`]: false,
     [`${FULLNAME}-edge`]: false,
     [`${FULLNAME}-domain-reconciler`]: true,
     [`${FULLNAME}-migration`]: false,
   });
+  // Every Deployment runs as a ServiceAccount the chart creates (analytics had none before web was added).
+  const docs = renderChart({ scenario: 'edge' });
+  for (const d of docs.filter((m) => m.kind === 'Deployment'))
+    assert.ok(d.spec.template.spec.serviceAccountName in byName, d.metadata.name);
 });

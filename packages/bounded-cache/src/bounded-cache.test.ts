@@ -142,3 +142,38 @@ test('delete, deleteWhere and clear', () => {
   assert.equal(cache.size, 0);
   assert.equal(cache.get('s10|a'), undefined);
 });
+
+test('deleting from the middle, the ends and with clear keeps the recency order intact', () => {
+  const cache = new BoundedCache<string, number>({ maxEntries: 3 });
+  for (const [key, value] of [
+    ['a', 1],
+    ['b', 2],
+    ['c', 3],
+  ] as const)
+    cache.set(key, value);
+  assert.equal(cache.delete('b'), true); // middle
+  cache.set('d', 4); // order a, c, d
+  cache.set('e', 5); // evicts a
+  assert.deepEqual(keysOf(cache, ['a', 'c', 'd', 'e']), ['c', 'd', 'e']);
+  assert.equal(cache.delete('e'), true); // newest
+  assert.equal(cache.delete('c'), true); // oldest
+  cache.set('f', 6);
+  cache.set('g', 7); // d, f, g: full, nothing evicted yet
+  assert.deepEqual(keysOf(cache, ['d', 'f', 'g']), ['d', 'f', 'g']);
+  cache.get('d'); // f, g, d
+  cache.set('h', 8); // evicts f
+  assert.deepEqual(keysOf(cache, ['d', 'f', 'g', 'h']), ['d', 'g', 'h']);
+  cache.clear();
+  cache.set('x', 1);
+  cache.set('y', 2);
+  cache.set('z', 3);
+  cache.set('w', 4); // evicts x, the oldest after the clear
+  assert.deepEqual(keysOf(cache, ['x', 'y', 'z', 'w']), ['y', 'z', 'w']);
+  assert.equal(
+    cache.deleteWhere((key) => key !== 'z'),
+    2,
+  );
+  cache.set('v', 5);
+  assert.deepEqual(keysOf(cache, ['z', 'v']), ['z', 'v']);
+  assert.equal(cache.size, 2);
+});

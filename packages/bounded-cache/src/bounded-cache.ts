@@ -1,8 +1,10 @@
 /**
  * The one bounded in-memory cache of the services: at most `maxEntries` entries (and, optionally,
  * at most `maxWeight` total weight), least recently used evicted first, each entry with an optional
- * expiry. A `Map` keeps insertion order, so "least recently used" is simply the first key and a hit
- * re-inserts its key at the young end: every operation is O(1) except `deleteWhere`.
+ * expiry. A `Map` finds the entry; a doubly linked list orders the entries from least to most
+ * recently used, so every operation is O(1) except `deleteWhere`. (A Map alone, evicting its first
+ * key, is not: V8 leaves deleted entries as holes at the front until it rehashes, and finding the
+ * first live key walks them — 47 µs per insert at 65 536 entries, measured.)
  *
  * Expired entries are dropped lazily, when read (they still count toward the bound until then, and
  * are the first to go since nobody touched them). The clock is injectable for tests.
@@ -35,19 +37,27 @@ export interface SetOptions {
 /** The expiry of an entry that never expires. */
 const NEVER = Number.POSITIVE_INFINITY;
 
-interface Slot<V> {
+/** An entry and its place in the recency list (`older` toward eviction, `newer` toward the tail). */
+interface Slot<K, V> {
+  key: K;
   value: V;
   expiresAt: number;
   weight: number;
+  older: Slot<K, V> | undefined;
+  newer: Slot<K, V> | undefined;
 }
 
 export class BoundedCache<K, V> {
-  readonly #slots = new Map<K, Slot<V>>();
+  readonly #slots = new Map<K, Slot<K, V>>();
   readonly #maxEntries: number;
   readonly #maxWeight: number;
   readonly #ttlMs: number;
   readonly now: () => number;
   #weight = 0;
+  /** Least recently used: the next to be evicted. */
+  #oldest: Slot<K, V> | undefined;
+  /** Most recently used. */
+  #newest: Slot<K, V> | undefined;
 
   constructor(options: BoundedCacheOptions) {
     if (!Number.isInteger(options.maxEntries) || options.maxEntries < 1)
@@ -84,18 +94,21 @@ export class BoundedCache<K, V> {
   entry(key: K, now?: number): CacheEntry<V> | undefined {
     const slot = this.#live(key, now);
     if (slot === undefined) return undefined;
-    this.#slots.delete(key);
-    this.#slots.set(key, slot);
-    return slot;
+    if (slot !== this.#newest) {
+      this.#unlink(slot);
+      this.#append(slot);
+    }
+    return { value: slot.value, expiresAt: slot.expiresAt };
   }
 
-  /** Like `entry`, without making the entry more recently used (eviction order stays insertion order). */
+  /** Like `entry`, without making the entry more recently used (eviction order stays as it was). */
   peek(key: K, now?: number): CacheEntry<V> | undefined {
-    return this.#live(key, now);
+    const slot = this.#live(key, now);
+    return slot === undefined ? undefined : { value: slot.value, expiresAt: slot.expiresAt };
   }
 
   has(key: K, now?: number): boolean {
-    return this.peek(key, now) !== undefined;
+    return this.#live(key, now) !== undefined;
   }
 
   /**
@@ -105,7 +118,7 @@ export class BoundedCache<K, V> {
    */
   set(key: K, value: V, options?: SetOptions): boolean {
     const existing = this.#slots.get(key);
-    if (existing !== undefined) this.#remove(key, existing);
+    if (existing !== undefined) this.#remove(existing);
     const weight = options?.weight ?? 1;
     if (weight > this.#maxWeight) return false;
     let expiresAt = options?.expiresAt;
@@ -116,11 +129,12 @@ export class BoundedCache<K, V> {
     } else if (expiresAt <= this.now()) {
       return false;
     }
-    this.#slots.set(key, { value, expiresAt, weight });
+    const slot: Slot<K, V> = { key, value, expiresAt, weight, older: undefined, newer: undefined };
+    this.#slots.set(key, slot);
+    this.#append(slot);
     this.#weight += weight;
     while (this.#slots.size > this.#maxEntries || this.#weight > this.#maxWeight) {
-      const [oldestKey, oldest] = this.#slots.entries().next().value as [K, Slot<V>];
-      this.#remove(oldestKey, oldest);
+      this.#remove(this.#oldest as Slot<K, V>);
     }
     return true;
   }
@@ -128,16 +142,16 @@ export class BoundedCache<K, V> {
   delete(key: K): boolean {
     const slot = this.#slots.get(key);
     if (slot === undefined) return false;
-    this.#remove(key, slot);
+    this.#remove(slot);
     return true;
   }
 
   /** Deletes every entry whose key matches (O(n): for rare bulk invalidation, e.g. one show's entries). */
   deleteWhere(matches: (key: K) => boolean): number {
     let deleted = 0;
-    for (const [key, slot] of this.#slots) {
-      if (!matches(key)) continue;
-      this.#remove(key, slot);
+    for (const slot of [...this.#slots.values()]) {
+      if (!matches(slot.key)) continue;
+      this.#remove(slot);
       deleted++;
     }
     return deleted;
@@ -146,22 +160,42 @@ export class BoundedCache<K, V> {
   clear(): void {
     this.#slots.clear();
     this.#weight = 0;
+    this.#oldest = undefined;
+    this.#newest = undefined;
   }
 
   /** The slot of `key` unless absent or expired (an expired one is dropped). */
-  #live(key: K, now: number | undefined): Slot<V> | undefined {
+  #live(key: K, now: number | undefined): Slot<K, V> | undefined {
     const slot = this.#slots.get(key);
     if (slot === undefined) return undefined;
     const expiresAt = slot.expiresAt;
     if (expiresAt !== NEVER && expiresAt <= (now ?? this.now())) {
-      this.#remove(key, slot);
+      this.#remove(slot);
       return undefined;
     }
     return slot;
   }
 
-  #remove(key: K, slot: Slot<V>): void {
-    this.#slots.delete(key);
+  #remove(slot: Slot<K, V>): void {
+    this.#slots.delete(slot.key);
+    this.#unlink(slot);
     this.#weight -= slot.weight;
+  }
+
+  #append(slot: Slot<K, V>): void {
+    slot.older = this.#newest;
+    slot.newer = undefined;
+    if (this.#newest === undefined) this.#oldest = slot;
+    else this.#newest.newer = slot;
+    this.#newest = slot;
+  }
+
+  #unlink(slot: Slot<K, V>): void {
+    if (slot.older === undefined) this.#oldest = slot.newer;
+    else slot.older.newer = slot.newer;
+    if (slot.newer === undefined) this.#newest = slot.older;
+    else slot.newer.older = slot.older;
+    slot.older = undefined;
+    slot.newer = undefined;
   }
 }

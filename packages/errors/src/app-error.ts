@@ -41,6 +41,12 @@ export const errors = {
     new AppError('RANGE_NOT_SATISFIABLE', 416, message),
   unprocessable: (message: string, details?: Record<string, unknown>) =>
     new AppError('UNPROCESSABLE', 422, message, details ? { details } : undefined),
+  // Sign-in (docs: PRODUCT-PLAN "Sign-in and sessions"; the pages match on these lower-case codes).
+  linkInvalid: (message = 'this sign-in link is not valid') => new AppError('link_invalid', 400, message),
+  linkExpired: (message = 'this sign-in link was already used or has expired; request a new one') =>
+    new AppError('link_expired', 410, message),
+  csrfInvalid: (message = 'missing or invalid X-CSRF-Token for this session; reload the page') =>
+    new AppError('csrf_invalid', 403, message),
   tooManyRequests: (message = 'too many requests') => new AppError('RATE_LIMITED', 429, message),
   dependencyUnavailable: (dependency: string, cause?: unknown) =>
     new AppError('DEPENDENCY_UNAVAILABLE', 503, `${dependency} unavailable`, { cause }),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ANNOTATION_USE_REGEX, PUBLIC_ROUTES } from './public-routes.ts';
+import { ANNOTATION_USE_REGEX, CUSTOM_DOMAIN_ROUTES, PUBLIC_ROUTES } from './public-routes.ts';
 import { ConfigError, parseReconcilerConfig } from './reconciler-config.ts';
 import { desiredRoute, isUpToDate } from './route-manifests.ts';
 
@@ -22,6 +22,7 @@ const services = {
   media: 'gh-gatehouse-media',
   feeds: 'gh-gatehouse-feeds',
   billing: 'gh-gatehouse-billing',
+  web: 'gh-gatehouse-web',
 };
 const { backend: _edgeBackend, ...rawNoBackend } = raw;
 const rawNginx = { ...rawNoBackend, edgeMode: 'ingress-nginx', ingressClassName: 'nginx', services };
@@ -84,6 +85,12 @@ test('config: the edge mode names its targets; a mismatch between mode and targe
     () => parseReconcilerConfig({ ...rawNginx, services: threeServices }, 'ns'),
     /services\.billing must be a Service name/,
   );
+  // The listener pages on a custom domain are the web service's: a config without it is refused.
+  const { web: _w, ...noWeb } = services;
+  assert.throws(
+    () => parseReconcilerConfig({ ...rawNginx, services: noWeb }, 'ns'),
+    /services\.web must be a Service name/,
+  );
   assert.throws(
     () => parseReconcilerConfig({ ...rawNginx, services: { ...services, edge: 'x' } }, 'ns'),
     /services\.edge is not a service/,
@@ -127,9 +134,30 @@ test('manifest, ingress-nginx mode: only the public prefixes, as regex paths, ea
   const paths: any[] = (ing.spec as any).rules[0].http.paths;
   assert.deepEqual(
     paths.map((p) => [p.path, p.pathType, p.backend.service.name, p.backend.service.port.name]),
-    PUBLIC_ROUTES.map((r) => [r.prefix, 'ImplementationSpecific', services[r.service], 'http']),
+    CUSTOM_DOMAIN_ROUTES.map((r) => [r.prefix, 'ImplementationSpecific', services[r.service], 'http']),
   );
-  // The controller renders each path as `~* "^<path>"`: no service-internal request may match one.
+  // The platform host's public prefixes first (the chart compares those with its main Ingress), each once.
+  assert.deepEqual(CUSTOM_DOMAIN_ROUTES.slice(0, PUBLIC_ROUTES.length), [...PUBLIC_ROUTES]);
+  assert.equal(new Set(paths.map((p) => p.path)).size, paths.length);
+  // The controller renders each path as `~* "^<path>"`: the listener pages and every call they make
+  // reach their service (first matching path here; the snippet's own locations win in nginx)…
+  const routedTo = (request: string) =>
+    paths.filter((p) => new RegExp(`^${p.path}`, 'i').test(request)).map((p) => p.backend.service.name);
+  for (const [request, service] of [
+    ['/listen/acme/the-show', services.web],
+    ['/listen/acme/welcome?session_id=cs_1', services.web],
+    ['/listen/acme/account', services.web],
+    ['/ui/assets/index-abc123.js', services.web],
+    ['/web/v1/public/shows/acme/the-show', services.web],
+    ['/portal/acme/api/account', services.feeds],
+    ['/billing/v1/public/checkout', services.billing],
+    ['/v1/download-links', services.auth],
+    ['/f/token/show.xml', services.feeds],
+    ['/m/token/e1/ep.mp3', services.auth],
+  ] as const) {
+    assert.deepEqual(routedTo(request), [service], request);
+  }
+  // …and no service-internal request, nor the dashboard, its session API or the operator API, matches one.
   for (const request of [
     '/',
     '/internal/v1/origins',
@@ -137,6 +165,14 @@ test('manifest, ingress-nginx mode: only the public prefixes, as regex paths, ea
     '/metrics',
     '/readyz',
     '/openapi.json',
+    '/app',
+    '/app/shows',
+    '/listen',
+    '/ui/index.html',
+    '/web/v1/session',
+    '/web/v1/sign-in',
+    '/operator/v1/tenants',
+    '/v1/download-links/x',
   ]) {
     assert.deepEqual(
       paths.filter((p) => new RegExp(`^${p.path}`, 'i').test(request)).map((p) => p.path),

@@ -1,8 +1,8 @@
 import type { CustomDomainRecord } from './domain-source.ts';
 import {
   ANNOTATION_USE_REGEX,
+  CUSTOM_DOMAIN_ROUTES,
   PUBLIC_ROUTE_PATH_TYPE,
-  PUBLIC_ROUTES,
   SERVICE_PORT_NAME,
 } from './public-routes.ts';
 import type { ReconcilerConfig } from './reconciler-config.ts';
@@ -98,7 +98,7 @@ export function desiredRoute(
     } else {
       // ingress-nginx: exactly the platform host's public prefixes, in the same path style.
       metadata.annotations[ANNOTATION_USE_REGEX] = 'true';
-      paths = PUBLIC_ROUTES.map((route) => ({
+      paths = CUSTOM_DOMAIN_ROUTES.map((route) => ({
         path: route.prefix,
         pathType: PUBLIC_ROUTE_PATH_TYPE,
         backend: { service: { name: target.services[route.service], port: { name: SERVICE_PORT_NAME } } },

@@ -11,13 +11,13 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  CUSTOM_DOMAIN_ROUTES,
   type CustomDomainRecord,
   createKubeObjects,
   DomainReconciler,
   type KubeObjects,
   LeaseElector,
   loadKubeConfig,
-  PUBLIC_ROUTES,
   parseReconcilerConfig,
   type ReconcilerConfig,
 } from '../src/index.ts';
@@ -194,6 +194,7 @@ describe('domain reconciler on a real API server', { concurrency: false }, () =>
       media: 'gh-gatehouse-media',
       feeds: 'gh-gatehouse-feeds',
       billing: 'gh-gatehouse-billing',
+      web: 'gh-gatehouse-web',
     };
     // The chart's config.json in ingress-nginx mode: a Service per public prefix, no edge backend.
     const { backend: _edge, ...common } = RAW_CONFIG;
@@ -251,7 +252,12 @@ describe('domain reconciler on a real API server', { concurrency: false }, () =>
     }> = live.spec.rules.flatMap((r: { http: { paths: unknown[] } }) => r.http.paths);
     assert.deepEqual(
       paths.map((p) => [p.path, p.pathType, p.backend.service.name, p.backend.service.port]),
-      PUBLIC_ROUTES.map((r) => [r.prefix, 'ImplementationSpecific', services[r.service], { name: 'http' }]),
+      CUSTOM_DOMAIN_ROUTES.map((r) => [
+        r.prefix,
+        'ImplementationSpecific',
+        services[r.service],
+        { name: 'http' },
+      ]),
     );
     // ingress-nginx renders each path as the regex location `~* "^<path>"`: nothing internal matches.
     for (const request of [

@@ -5,11 +5,13 @@ export {
   InvalidObjectKeyError,
   isObjectKey,
   mediaObjectKey,
+  publicFileObjectKey,
   safeFileName,
 } from './object-key.ts';
 export { S3StorageDriver, type S3StorageSettings } from './s3-storage-driver.ts';
 export {
   type CompletedPart,
+  MultipartUploadNotFoundError,
   ObjectExistsError,
   type ObjectHead,
   ObjectNotFoundError,
@@ -18,5 +20,6 @@ export {
   type StorageDriver,
   type StorageKind,
   StorageNotSupportedError,
+  type StoredPart,
   type UploadTarget,
 } from './storage-driver.ts';

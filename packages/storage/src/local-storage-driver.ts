@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { access, constants, link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import type { Readable } from 'node:stream';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { assertObjectKey } from './object-key.ts';
 import {
@@ -14,6 +13,7 @@ import {
   type PresignedUrl,
   type StorageDriver,
   StorageNotSupportedError,
+  type StoredPart,
   type UploadTarget,
 } from './storage-driver.ts';
 
@@ -81,6 +81,14 @@ export class LocalStorageDriver implements StorageDriver {
   }
   async abortMultipart(): Promise<void> {
     throw new StorageNotSupportedError('local', 'multipart upload');
+  }
+
+  async listParts(): Promise<StoredPart[]> {
+    throw new StorageNotSupportedError('local', 'multipart upload');
+  }
+
+  async putObject(objectKey: string, body: Uint8Array): Promise<void> {
+    await this.writeObject(objectKey, Readable.from([body]), { maxBytes: body.byteLength });
   }
 
   async writeObject(

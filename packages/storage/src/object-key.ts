@@ -86,6 +86,12 @@ export function safeFileName(input: string): string {
   return ascii.slice(0, MAX_FILE_NAME - extension.length) + extension;
 }
 
+function assertIds(ids: Record<string, string>): void {
+  for (const [name, value] of Object.entries(ids)) {
+    if (!ID_PATTERN.test(value)) throw new InvalidObjectKeyError(`${name} is not an id`);
+  }
+}
+
 /** Builds the versioned key of one upload of one episode's media. */
 export function mediaObjectKey(input: {
   tenantId: string;
@@ -93,14 +99,23 @@ export function mediaObjectKey(input: {
   uploadId: string;
   fileName: string;
 }): string {
-  for (const [name, value] of [
-    ['tenantId', input.tenantId],
-    ['episodeId', input.episodeId],
-    ['uploadId', input.uploadId],
-  ] as const) {
-    if (!ID_PATTERN.test(value)) throw new InvalidObjectKeyError(`${name} is not an id`);
-  }
-  const key = `t/${input.tenantId}/e/${input.episodeId}/${input.uploadId}/${safeFileName(input.fileName)}`;
+  const { tenantId, episodeId, uploadId } = input;
+  assertIds({ tenantId, episodeId, uploadId });
+  const key = `t/${tenantId}/e/${episodeId}/${uploadId}/${safeFileName(input.fileName)}`;
+  assertObjectKey(key);
+  return key;
+}
+
+/** Builds the key of a show's public file (artwork, a transcript, chapters): one key per stored version. */
+export function publicFileObjectKey(input: {
+  tenantId: string;
+  showId: string;
+  fileId: string;
+  fileName: string;
+}): string {
+  const { tenantId, showId, fileId } = input;
+  assertIds({ tenantId, showId, fileId });
+  const key = `t/${tenantId}/s/${showId}/f/${fileId}/${safeFileName(input.fileName)}`;
   assertObjectKey(key);
   return key;
 }

@@ -7,6 +7,8 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListPartsCommand,
+  type ListPartsCommandOutput,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -16,10 +18,12 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { assertObjectKey } from './object-key.ts';
 import {
   type CompletedPart,
+  MultipartUploadNotFoundError,
   type ObjectHead,
   ObjectNotFoundError,
   type PresignedUrl,
   type StorageDriver,
+  type StoredPart,
   type UploadTarget,
 } from './storage-driver.ts';
 
@@ -142,6 +146,50 @@ export class S3StorageDriver implements StorageDriver {
         Bucket: this.bucket,
         Key: input.objectKey,
         UploadId: input.multipartUploadId,
+      }),
+    );
+  }
+
+  async listParts(input: { objectKey: string; multipartUploadId: string }): Promise<StoredPart[]> {
+    assertObjectKey(input.objectKey);
+    const parts: StoredPart[] = [];
+    let marker: string | undefined;
+    // ListParts answers at most 1,000 parts a page; an upload has up to 10,000.
+    for (;;) {
+      let out: ListPartsCommandOutput;
+      try {
+        out = await this.client.send(
+          new ListPartsCommand({
+            Bucket: this.bucket,
+            Key: input.objectKey,
+            UploadId: input.multipartUploadId,
+            ...(marker ? { PartNumberMarker: marker } : {}),
+          }),
+        );
+      } catch (error) {
+        if (error instanceof S3ServiceException && error.name === 'NoSuchUpload')
+          throw new MultipartUploadNotFoundError(input.objectKey);
+        throw error;
+      }
+      for (const part of out.Parts ?? []) {
+        if (part.PartNumber === undefined || part.ETag === undefined) continue;
+        parts.push({ partNumber: part.PartNumber, size: part.Size ?? 0, etag: part.ETag });
+      }
+      if (!out.IsTruncated || !out.NextPartNumberMarker || out.NextPartNumberMarker === marker) break;
+      marker = out.NextPartNumberMarker;
+    }
+    return parts.sort((a, b) => a.partNumber - b.partNumber);
+  }
+
+  async putObject(objectKey: string, body: Uint8Array, options: { contentType: string }): Promise<void> {
+    assertObjectKey(objectKey);
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: objectKey,
+        Body: body,
+        ContentType: options.contentType,
+        ContentLength: body.byteLength,
       }),
     );
   }

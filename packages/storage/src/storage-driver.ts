@@ -27,6 +27,13 @@ export interface CompletedPart {
   etag: string;
 }
 
+/** A part S3 holds for a multipart upload (ListParts). */
+export interface StoredPart {
+  partNumber: number;
+  size: number;
+  etag: string;
+}
+
 export interface PresignedUrl {
   url: string;
   expiresAt: number;
@@ -54,6 +61,13 @@ export interface StorageDriver {
     parts: readonly CompletedPart[];
   }): Promise<void>;
   abortMultipart(input: { objectKey: string; multipartUploadId: string }): Promise<void>;
+  /**
+   * The parts storage holds for an unfinished multipart upload, by part number (resume after a dropped
+   * connection). Throws `MultipartUploadNotFoundError` when the upload was completed or aborted.
+   */
+  listParts(input: { objectKey: string; multipartUploadId: string }): Promise<StoredPart[]>;
+  /** Stores a small body that is already in memory (validated files: artwork, transcripts, chapters). */
+  putObject(objectKey: string, body: Uint8Array, options: { contentType: string }): Promise<void>;
   /** Size and etag of a stored object, or undefined when it does not exist. */
   head(objectKey: string): Promise<ObjectHead | undefined>;
   /** Bytes `start..end` inclusive (clamped to the object); used to sniff type and duration. */
@@ -97,6 +111,14 @@ export class ObjectExistsError extends Error {
   constructor(objectKey: string) {
     super(`object ${objectKey} already exists`);
     this.name = 'ObjectExistsError';
+  }
+}
+
+/** The multipart upload is gone (completed or aborted). */
+export class MultipartUploadNotFoundError extends Error {
+  constructor(objectKey: string) {
+    super(`no multipart upload in progress for ${objectKey}`);
+    this.name = 'MultipartUploadNotFoundError';
   }
 }
 

@@ -6,7 +6,13 @@ export {
   generateApiKey,
   hashApiKey,
 } from './api-key.ts';
-export { apiKeyAuthenticator, type TenantKeyedRequest } from './api-key-auth.ts';
+export {
+  apiKeyAuthenticator,
+  authenticateTenant,
+  type TenantKeyedRequest,
+  type TenantPrincipal,
+  type TenantSessionAuthenticator,
+} from './api-key-auth.ts';
 export {
   type ApiKeyRecord,
   type ApiKeyRepository,

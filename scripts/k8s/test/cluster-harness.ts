@@ -45,3 +45,50 @@ export function imageRef(name: string): string {
   if (!line) throw new Error(`${name} image not built (run scripts/k8s/cluster.sh up)`);
   return line.slice(line.indexOf('=') + 1);
 }
+
+// Test pods satisfy the "restricted" Pod Security Standard the test namespaces enforce.
+export const restricted = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  readOnlyRootFilesystem: true,
+};
+export const podSecurity = {
+  runAsNonRoot: true,
+  runAsUser: 65534,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** A pod of the testbox image (busybox: sh, wget, nslookup) that sleeps, for `kubectl exec`. */
+export function testboxPod(namespace: string, name: string, labels: Record<string, string>) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels },
+    spec: {
+      securityContext: podSecurity,
+      terminationGracePeriodSeconds: 0,
+      containers: [
+        {
+          name: 'client',
+          image: imageRef('TESTBOX'),
+          imagePullPolicy: 'Never',
+          command: ['sleep', '3600'],
+          securityContext: restricted,
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * `wget` from inside a testbox pod; the body on success, null when the connection fails.
+ * (`timeout`, not wget's own -T: Debian's busybox-static 1.35 wget crashes with -T.)
+ */
+export function wgetFromPod(namespace: string, pod: string, url: string, seconds = 5): string | null {
+  const r = kubectl(
+    ['-n', namespace, 'exec', pod, '--', 'timeout', String(seconds), 'wget', '-q', '-O', '-', url],
+    undefined,
+    30_000,
+  );
+  return r.status === 0 ? r.stdout : null;
+}

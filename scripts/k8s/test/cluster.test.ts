@@ -9,52 +9,21 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { imageRef, kubectl, kubectlOk } from './cluster-harness.ts';
+import {
+  imageRef,
+  kubectl,
+  kubectlOk,
+  podSecurity,
+  restricted,
+  testboxPod,
+  wgetFromPod,
+} from './cluster-harness.ts';
 
 const enabled = process.env.GATEHOUSE_K8S_CLUSTER === '1';
 const NS = `gh-cluster-test-${process.pid}`;
 
-// The test pods satisfy the "restricted" Pod Security Standard the namespace enforces.
-const restricted = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  readOnlyRootFilesystem: true,
-};
-const podSecurity = { runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } };
-
-function clientPod(name: string, labels: Record<string, string>) {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: NS, labels },
-    spec: {
-      securityContext: podSecurity,
-      terminationGracePeriodSeconds: 0,
-      containers: [
-        {
-          name: 'client',
-          image: imageRef('TESTBOX'),
-          imagePullPolicy: 'Never',
-          command: ['sleep', '3600'],
-          securityContext: restricted,
-        },
-      ],
-    },
-  };
-}
-
-/**
- * `wget` from inside a client pod; the body on success, null when the connection fails.
- * (`timeout`, not wget's own -T: Debian's busybox-static 1.35 wget crashes with -T.)
- */
-function fetchFromPod(pod: string, url: string): string | null {
-  const r = kubectl(
-    ['-n', NS, 'exec', pod, '--', 'timeout', '5', 'wget', '-q', '-O', '-', url],
-    undefined,
-    30_000,
-  );
-  return r.status === 0 ? r.stdout : null;
-}
+const clientPod = (name: string, labels: Record<string, string>) => testboxPod(NS, name, labels);
+const fetchFromPod = (pod: string, url: string) => wgetFromPod(NS, pod, url);
 
 describe('one-node cluster', {
   skip: enabled ? false : 'set GATEHOUSE_K8S_CLUSTER=1 (scripts/k8s/cluster.sh up)',

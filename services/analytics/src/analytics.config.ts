@@ -12,19 +12,14 @@ export const analyticsConfigSchema = Type.Object({
     pattern: '^[A-Za-z0-9_-]+$',
     default: 'analytics-downloads',
     description:
-      'Durable JetStream consumer name of the download counter. One replica consumes at a time (counting follows stream order).',
+      "The download counter's name: its cursor row in analytics_cursors (a durable JetStream consumer of this name, left by older versions, is deleted at start).",
   }),
   ANALYTICS_BATCH_SIZE: Type.Integer({
     minimum: 1,
-    maximum: 20_000,
-    default: 2_000,
-    description: 'Records pulled and applied per Postgres transaction.',
-  }),
-  ANALYTICS_ACK_WAIT_MS: Type.Integer({
-    minimum: 1_000,
-    default: 30_000,
+    maximum: 50_000,
+    default: 5_000,
     description:
-      'How long JetStream waits for the counter to ack a batch before redelivering it (after a crash mid-batch).',
+      'Records applied per Postgres transaction at most (one pull asks for as many; at most about two batches are in memory).',
   }),
   EDGE_RECORDS_RETENTION_DAYS: Type.Integer({
     minimum: 1,

@@ -2,9 +2,9 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '@gatehouse/logging';
 import { installHttpBasics, type ReadinessCheck } from '@gatehouse/observability';
-import type { ApiKeyVerifier } from '@gatehouse/tenant-keys';
+import type { ApiKeyVerifier, TenantSessionAuthenticator } from '@gatehouse/tenant-keys';
 import addFormatsModule from 'ajv-formats';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import { alertsRoutes } from './routes/alerts.routes.ts';
 import { apiKeyAuthenticator } from './routes/api-key-auth.ts';
 import { downloadRoutes } from './routes/downloads.routes.ts';
@@ -20,13 +20,16 @@ export interface AnalyticsAppDeps extends RouteDeps {
   readiness: readonly ReadinessCheck[];
   /** Tenant API keys (`@gatehouse/tenant-keys`), the same credential as media's `/api/v1`. */
   apiKeys: ApiKeyVerifier;
+  /** The dashboard's session cookie (`@gatehouse/sign-in`), accepted like an API key. */
+  sessions?: TenantSessionAuthenticator;
 }
 
 /** Builds the analytics service's HTTP app. Reads no configuration and opens no connection itself. */
 export function buildApp(deps: AnalyticsAppDeps) {
   const app = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    // Access logs are the edge's job; the services log what they decide.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     routerOptions: { maxParamLength: 8192 },
     // Reject unknown properties instead of silently dropping them; formats (uuid, date-time, …).
@@ -43,7 +46,7 @@ export function buildApp(deps: AnalyticsAppDeps) {
   app.register(
     async (api) => {
       api.decorateRequest('tenantId', '');
-      api.addHook('onRequest', apiKeyAuthenticator(deps.apiKeys));
+      api.addHook('onRequest', apiKeyAuthenticator(deps.apiKeys, deps.sessions));
       await api.register(downloadRoutes, { deps: routeDeps });
       await api.register(alertsRoutes, { deps: routeDeps });
     },

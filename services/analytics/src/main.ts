@@ -3,6 +3,7 @@ import { loadConfig } from '@gatehouse/config';
 import { createPrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import { onShutdown, runMain } from '@gatehouse/observability';
+import { creatorSessionsFromPrisma } from '@gatehouse/sign-in/prisma';
 import { createApiKeyVerifier, createPrismaApiKeyRepository } from '@gatehouse/tenant-keys';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createCountingPipeline } from './adapters/counting-pipeline.ts';
@@ -22,7 +23,7 @@ await runMain('analytics', async () => {
 
   const prisma = createPrismaClient(config.DATABASE_URL, { applicationName: 'gatehouse-analytics' });
   await checkPostgres(prisma);
-  // Keep reconnecting through a NATS restart: the counter resumes from its durable consumer.
+  // Keep reconnecting through a NATS restart: the counter reads on from its cursor in Postgres.
   const nats = await connectNats(config.NATS_URL, 'analytics', { maxReconnectAttempts: -1 });
   const jsm = await jetstreamManager(nats);
   await ensureEdgeStream(jsm, { retentionDays: config.EDGE_RECORDS_RETENTION_DAYS });
@@ -34,7 +35,8 @@ await runMain('analytics', async () => {
     logger,
     durable: config.ANALYTICS_CONSUMER,
     batchSize: config.ANALYTICS_BATCH_SIZE,
-    ackWaitMs: config.ANALYTICS_ACK_WAIT_MS,
+    databaseUrl: config.DATABASE_URL,
+    applicationName: 'gatehouse-analytics',
   });
   await counter.start();
 
@@ -45,6 +47,7 @@ await runMain('analytics', async () => {
     logger,
     sharing: sharing.service,
     apiKeys: createApiKeyVerifier(createPrismaApiKeyRepository(prisma)),
+    sessions: creatorSessionsFromPrisma(prisma),
     downloads: createDownloadStatsRepository(prisma),
     readiness: [
       { name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` },

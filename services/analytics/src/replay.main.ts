@@ -38,7 +38,8 @@ await runMain('analytics-replay', async () => {
       logger,
       durable,
       batchSize: config.ANALYTICS_BATCH_SIZE,
-      ackWaitMs: config.ANALYTICS_ACK_WAIT_MS,
+      databaseUrl: config.DATABASE_URL,
+      applicationName: 'gatehouse-analytics-replay',
     },
     (progress) => progress.lastSeq >= target,
   );

@@ -9,6 +9,7 @@ import { ensureEdgeStream } from './shipper/edge-stream.ts';
 import { JetStreamRecordSink } from './shipper/jetstream-record-sink.ts';
 import { LogFollower } from './shipper/log-follower.ts';
 import { FilePositionStore } from './shipper/log-position.ts';
+import { lowerPriority } from './shipper/lower-priority.ts';
 import { startMetricsServer } from './shipper/metrics-server.ts';
 import { nginxReopener } from './shipper/nginx-reopen.ts';
 import { RedisSaltStore } from './shipper/redis-salt-store.ts';
@@ -23,6 +24,13 @@ await runMain('edge-records-shipper', async () => {
   const config = loadConfig(shipperConfigSchema);
   const logger = createLogger({ level: config.LOG_LEVEL, service: 'edge-records-shipper' });
   const metrics = createShipperMetrics();
+  // A batch consumer beside nginx: on shared cores its CPU would come out of the workers' share.
+  try {
+    const { threads } = lowerPriority(config.EDGE_RECORDS_NICE);
+    logger.info({ nice: config.EDGE_RECORDS_NICE, threads }, 'shipper CPU priority lowered');
+  } catch (error) {
+    logger.warn({ err: error, nice: config.EDGE_RECORDS_NICE }, 'could not lower the CPU priority');
+  }
 
   const redis = await connectRedis(config.REDIS_URL, { logger });
   // Keep reconnecting through a NATS outage: batches wait (the log is the buffer), none is lost.

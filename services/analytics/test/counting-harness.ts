@@ -32,7 +32,10 @@ export async function countingHarness(options: { natsUrl: string; databaseUrl: s
   const prisma: PrismaClient = createPrismaClient(options.databaseUrl, {
     applicationName: `analytics-test-${id}`,
   });
-  const logger = createLogger({ level: 'silent', service: 'analytics-test' });
+  const logger = createLogger({
+    level: process.env.TEST_LOG_LEVEL === 'warn' ? 'warn' : 'silent',
+    service: 'analytics-test',
+  });
   const stats = createDownloadStatsRepository(prisma);
   let consumer: DownloadConsumer | undefined;
 
@@ -47,7 +50,7 @@ export async function countingHarness(options: { natsUrl: string; databaseUrl: s
       const acks = records.map((r) => js.publish(subject, JSON.stringify(r), { msgID: r.id }));
       await Promise.all(acks);
     },
-    startConsumer(extra: { ackWaitMs?: number } = {}) {
+    startConsumer() {
       consumer = createCountingPipeline({
         prisma,
         js,
@@ -55,7 +58,7 @@ export async function countingHarness(options: { natsUrl: string; databaseUrl: s
         logger,
         durable,
         batchSize: options.batchSize ?? 4,
-        ackWaitMs: extra.ackWaitMs ?? 2_000,
+        databaseUrl: options.databaseUrl,
         stream,
         subject,
       });

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '@gatehouse/logging';
 import { installHttpBasics, type ReadinessCheck } from '@gatehouse/observability';
 import { type Keyring, verifyAccessToken } from '@gatehouse/tokens';
-import Fastify, { type FastifyReply } from 'fastify';
+import Fastify, { type FastifyReply, LogController } from 'fastify';
 import { AccessChecker } from './domain/access-checker.ts';
 import { AccessReader, type RecordSource, type SubscriberColdLoader } from './domain/access-reader.ts';
 import { denyMessages, type VerifiedClaims } from './domain/media-access-decider.ts';
@@ -70,7 +70,8 @@ export function buildApp(deps: AuthAppDeps) {
   const now = deps.now ?? Date.now;
   const app = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    // Access logs are the edge's job; the services log what they decide.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     // nginx keeps upstream connections open (keepalive_timeout 60s by default): stay open longer
     // than it does so nginx, not us, closes idle connections and never races a reused socket.

@@ -39,6 +39,8 @@ const countingStore = {
 // small stub HTTP server of that interface stands in for it here. Storage itself is not faked:
 // auth never talks to storage.
 const INTERNAL_API_TOKEN = 'auth-test-internal-token-0123456789abcdef';
+// The auth client's timeout for the stub below.
+const MEDIA_TIMEOUT_MS = 1000;
 let mediaCalls = 0;
 let mediaMode: 'ok' | 'fail' | 'slow' = 'ok';
 const stubMedia: Server = createServer((request, response) => {
@@ -66,7 +68,9 @@ const stubMedia: Server = createServer((request, response) => {
       };
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(origin));
     };
-    if (mediaMode === 'slow') setTimeout(answer, 100);
+    // 'ok' answers well inside the client's timeout even on a loaded machine (a 20 ms answer
+    // against a 60 ms timeout failed under load); 'slow' answers well after it.
+    if (mediaMode === 'slow') setTimeout(answer, 2 * MEDIA_TIMEOUT_MS);
     else setTimeout(answer, 20);
   });
 });
@@ -171,7 +175,7 @@ before(async () => {
     store: countingStore,
     originIssuer: createMediaOriginsClient({
       baseUrl: mediaUrlBase,
-      timeoutMs: 60,
+      timeoutMs: MEDIA_TIMEOUT_MS,
       internalApiToken: INTERNAL_API_TOKEN,
     }),
     settings: { publicBaseUrl: 'https://edge.example' },

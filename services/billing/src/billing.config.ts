@@ -20,6 +20,17 @@ export const billingConfigSchema = Type.Object({
     default: 900_000,
     description: 'How often reconciliation lists subscriptions from Stripe and repairs drift (0: never).',
   }),
+  PUBLIC_CHECKOUTS_PER_MINUTE: Type.Integer({
+    minimum: 1,
+    default: 10,
+    description:
+      'Public (listener page) Checkout sessions one client address may start per minute, per replica; past it 429.',
+  }),
+  TRUSTED_PROXIES: Type.String({
+    default: 'loopback,linklocal,uniquelocal',
+    description:
+      'Peers whose X-Forwarded-For names the client (Fastify trustProxy: addresses, CIDRs or loopback/linklocal/uniquelocal; "" trusts none). The edge overwrites that header with the address it saw.',
+  }),
   OUTBOX_SWEEP_MS: Type.Integer({
     minimum: 50,
     default: 1000,

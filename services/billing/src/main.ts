@@ -48,6 +48,8 @@ await runMain('billing', async () => {
     onCommitted: () => relay.notify(),
     publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/$/, ''),
     internalApiToken: config.INTERNAL_API_TOKEN,
+    publicCheckoutsPerMinute: config.PUBLIC_CHECKOUTS_PER_MINUTE,
+    trustProxy: config.TRUSTED_PROXIES || false,
     readiness: [{ name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` }],
   });
 

@@ -2,10 +2,16 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@gatehouse/db';
 import { createLogger } from '@gatehouse/logging';
 import { generateApiKey } from '@gatehouse/tenant-keys';
+import { stackEnv } from '@gatehouse/testkit';
 import Stripe from 'stripe';
-import type { StripeGateway } from '../src/adapters/stripe-gateway.ts';
+import {
+  createStripeClient,
+  createStripeGateway,
+  type StripeGateway,
+} from '../src/adapters/stripe-gateway.ts';
 import { createWebhookVerifier } from '../src/adapters/webhook-verifier.ts';
-import { buildApp } from '../src/app.ts';
+import { type BillingDeps, buildApp } from '../src/app.ts';
+import type { ConnectAccountState } from '../src/domain/stripe.port.ts';
 import type { SubscriptionState } from '../src/domain/stripe-state.ts';
 
 /** Test fixtures for billing: rows in the shared Postgres isolated by fresh ids, signed webhooks. */
@@ -26,7 +32,12 @@ export function sdk(): Stripe {
 
 export async function createTenant(
   prisma: PrismaClient,
-  options: { stripeAccountId?: string; graceSeconds?: number } = {},
+  options: {
+    stripeAccountId?: string;
+    graceSeconds?: number;
+    chargesEnabled?: boolean;
+    applicationFeeBps?: number;
+  } = {},
 ) {
   const slug = `t-${randomBytes(6).toString('hex')}`;
   const tenant = await prisma.tenant.create({
@@ -34,6 +45,8 @@ export async function createTenant(
       slug,
       name: slug,
       stripeAccountId: options.stripeAccountId ?? null,
+      chargesEnabled: options.chargesEnabled ?? false,
+      applicationFeeBps: options.applicationFeeBps ?? 0,
       ...(options.graceSeconds === undefined ? {} : { pastDueGraceSeconds: options.graceSeconds }),
     },
   });
@@ -82,6 +95,7 @@ export function signedHeaders(payload: string, options: { secret?: string; times
  */
 export function recordedStripe(emails = new Map<string, string>()) {
   const subscriptions = new Map<string, SubscriptionState>();
+  const accounts = new Map<string, ConnectAccountState>();
   let retrievals = 0;
   const gateway: StripeGateway = {
     async retrieveSubscription(id) {
@@ -105,10 +119,32 @@ export function recordedStripe(emails = new Map<string, string>()) {
     async createPortalSession() {
       throw new Error('not recorded');
     },
+    async updateProduct() {
+      throw new Error('not recorded');
+    },
+    async createPrice() {
+      throw new Error('not recorded');
+    },
+    async deactivatePrice() {
+      throw new Error('not recorded');
+    },
+    async createConnectedAccount() {
+      throw new Error('not recorded');
+    },
+    async createAccountLink() {
+      throw new Error('not recorded');
+    },
+    async retrieveAccount(accountId) {
+      retrievals++;
+      const state = accounts.get(accountId);
+      if (!state) throw new Error(`recorded Stripe has no account ${accountId}`);
+      return { ...state };
+    },
   };
   return {
     gateway,
     subscriptions,
+    accounts,
     emails,
     get retrievals() {
       return retrievals;
@@ -116,7 +152,14 @@ export function recordedStripe(emails = new Map<string, string>()) {
   };
 }
 
-export function billingApp(prisma: PrismaClient, gateway: StripeGateway, onCommitted = () => {}) {
+export const PUBLIC_BASE_URL = 'https://edge.example.test';
+
+export function billingApp(
+  prisma: PrismaClient,
+  gateway: StripeGateway,
+  onCommitted = () => {},
+  options: Pick<BillingDeps, 'publicCheckoutsPerMinute' | 'trustProxy'> = {},
+) {
   return buildApp({
     logger,
     readiness: [],
@@ -124,9 +167,61 @@ export function billingApp(prisma: PrismaClient, gateway: StripeGateway, onCommi
     gateway,
     verifier: createWebhookVerifier(sdk(), WEBHOOK_SECRETS),
     onCommitted,
-    publicBaseUrl: 'https://edge.example.test',
+    publicBaseUrl: PUBLIC_BASE_URL,
     internalApiToken: INTERNAL_API_TOKEN,
+    ...options,
   });
+}
+
+/** One request billing sent to Stripe (stripe-mock), as it went over the wire. */
+export interface StripeRequest {
+  method: string;
+  path: string;
+  /** The form-encoded body, decoded (`subscription_data[trial_period_days]` → '14'). */
+  params: URLSearchParams;
+  account: string | undefined;
+  idempotencyKey: string | undefined;
+}
+
+/**
+ * The production gateway over the real SDK and stripe-mock, with the SDK's own Node HTTP client
+ * wrapped to record every request: stripe-mock answers from fixtures and does not echo every
+ * parameter, so tests assert on what billing sent. Nothing about Stripe is faked.
+ */
+export function recordingGateway() {
+  const requests: StripeRequest[] = [];
+  const transport = Stripe.createNodeHttpClient();
+  const httpClient = Object.assign(Object.create(transport) as typeof transport, {
+    makeRequest(...args: Parameters<typeof transport.makeRequest>) {
+      const [, , path, method, headers, body] = args;
+      const header = (name: string) => (headers as Record<string, string | undefined>)[name];
+      requests.push({
+        method,
+        path,
+        params: new URLSearchParams(body),
+        account: header('Stripe-Account'),
+        idempotencyKey: header('Idempotency-Key'),
+      });
+      return transport.makeRequest(...args);
+    },
+  });
+  const env = stackEnv();
+  const stripe = createStripeClient(
+    {
+      STRIPE_SECRET_KEY: env.stripe.secretKey,
+      STRIPE_API_HOST: env.stripe.host,
+      STRIPE_API_PORT: env.stripe.port,
+      STRIPE_API_PROTOCOL: env.stripe.protocol,
+    },
+    httpClient,
+  );
+  return {
+    gateway: createStripeGateway(stripe),
+    requests,
+    /** Requests to paths starting with `prefix` (e.g. `/v1/checkout/sessions`). */
+    to: (method: string, prefix: string) =>
+      requests.filter((request) => request.method === method && request.path.startsWith(prefix)),
+  };
 }
 
 export const newSubscriptionId = () => `sub_${randomUUID().replaceAll('-', '').slice(0, 20)}`;

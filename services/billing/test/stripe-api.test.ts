@@ -103,7 +103,7 @@ describe('plans, checkout and portal sessions', () => {
     assert.equal((await app.inject({ method: 'GET', url: '/billing/v1/plans' })).statusCode, 401);
   });
 
-  test('checkout returns to the portal welcome page; portal needs a Stripe customer', async (t) => {
+  test('checkout returns to the tenant welcome page; portal needs a Stripe customer', async (t) => {
     const { tenant, apiKey } = await createTenant(prisma);
     const { gateway, calls } = spied();
     const app = billingApp(prisma, gateway);
@@ -130,9 +130,15 @@ describe('plans, checkout and portal sessions', () => {
       metadata: Record<string, string>;
       priceId: string;
     };
+    // Issue 10: the success URL names the tenant (it used to drop it), the cancel URL is a page
+    // that exists (it used to be /portal, a 404): the tenant has no show, so its listener root.
     assert.equal(
       input.successUrl,
-      'https://edge.example.test/portal/welcome?session_id={CHECKOUT_SESSION_ID}',
+      `https://edge.example.test/listen/${tenant.slug}/welcome?session_id={CHECKOUT_SESSION_ID}`,
+    );
+    assert.equal(
+      (input as unknown as { cancelUrl: string }).cancelUrl,
+      `https://edge.example.test/listen/${tenant.slug}`,
     );
     assert.deepEqual(input.metadata, { tenantId: tenant.id, planId: plan.id });
     assert.equal(input.priceId, plan.stripePriceId);

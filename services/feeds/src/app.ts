@@ -2,11 +2,12 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from '@gatehouse/logging';
 import { installHttpBasics, type ReadinessCheck } from '@gatehouse/observability';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { FeedService } from './domain/feed-service.ts';
 import type { PortalService } from './domain/portal-service.ts';
 import { feedRoutes } from './routes/feeds.routes.ts';
 import { portalRoutes } from './routes/portal.routes.ts';
+import { portalApiRoutes } from './routes/portal-api.routes.ts';
 import type { RouteDeps } from './routes/route-deps.ts';
 
 /** Everything the feeds app needs, built by `main.ts` (or a test) and passed in. */
@@ -23,7 +24,8 @@ export interface FeedsAppDeps {
 export function buildApp(deps: FeedsAppDeps) {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Access logs are the edge's job; the services log what they decide.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // OpenAPI document generated from the routes' JSON schemas (scripts/schemathesis.sh runs
@@ -43,5 +45,6 @@ export function buildApp(deps: FeedsAppDeps) {
   const routeDeps: RouteDeps = { feeds: deps.feeds, portal: deps.portal, secureCookies: deps.secureCookies };
   app.register(feedRoutes, { deps: routeDeps });
   app.register(portalRoutes, { deps: routeDeps });
+  app.register(portalApiRoutes, { deps: routeDeps });
   return app;
 }

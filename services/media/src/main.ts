@@ -102,6 +102,11 @@ await runMain('media', async () => {
     notifyOutbox: () => relay.notify(),
     internalApiToken: config.INTERNAL_API_TOKEN,
     secureLinks,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    domainOwnership: {
+      dnsServers: config.DOMAIN_DNS_SERVERS?.split(','),
+      httpPort: config.DOMAIN_HTTP_PROOF_PORT,
+    },
     limits: {
       maxUploadBytes: config.MAX_UPLOAD_BYTES,
       multipartThresholdBytes: config.MULTIPART_THRESHOLD_BYTES,

@@ -97,6 +97,19 @@ export const mediaConfigSchema = Type.Object({
     default: 64 * MiB,
     description: 'Uploads this large use S3 multipart.',
   }),
+  DOMAIN_DNS_SERVERS: Type.Optional(
+    Type.String({
+      pattern: '^[^,\\s]+(,[^,\\s]+)*$',
+      description:
+        'Comma-separated resolvers (ip or ip:port) for custom domain ownership checks (TXT _gatehouse.{host}); unset: the system resolvers.',
+    }),
+  ),
+  DOMAIN_HTTP_PROOF_PORT: Type.Integer({
+    minimum: 1,
+    maximum: 65535,
+    default: 80,
+    description: 'Port of the HTTP ownership check http://{host}/.well-known/gatehouse-domain/{token}.',
+  }),
   MULTIPART_PART_BYTES: Type.Integer({
     minimum: 5 * MiB,
     default: 16 * MiB,

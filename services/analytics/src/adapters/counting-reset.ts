@@ -2,8 +2,9 @@ import type { PrismaClient } from '@gatehouse/db';
 import type { JetStreamManager } from '@nats-io/jetstream';
 
 /**
- * Prepares a rebuild: empties the counting tables, forgets the consumer's applied sequence and
- * deletes its durable consumer, so the next start reads the stream from its first record.
+ * Prepares a rebuild: empties the counting tables and forgets the counter's applied sequence, so
+ * the next start reads the stream from its first record (and deletes a durable consumer of that
+ * name, left by versions before the ordered read).
  * Stop every running counter first: a counter still running would keep writing.
  */
 export async function resetCounting(deps: {

@@ -1,33 +1,29 @@
 import { EdgeRequestRecord, edgeRecordsStream, edgeRequestSubject } from '@gatehouse/contracts';
 import type { Logger } from '@gatehouse/logging';
-import {
-  AckPolicy,
-  type ConsumerConfig,
-  type ConsumerMessages,
-  DeliverPolicy,
-  type JetStreamClient,
-  type JetStreamManager,
-  type JsMsg,
+import type {
+  Consumer,
+  ConsumerMessages,
+  JetStreamClient,
+  JetStreamManager,
+  JsMsg,
 } from '@nats-io/jetstream';
 import { Compile } from 'typebox/compile';
 import type { AppliedBatch, ListenBatchStore, SequencedRecord } from './listen-batch.store.ts';
 
-const nanos = (ms: number) => ms * 1_000_000;
-/** A consume() that ended (consumer deleted, connection closed) resolves `closed()` at once. */
-const isClosed = (messages: ConsumerMessages) =>
-  Promise.race([messages.closed().then(() => true), sleep(0).then(() => false)]);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface DownloadConsumerOptions {
   js: JetStreamClient;
   jsm: JetStreamManager;
-  store: ListenBatchStore;
+  store: Pick<ListenBatchStore, 'apply' | 'cursor'>;
   logger: Logger;
+  /**
+   * The counter's name: its cursor row in `analytics_cursors`. A durable JetStream consumer of
+   * this name (what the counter used before it read in order from its cursor) is deleted at start.
+   */
   durable: string;
-  /** Records per pull and per transaction; also the consumer's max_ack_pending. */
+  /** Records per transaction at most; also what one pull asks JetStream for. */
   batchSize: number;
-  /** How long JetStream waits for an ack before it redelivers (a consumer killed mid-batch). */
-  ackWaitMs?: number;
   stream?: string;
   subject?: string;
   /** Called after every committed batch (metrics, tests, the benchmark). */
@@ -37,8 +33,6 @@ export interface DownloadConsumerOptions {
 export interface DownloadConsumer {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Messages the durable consumer has not delivered yet plus those delivered and not acked. */
-  backlog(): Promise<number>;
 }
 
 const recordSchema = Compile(EdgeRequestRecord);
@@ -58,47 +52,89 @@ function decode(msg: JsMsg, logger: Logger): SequencedRecord {
 }
 
 /**
- * The download counter's durable JetStream pull consumer. `max_ack_pending` equals the batch size,
- * so at most one batch is out at a time and JetStream hands records over in stream order, also
- * when it redelivers a batch whose consumer died: counting follows stream order, which is what
- * makes a replay give the same numbers. Each batch is applied in one Postgres transaction with
- * its last stream sequence, then acked; a batch the database refuses is retried (never acked
- * before it commits), and one already applied is skipped by sequence.
+ * Reads the stream in order from one start sequence with an ordered consumer (ephemeral, no acks:
+ * the client checks the delivery sequence and recreates it after a gap, so records arrive in stream
+ * order, each once). Pulls of up to `batchSize` records are decoded as they arrive
+ * into `queue`; the next pull starts only while fewer than `batchSize` wait, so at most about two
+ * batches are in memory and the next one is on its way while the current one commits.
+ */
+function orderedReader(options: { consumer: Consumer; batchSize: number; logger: Logger }) {
+  const queue: SequencedRecord[] = [];
+  let failed: unknown;
+  let closed = false;
+  let pull: ConsumerMessages | undefined;
+  let wakeTaker: (() => void) | undefined;
+  let wakeReader: (() => void) | undefined;
+
+  const done = (async () => {
+    while (!closed) {
+      if (queue.length >= options.batchSize) {
+        await new Promise<void>((resolve) => (wakeReader = resolve));
+        continue;
+      }
+      // By count (the client takes max_messages or max_bytes, not both): the contract caps a
+      // record's fields, so a batch stays within a few MB.
+      pull = await options.consumer.fetch({ max_messages: options.batchSize, expires: 5_000 });
+      for await (const msg of pull) {
+        queue.push(decode(msg, options.logger));
+        wakeTaker?.();
+      }
+    }
+  })().catch((error: unknown) => {
+    failed = error;
+  });
+  void done.finally(() => wakeTaker?.());
+  let closing: Promise<void> | undefined;
+
+  return {
+    /** Up to `max` records in stream order; waits up to `waitMs` for the first. Throws once the reader failed and nothing is left. */
+    async take(max: number, waitMs: number): Promise<SequencedRecord[]> {
+      if (queue.length === 0 && failed === undefined && !closed) {
+        await Promise.race([new Promise<void>((resolve) => (wakeTaker = resolve)), sleep(waitMs)]);
+        wakeTaker = undefined;
+        // Woken by the first record of a burst: let the rest of the socket read arrive first, so a
+        // trickle makes batches of what came together rather than one transaction per record.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (queue.length === 0 && failed !== undefined) throw failed;
+      const taken = queue.splice(0, max);
+      wakeReader?.();
+      return taken;
+    },
+    close(): Promise<void> {
+      closing ??= (async () => {
+        closed = true;
+        wakeReader?.();
+        await pull?.close().catch(() => undefined);
+        await done;
+        // Ephemeral anyway (JetStream drops it when idle); deleting it frees the server at once.
+        await options.consumer.delete().catch(() => undefined);
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * The download counter. Postgres holds where counting stands (`analytics_cursors`, moved in the
+ * same transaction as the counts), so the stream is read in order from the record after it: on
+ * start, and again after any NATS failure (reconnect, server restart) or database outage. Each
+ * batch is applied in one transaction with its last stream sequence; one the database refuses is
+ * retried until it commits, and records at or below the cursor (another replica, a restart) are
+ * skipped — exact counts however the process, NATS or Postgres fail, with no acks to send and no
+ * redelivery to wait for. Counting follows stream order, which is what makes a replay give the
+ * same numbers.
  */
 export function createDownloadConsumer(options: DownloadConsumerOptions): DownloadConsumer {
   const stream = options.stream ?? edgeRecordsStream.name;
   const subject = options.subject ?? edgeRequestSubject;
-  const ackWaitMs = options.ackWaitMs ?? 30_000;
   const { logger, durable, batchSize } = options;
   let stopped = false;
   let loop: Promise<void> | undefined;
-  let current: ConsumerMessages | undefined;
+  let reader: ReturnType<typeof orderedReader> | undefined;
 
-  async function ensureConsumer() {
-    const config: Partial<ConsumerConfig> & { durable_name: string } = {
-      durable_name: durable,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: subject,
-      max_ack_pending: batchSize,
-      ack_wait: nanos(ackWaitMs),
-      max_batch: batchSize,
-    };
-    try {
-      await options.jsm.consumers.info(stream, durable);
-      const { deliver_policy: _fixed, durable_name: _name, ...updatable } = config;
-      await options.jsm.consumers.update(stream, durable, updatable);
-    } catch (error) {
-      if (!(error instanceof Error) || !/consumer not found/i.test(error.message)) throw error;
-      await options.jsm.consumers.add(stream, config);
-    }
-  }
-
-  /** Commits a batch, waiting out a database outage; keeps the messages' ack timers from running out meanwhile. */
-  async function applyUntilCommitted(
-    batch: SequencedRecord[],
-    msgs: JsMsg[],
-  ): Promise<AppliedBatch | undefined> {
+  /** Commits a batch, waiting out a database outage (the records stay in memory meanwhile). */
+  async function applyUntilCommitted(batch: SequencedRecord[]): Promise<AppliedBatch | undefined> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await options.store.apply(batch);
@@ -108,71 +144,64 @@ export function createDownloadConsumer(options: DownloadConsumerOptions): Downlo
           { err: error, attempt, firstSeq: batch[0]?.seq },
           'analytics: batch not applied, retrying',
         );
-        for (const msg of msgs) msg.working();
         await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
       }
     }
   }
 
-  /**
-   * Messages arrive through `consume()` into `queue`; the loop takes everything queued (at most
-   * max_ack_pending = batchSize, since nothing more is delivered before acks) as one batch. A busy
-   * stream gives full batches, a quiet one small batches at once: no waiting for a batch to fill.
-   */
-  async function run() {
+  /** One pass: from the stored cursor until a failure (then the caller starts over from the cursor). */
+  async function readFromCursor(known?: number) {
+    const from = known ?? (await options.store.cursor());
+    const consumer = await options.js.consumers.get(stream, {
+      filter_subjects: [subject],
+      opt_start_seq: from + 1,
+    });
+    reader = orderedReader({ consumer, batchSize, logger });
+    try {
+      while (!stopped) {
+        const batch = await reader.take(batchSize, 1_000);
+        if (batch.length === 0) continue;
+        const applied = await applyUntilCommitted(batch);
+        if (!applied) return; // stopping: not committed, read again from the cursor next time
+        options.onBatch?.({ ...applied, size: batch.length });
+      }
+    } finally {
+      await reader.close();
+    }
+  }
+
+  async function run(first: number) {
+    let known: number | undefined = first;
     while (!stopped) {
       try {
-        await ensureConsumer();
-        const consumer = await options.js.consumers.get(stream, durable);
-        const queue: JsMsg[] = [];
-        let wake: (() => void) | undefined;
-        const messages = await consumer.consume({
-          max_messages: batchSize,
-          callback: (msg) => {
-            queue.push(msg);
-            wake?.();
-          },
-        });
-        current = messages;
-        const closed = messages.closed().then(() => wake?.());
-        while (!stopped) {
-          if (queue.length === 0) {
-            await Promise.race([new Promise<void>((resolve) => (wake = resolve)), closed, sleep(1_000)]);
-            wake = undefined;
-            if (queue.length === 0) {
-              if (await isClosed(messages)) break;
-              continue;
-            }
-          }
-          const msgs = queue.splice(0, queue.length);
-          const batch = msgs.map((msg) => decode(msg, logger));
-          const applied = await applyUntilCommitted(batch, msgs);
-          if (!applied) return; // stopping: the batch stays unacked and comes back
-          for (const msg of msgs) msg.ack();
-          options.onBatch?.({ ...applied, size: msgs.length });
-        }
-        await messages.close().catch(() => undefined);
+        const from = known;
+        known = undefined;
+        await readFromCursor(from);
       } catch (error) {
         if (stopped) break;
-        logger.warn({ err: error }, 'analytics: download consumer loop failed, restarting');
+        logger.warn({ err: error }, 'analytics: download counter failed, reading again from its cursor');
         await sleep(500);
       }
     }
   }
 
+  /** The durable consumer older versions counted with: nothing reads it any more. */
+  async function dropOldDurable() {
+    await options.jsm.consumers.delete(stream, durable).catch((error: unknown) => {
+      if (!(error instanceof Error) || !/consumer not found/i.test(error.message)) throw error;
+    });
+  }
+
   return {
+    /** Resolves once the cursor is read (Postgres reachable, a pool connection open); counting runs on. */
     async start() {
-      await ensureConsumer();
-      loop = run();
+      await dropOldDurable();
+      loop = run(await options.store.cursor());
     },
     async stop() {
       stopped = true;
-      await current?.close().catch(() => undefined);
+      await reader?.close();
       await loop;
-    },
-    async backlog() {
-      const info = await options.jsm.consumers.info(stream, durable);
-      return info.num_pending + info.num_ack_pending;
     },
   };
 }

@@ -35,6 +35,14 @@ export function createSharingRepository(prisma: PrismaClient): SharingStore {
     );
   }
 
+  /**
+   * Alerts and their actions are read by separate queries: one REPEATABLE READ snapshot keeps a
+   * reset completing in between from showing its action done while its alert is still open.
+   */
+  function snapshot<T>(read: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    return prisma.$transaction(read, { isolationLevel: 'RepeatableRead' });
+  }
+
   return {
     async settings(tenantId) {
       return settingsFromRow(await prisma.sharingSettings.findUnique({ where: { tenantId } }));
@@ -51,25 +59,26 @@ export function createSharingRepository(prisma: PrismaClient): SharingStore {
     },
 
     async listAlerts(tenantId, filter: SharingAlertFilter) {
-      const rows = await prisma.sharingAlert.findMany({
-        where: {
-          tenantId,
-          ...(filter.status ? { status: filter.status } : {}),
-          ...(filter.subscriberId ? { subscriberId: filter.subscriberId } : {}),
-          ...(filter.before ? { createdAt: { lt: new Date(filter.before) } } : {}),
-        },
-        include: alertInclude,
-        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-        take: filter.limit,
-      });
+      const rows = await snapshot((tx) =>
+        tx.sharingAlert.findMany({
+          where: {
+            tenantId,
+            ...(filter.status ? { status: filter.status } : {}),
+            ...(filter.subscriberId ? { subscriberId: filter.subscriberId } : {}),
+            ...(filter.before ? { createdAt: { lt: new Date(filter.before) } } : {}),
+          },
+          include: alertInclude,
+          orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+          take: filter.limit,
+        }),
+      );
       return rows.map(alertView);
     },
 
     async findAlert(tenantId, alertId) {
-      const row = await prisma.sharingAlert.findFirst({
-        where: { id: alertId, tenantId },
-        include: alertInclude,
-      });
+      const row = await snapshot((tx) =>
+        tx.sharingAlert.findFirst({ where: { id: alertId, tenantId }, include: alertInclude }),
+      );
       return row ? alertView(row) : undefined;
     },
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { DailySalts, type SaltStore } from './daily-salt.ts';
 import { nginxLine } from './edge-log-line.fixture.ts';
 import { type EdgeLogLine, parseEdgeLogLine } from './edge-log-line.ts';
-import { buildEdgeRecord } from './edge-record-builder.ts';
+import { EdgeRecordBuilder } from './edge-record-builder.ts';
 
 /** In-memory double of our SaltStore: first claim wins, like SET NX. */
 class MemorySaltStore implements SaltStore {
@@ -16,6 +16,9 @@ class MemorySaltStore implements SaltStore {
     return this.salts.get(day) as string;
   }
 }
+
+const buildEdgeRecord = async (parsed: EdgeLogLine, salts: DailySalts) =>
+  new EdgeRecordBuilder(salts).build(parsed);
 
 const line = (over: Record<string, string> = {}): EdgeLogLine => {
   const parsed = parseEdgeLogLine(nginxLine(over));
@@ -64,4 +67,32 @@ test('a line the contract refuses is reported, not built', async () => {
 test('a malformed salt in the store is an error, not a weak hash', async () => {
   const store: SaltStore = { claim: async () => 'short' };
   await assert.rejects(new DailySalts(store, 86_400).forDay('2025-12-03'), /malformed/);
+});
+
+test('an address is hashed once per day and remembered; another day or address is hashed anew', async () => {
+  const store = new MemorySaltStore();
+  const builder = new EdgeRecordBuilder(new DailySalts(store, 86_400), { maxAddresses: 2 });
+  const hash = async (over: Record<string, string>) => {
+    const built = await builder.build(line(over));
+    assert.ok(built.ok);
+    return built.record;
+  };
+  const salt = (day: string) => Buffer.from(store.salts.get(day) as string, 'hex');
+  const expected = (day: string, input: string) =>
+    createHmac('sha256', salt(day)).update(input).digest('hex');
+  const a = await hash({ addr: '198.51.100.7' });
+  assert.equal(a.ipHash, expected('2025-12-03', '198.51.100.7'));
+  assert.deepEqual(await hash({ addr: '198.51.100.7', id: 'b'.repeat(32) }), { ...a, id: 'b'.repeat(32) });
+  const nextDay = await hash({ addr: '198.51.100.7', msec: '1764806400.000' });
+  assert.equal(
+    nextDay.ipHash,
+    expected('2025-12-04', '198.51.100.7'),
+    'the cached hash of the day before is not reused',
+  );
+  // Past the bound the oldest address goes; hashes stay right.
+  for (const addr of ['198.51.100.8', '198.51.100.9', '198.51.100.7']) {
+    assert.equal((await hash({ addr })).ipHash, expected('2025-12-03', addr));
+  }
+  const bad = await builder.build({ ...line(), address: 'not-an-ip' });
+  assert.deepEqual(bad, { ok: false, reason: 'addr not an IP address' });
 });

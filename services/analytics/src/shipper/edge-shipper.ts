@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EdgeRequestRecord } from '@gatehouse/contracts';
 import type { DailySalts } from './daily-salt.ts';
 import { parseEdgeLogLine } from './edge-log-line.ts';
-import { buildEdgeRecord } from './edge-record-builder.ts';
+import { EdgeRecordBuilder } from './edge-record-builder.ts';
 import { type LogChunk, type LogFollower, retireFile } from './log-follower.ts';
 import type { PositionStore } from './log-position.ts';
 import type { RecordSink } from './record-sink.ts';
@@ -21,7 +21,10 @@ export interface ShipperDeps {
   salts: DailySalts;
   metrics: ShipperMetrics;
   logger: ShipperLogger;
-  /** Idle wait between reads at the end of the log. */
+  /**
+   * Wait between reads once the log's end is reached (idle, or caught up after a batch): a busy
+   * edge is shipped in batches of this interval, one ack and one checkpoint each.
+   */
   pollMs: number;
   /** On stop: keep shipping until the log stayed quiet this long (nginx flushes when it stops)… */
   drainQuietMs: number;
@@ -40,12 +43,14 @@ const RETRY_MAX_MS = 5_000;
  */
 export class EdgeShipper {
   readonly #deps: ShipperDeps;
+  readonly #builder: EdgeRecordBuilder;
   readonly #stop = new AbortController();
   #stoppedAt: number | undefined;
   #shippedOnce = false;
 
   constructor(deps: ShipperDeps) {
     this.#deps = deps;
+    this.#builder = new EdgeRecordBuilder(deps.salts);
   }
 
   stop(): void {
@@ -64,6 +69,9 @@ export class EdgeShipper {
         if (chunk) {
           quietSince = undefined;
           if (!(await this.#ship(chunk))) return;
+          // Caught up: let the next records gather for a poll interval rather than shipping each of
+          // nginx's buffer flushes on its own (an ack, a checkpoint, reads and stats per batch).
+          if (chunk.atEnd && this.#stoppedAt === undefined) await this.#pause();
           continue;
         }
         if (this.#stoppedAt !== undefined) {
@@ -72,7 +80,7 @@ export class EdgeShipper {
           if (Date.now() - this.#stoppedAt >= this.#deps.drainTimeoutMs) return;
           await sleep(this.#deps.pollMs);
         } else {
-          await sleep(this.#deps.pollMs, undefined, { signal: this.#stop.signal }).catch(() => undefined);
+          await this.#pause();
         }
       }
     } finally {
@@ -81,6 +89,10 @@ export class EdgeShipper {
         logger.warn({ unshippedBytes: unshipped }, 'shipper stopped with unshipped log bytes');
       await follower.close();
     }
+  }
+
+  async #pause(): Promise<void> {
+    await sleep(this.#deps.pollMs, undefined, { signal: this.#stop.signal }).catch(() => undefined);
   }
 
   /** One chunk: build, publish until stored, save. False when the stop deadline cut it short. */
@@ -121,12 +133,14 @@ export class EdgeShipper {
   }
 
   async #records(lines: readonly string[]): Promise<EdgeRequestRecord[]> {
-    const { salts, metrics, logger } = this.#deps;
+    const { metrics, logger } = this.#deps;
     const records: EdgeRequestRecord[] = [];
     const skipped: { reason: string; length: number }[] = [];
     for (const text of lines) {
       const parsed = parseEdgeLogLine(text);
-      const built = parsed.ok ? await buildEdgeRecord(parsed.line, salts) : parsed;
+      // Synchronous per line (no promise per record) but for the first line of a new day.
+      let built = parsed.ok ? this.#builder.build(parsed.line) : parsed;
+      if (built instanceof Promise) built = await built;
       if (built.ok) records.push(built.record);
       else skipped.push({ reason: built.reason, length: text.length });
     }

@@ -167,3 +167,17 @@ test('gaps are reported: truncated file, checkpoint file gone', async () => {
   assert.deepEqual(r.gaps, ['truncated', 'rotated-away']);
   await gone.close();
 });
+
+test('a read that fills the buffer is not at the end; the short one after it is (the shipper then waits)', async () => {
+  const r = rig();
+  // 100 bytes of lines against the rig's 64-byte reads.
+  writeFileSync(r.log, `${'x'.repeat(49)}\n${'y'.repeat(49)}\n`);
+  const f = r.make();
+  await f.start(undefined);
+  const first = await f.read();
+  assert.deepEqual([first?.lines, first?.atEnd], [['x'.repeat(49)], false]);
+  const second = await f.read();
+  assert.deepEqual([second?.lines, second?.atEnd], [['y'.repeat(49)], true]);
+  assert.equal(await f.read(), undefined);
+  await f.close();
+});

@@ -7,6 +7,8 @@ export interface LogChunk {
   end: LogPosition;
   /** A rotated file the shipper may delete once `end` is saved (it has been read to the end). */
   retire?: string;
+  /** The read found the end of what nginx had written (the shipper has caught up). */
+  atEnd: boolean;
 }
 
 /** Reasons bytes of the log were skipped without being read; every one is counted. */
@@ -107,7 +109,7 @@ export class LogFollower {
     if (bytesRead > 0) {
       this.#quietSince = undefined;
       c.readPos += bytesRead;
-      return this.#split(c, this.#buffer.subarray(0, bytesRead));
+      return this.#split(c, this.#buffer.subarray(0, bytesRead), bytesRead < this.#buffer.length);
     }
     return this.#atEnd(c);
   }
@@ -117,7 +119,7 @@ export class LogFollower {
     this.#current = undefined;
   }
 
-  #split(c: Current, data: Buffer): LogChunk {
+  #split(c: Current, data: Buffer, atEnd: boolean): LogChunk {
     const all = c.partial.length > 0 ? Buffer.concat([c.partial, data]) : data;
     const last = all.lastIndexOf(NL);
     if (last < 0) {
@@ -126,11 +128,11 @@ export class LogFollower {
         this.#options.onGap('line-too-long', c.partial.length);
         c.partial = Buffer.alloc(0);
       }
-      return { lines: [], end: this.position() };
+      return { lines: [], end: this.position(), atEnd };
     }
     c.partial = Buffer.from(all.subarray(last + 1));
     const lines = all.toString('utf8', 0, last).split('\n');
-    return { lines: lines.filter((l) => l.length > 0), end: this.position() };
+    return { lines: lines.filter((l) => l.length > 0), end: this.position(), atEnd };
   }
 
   async #atEnd(c: Current): Promise<LogChunk | undefined> {
@@ -154,7 +156,7 @@ export class LogFollower {
     await this.close();
     this.#quietSince = undefined;
     if (atPath) await this.#open(this.#path, atPath.ino, 0);
-    return { lines: [], end: this.position(), ...(retire ? { retire } : {}) };
+    return { lines: [], end: this.position(), atEnd: true, ...(retire ? { retire } : {}) };
   }
 
   async #rotate(c: Current): Promise<void> {

@@ -54,6 +54,13 @@ export const shipperConfigSchema = Type.Object({
     default: 20_000,
     description: 'On SIGTERM: ship what nginx still flushes, for at most this long.',
   }),
+  EDGE_RECORDS_NICE: Type.Integer({
+    minimum: 0,
+    maximum: 19,
+    default: 10,
+    description:
+      "CPU priority (nice) the shipper gives itself at start: a batch consumer that may lag and catch up, it yields CPU to nginx's workers when they share cores (records arrive later, none is lost or changed; the backlog gauge shows the lag). 0: normal priority.",
+  }),
   EDGE_RECORDS_STREAM: Type.String({
     default: edgeRecordsStream.name,
     description: 'JetStream stream (tests only).',

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { verifyAccessToken } from '@gatehouse/tokens';
 import Type from 'typebox';
 import { denyMessages } from '../domain/media-access-decider.ts';
-import { sendDeny, sendUnavailable, textBody } from './edge-reply.ts';
+import { sendFeedDeny, sendUnavailable, textBody } from './edge-reply.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 // `/f/{token}/{showId}.xml`, optionally with a query string; nothing else is a private feed.
@@ -34,8 +34,10 @@ export function edgeAuthorizeRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox 
                 'Allowed: X-Gatehouse-Tenant-Id, X-Gatehouse-Subscriber-Id, X-Gatehouse-Generation.',
             }),
           ),
-          401: textBody('No private feed URI, or a forged/malformed token.'),
-          403: textBody('Unknown subscriber, another tenant, or rotated (X-Gatehouse-Deny-Reason: rotated).'),
+          401: textBody('No private feed URI, or a forged/malformed token; X-Gatehouse-Deny-Status: 401.'),
+          403: textBody(
+            'Any other deny; X-Gatehouse-Deny-Status carries 403 (unknown subscriber, another tenant) or 410 (rotated, with X-Gatehouse-Deny-Reason: rotated).',
+          ),
           503: textBody('Cannot decide right now; Retry-After: 1.'),
         },
       },
@@ -43,7 +45,7 @@ export function edgeAuthorizeRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox 
         const uri = request.headers['x-original-uri'];
         const match = typeof uri === 'string' ? FEED_URI.exec(uri) : null;
         const verified = match ? verifyAccessToken(deps.keyring, match[1]!) : undefined;
-        if (!verified?.ok) return sendDeny(reply, 401, 'invalid token');
+        if (!verified?.ok) return sendFeedDeny(reply, 401, 'invalid token');
         const { claims } = verified;
         let decision: Awaited<ReturnType<RouteDeps['checker']['feed']>>;
         try {
@@ -53,8 +55,9 @@ export function edgeAuthorizeRoutes(deps: RouteDeps): FastifyPluginAsyncTypebox 
           return sendUnavailable(reply);
         }
         if (!decision.grant) {
-          if (decision.reason === 'rotated') reply.header('x-gatehouse-deny-reason', 'rotated');
-          return sendDeny(reply, 403, denyMessages[decision.reason]);
+          const rotated = decision.reason === 'rotated';
+          if (rotated) reply.header('x-gatehouse-deny-reason', 'rotated');
+          return sendFeedDeny(reply, rotated ? 410 : 403, denyMessages[decision.reason]);
         }
         return reply
           .code(200)

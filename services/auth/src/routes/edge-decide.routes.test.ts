@@ -150,6 +150,39 @@ describe('/edge/decide/media', () => {
   });
 });
 
+describe('/edge/authorize (private feeds): the deny status for nginx', () => {
+  const authorize = (uri: string | undefined) =>
+    app.inject({
+      method: 'GET',
+      url: '/edge/authorize',
+      headers: uri === undefined ? {} : { 'x-original-uri': uri },
+    });
+
+  test('grant 200 names no deny status; denies are 401/403 with the real status (410 for a reset link)', async () => {
+    const ok = await authorize(`/f/${token()}/${showId}.xml`);
+    assert.equal(ok.statusCode, 200);
+    assert.equal(ok.headers['x-gatehouse-deny-status'], undefined);
+    const cases: [string | undefined, number, string, string | undefined][] = [
+      [undefined, 401, '401', undefined],
+      [`/f/${'x'.repeat(60)}/${showId}.xml`, 401, '401', undefined],
+      [`/f/${token(1)}/${showId}.xml`, 403, '410', 'rotated'],
+      [
+        `/f/${issueAccessToken(keyring, { tenantId, subscriberId: randomUUID(), generation: 1 })}/${showId}.xml`,
+        403,
+        '403',
+        undefined,
+      ],
+    ];
+    for (const [uri, status, deny, reason] of cases) {
+      const r = await authorize(uri);
+      assert.equal(r.statusCode, status, uri);
+      assert.equal(r.headers['x-gatehouse-deny-status'], deny, uri);
+      assert.equal(r.headers['x-gatehouse-deny-reason'], reason, uri);
+      assert.equal(r.headers['cache-control'], 'no-store');
+    }
+  });
+});
+
 describe('/edge/decide/public and /edge/decide/download', () => {
   test('public → grant; premium → 403; draft, unknown and bad ids → 404', async () => {
     assert.equal((await get(`/edge/decide/public/${eps.open.episodeId}/ep.mp3`)).statusCode, 200);

@@ -109,6 +109,16 @@ export function sendDecideDeny(reply: FastifyReply, status: number, message: str
     .send(message);
 }
 
+/**
+ * A deny for the feed's `auth_request`: nginx passes only 401/403 there, so a rotated token (410,
+ * "gone: stop polling this URL") travels as 403 + `X-Gatehouse-Deny-Status: 410`, and nginx answers
+ * the client with the status in that header (docs/edge-protocol.md, "Feeds and APIs").
+ */
+export function sendFeedDeny(reply: FastifyReply, status: 401 | 403 | 410, message: string): FastifyReply {
+  reply.header('x-gatehouse-deny-status', String(status));
+  return sendDeny(reply, status === 401 ? 401 : 403, message);
+}
+
 /** Grant for an `auth_request` subrequest: the internal target in X-Media-Target (not X-Accel-Redirect). */
 export function sendDecideGrant(
   reply: FastifyReply,

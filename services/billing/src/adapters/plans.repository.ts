@@ -1,7 +1,7 @@
 import { computePlanGrants } from '@gatehouse/access-snapshot';
 import type { PrismaClient } from '@gatehouse/db';
 import type { PlanCatalogRepository, PlanView, PlanWriter } from '../domain/plan-catalog.port.ts';
-import { prismaUnitOfWork, transactionWriters } from './prisma-transaction.ts';
+import { prismaUnitOfWork, type Tx, transactionWriters } from './prisma-transaction.ts';
 
 const select = {
   id: true,
@@ -13,7 +13,10 @@ const select = {
   stripeProductId: true,
   stripePriceId: true,
   active: true,
-  grants: { select: { showId: true, episodeId: true } },
+  trialDays: true,
+  allowPromotionCodes: true,
+  archivedAt: true,
+  grants: { select: { showId: true, episodeId: true }, orderBy: { createdAt: 'asc' } },
 } as const;
 
 /** A plan as `select` reads it: the view's columns, with its grants as rows. */
@@ -27,30 +30,70 @@ const view = ({ grants, ...plan }: PlanRow): PlanView => ({
   episodeIds: grants.flatMap((grant) => (grant.episodeId ? [grant.episodeId] : [])),
 });
 
-/** Plans and subscribers of a tenant over Prisma; a new plan is written in one transaction. */
-export function createPlansRepository(prisma: PrismaClient): PlanCatalogRepository {
-  const unitOfWork = prismaUnitOfWork(
-    prisma,
-    (tx): PlanWriter => ({
-      enqueue: transactionWriters(tx).enqueue,
-      async insertPlan({ showIds, episodeIds, ...plan }) {
-        const created = await tx.plan.create({
-          data: {
-            ...plan,
-            grants: {
-              create: [
-                ...showIds.map((showId) => ({ showId })),
-                ...episodeIds.map((episodeId) => ({ episodeId })),
-              ],
-            },
-          },
-          select,
+const grantRows = (showIds: string[], episodeIds: string[]) => [
+  ...showIds.map((showId) => ({ showId })),
+  ...episodeIds.map((episodeId) => ({ episodeId })),
+];
+
+function planWriter(tx: Tx): PlanWriter {
+  return {
+    enqueue: transactionWriters(tx).enqueue,
+    async insertPlan({ showIds, episodeIds, ...plan }) {
+      const created = await tx.plan.create({
+        data: { ...plan, grants: { create: grantRows(showIds, episodeIds) } },
+        select,
+      });
+      return view(created);
+    },
+    async lockPlan(tenantId, planId) {
+      const locked = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM plans WHERE id = ${planId}::uuid AND tenant_id = ${tenantId}::uuid FOR UPDATE`;
+      if (locked.length === 0) return null;
+      return view(await tx.plan.findUniqueOrThrow({ where: { id: planId }, select }));
+    },
+    async updatePlan(planId, { price, archived, ...columns }) {
+      if (price) {
+        // The replaced price stays known: subscriptions bought at it still map to this plan.
+        const old = await tx.plan.findUniqueOrThrow({
+          where: { id: planId },
+          select: { stripePriceId: true, amount: true, currency: true, interval: true },
         });
-        return view(created);
-      },
-      planGrants: (planId) => computePlanGrants(tx, planId),
-    }),
-  );
+        if (old.stripePriceId) {
+          await tx.planPrice.create({
+            data: {
+              planId,
+              stripePriceId: old.stripePriceId,
+              amount: old.amount,
+              currency: old.currency,
+              interval: old.interval,
+            },
+          });
+        }
+      }
+      await tx.plan.update({
+        where: { id: planId },
+        data: {
+          ...columns,
+          ...(price ? price : {}),
+          ...(archived ? { active: false, archivedAt: new Date() } : {}),
+        },
+      });
+    },
+    async replaceGrants(planId, { showIds, episodeIds }) {
+      await tx.planGrant.deleteMany({ where: { planId } });
+      await tx.plan.update({
+        where: { id: planId },
+        data: { grantsVersion: { increment: 1 }, grants: { create: grantRows(showIds, episodeIds) } },
+      });
+    },
+    planGrants: (planId) => computePlanGrants(tx, planId),
+    readPlan: async (planId) => view(await tx.plan.findUniqueOrThrow({ where: { id: planId }, select })),
+  };
+}
+
+/** Plans of a tenant over Prisma; every change is written in one transaction. */
+export function createPlansRepository(prisma: PrismaClient): PlanCatalogRepository {
+  const unitOfWork = prismaUnitOfWork(prisma, planWriter);
   return {
     withTransaction: unitOfWork.withTransaction,
     async countOwned(tenantId, { showIds, episodeIds }) {
@@ -68,15 +111,9 @@ export function createPlansRepository(prisma: PrismaClient): PlanCatalogReposito
       });
       return plans.map(view);
     },
-    findPlan: (tenantId, planId) =>
-      prisma.plan.findFirst({
-        where: { id: planId, tenantId },
-        select: { id: true, stripePriceId: true, active: true },
-      }),
-    findSubscriber: (tenantId, subscriberId) =>
-      prisma.subscriber.findFirst({
-        where: { id: subscriberId, tenantId },
-        select: { id: true, email: true, stripeCustomerId: true },
-      }),
+    async getPlan(tenantId, planId) {
+      const plan = await prisma.plan.findFirst({ where: { id: planId, tenantId }, select });
+      return plan && view(plan);
+    },
   };
 }

@@ -79,7 +79,14 @@ function subscriptionSyncRepository(tx: Tx): SubscriptionSyncRepository {
       return row && stored(row);
     },
     async findPlanByPrice(stripePriceId) {
-      return toOwner(await tx.plan.findUnique({ where: { stripePriceId }, select: planOwner }));
+      const current = await tx.plan.findUnique({ where: { stripePriceId }, select: planOwner });
+      if (current) return toOwner(current);
+      // A price the plan sold at before a price change: its subscribers stay on it.
+      const previous = await tx.planPrice.findUnique({
+        where: { stripePriceId },
+        select: { plan: { select: planOwner } },
+      });
+      return toOwner(previous?.plan ?? null);
     },
     async findPlan(planId) {
       return toOwner(await tx.plan.findUnique({ where: { id: planId }, select: planOwner }));
@@ -114,6 +121,23 @@ function subscriptionSyncRepository(tx: Tx): SubscriptionSyncRepository {
       tx.subscriber.findUnique({ where: { tenantId_email: { tenantId, email } }, select: link }),
     async setStripeCustomer(subscriberId, stripeCustomerId) {
       await tx.subscriber.update({ where: { id: subscriberId }, data: { stripeCustomerId } });
+    },
+    async findConnectTenant(accountId) {
+      const tenant = await tx.tenant.findUnique({
+        where: { stripeAccountId: accountId },
+        select: { id: true, stripeAccountEventAt: true },
+      });
+      return tenant && { tenantId: tenant.id, lastEventAt: tenant.stripeAccountEventAt };
+    },
+    async setConnectState(tenantId, state, observedAt) {
+      await tx.tenant.update({
+        where: { id: tenantId },
+        data: {
+          chargesEnabled: state.chargesEnabled,
+          detailsSubmitted: state.detailsSubmitted,
+          stripeAccountEventAt: observedAt,
+        },
+      });
     },
     async createSubscriber({ tenantId, email, customerId }) {
       const created = await tx.subscriber.create({

@@ -12,34 +12,51 @@ export interface PlanView {
   interval: PlanInterval;
   stripeProductId: string | null;
   stripePriceId: string | null;
+  /** On sale (false once archived). */
   active: boolean;
+  trialDays: number;
+  allowPromotionCodes: boolean;
+  archivedAt: Date | null;
   showIds: string[];
   episodeIds: string[];
 }
 
-export type NewPlan = Omit<PlanView, 'active'> & { tenantId: string };
+export type NewPlan = Omit<PlanView, 'active' | 'archivedAt'> & { tenantId: string };
 
-/** What creating a plan writes, inside one transaction. */
-export interface PlanWriter extends OutboxWriter {
-  insertPlan(plan: NewPlan): Promise<PlanView>;
-  /** The plan's grants as the edge will see them (undefined: no such plan). */
-  planGrants(planId: string): Promise<PlanGrants | undefined>;
+/** A plan's grants: whole shows and single episodes. */
+export interface GrantIds {
+  showIds: string[];
+  episodeIds: string[];
 }
 
-/** Plans and subscribers of a tenant, as the creators' API reads them. */
+/** The columns an edit changes (absent: unchanged). */
+export interface PlanChanges {
+  name?: string;
+  description?: string;
+  trialDays?: number;
+  allowPromotionCodes?: boolean;
+  /** The new Stripe price; the current one moves to the plan's previous prices. */
+  price?: { stripePriceId: string; amount: number; currency: string; interval: PlanInterval };
+  archived?: true;
+}
+
+/** What creating or editing a plan writes, inside one transaction. */
+export interface PlanWriter extends OutboxWriter {
+  insertPlan(plan: NewPlan): Promise<PlanView>;
+  /** Locks the plan row for the rest of the transaction (concurrent edits apply one after the other). */
+  lockPlan(tenantId: string, planId: string): Promise<PlanView | null>;
+  updatePlan(planId: string, changes: PlanChanges): Promise<void>;
+  /** Replaces the plan's grants and bumps its grants version. */
+  replaceGrants(planId: string, grants: GrantIds): Promise<void>;
+  /** The plan's grants as the edge will see them (undefined: no such plan). */
+  planGrants(planId: string): Promise<PlanGrants | undefined>;
+  readPlan(planId: string): Promise<PlanView>;
+}
+
+/** Plans of a tenant, as the creators' API reads them. */
 export interface PlanCatalogRepository extends UnitOfWork<PlanWriter> {
   /** How many of these shows / episodes belong to the tenant. */
-  countOwned(
-    tenantId: string,
-    ids: { showIds: string[]; episodeIds: string[] },
-  ): Promise<{ shows: number; episodes: number }>;
+  countOwned(tenantId: string, ids: GrantIds): Promise<{ shows: number; episodes: number }>;
   listPlans(tenantId: string): Promise<PlanView[]>;
-  findPlan(
-    tenantId: string,
-    planId: string,
-  ): Promise<{ id: string; stripePriceId: string | null; active: boolean } | null>;
-  findSubscriber(
-    tenantId: string,
-    subscriberId: string,
-  ): Promise<{ id: string; email: string; stripeCustomerId: string | null } | null>;
+  getPlan(tenantId: string, planId: string): Promise<PlanView | null>;
 }

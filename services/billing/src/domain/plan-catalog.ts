@@ -1,72 +1,90 @@
 import { randomUUID } from 'node:crypto';
 import { errors } from '@gatehouse/errors';
-import type { PlanCatalogRepository, PlanInterval, PlanView } from './plan-catalog.port.ts';
+import type {
+  GrantIds,
+  PlanCatalogRepository,
+  PlanChanges,
+  PlanInterval,
+  PlanView,
+  PlanWriter,
+} from './plan-catalog.port.ts';
 import type { StripeGateway } from './stripe.port.ts';
 
-/** The creator's side of billing: plans, Checkout and the customer portal. */
+/** The tenant a creators' API request acts for. */
 export interface BillingTenant {
   id: string;
   /** The tenant's connected account (`acct_…`); null sells on the platform account. */
   stripeAccountId: string | null;
 }
 
-export interface PlanInput {
+export interface PlanInput extends GrantIds {
   name: string;
   description: string;
   amount: number;
   currency: string;
   interval: PlanInterval;
-  showIds: string[];
-  episodeIds: string[];
+  trialDays: number;
+  allowPromotionCodes: boolean;
 }
 
-export interface CheckoutInput {
-  planId: string;
-  email?: string | undefined;
-  subscriberId?: string | undefined;
-  cancelUrl?: string | undefined;
-}
-
-export interface PortalInput {
-  subscriberId: string;
-  returnUrl?: string | undefined;
-}
-
-export interface StripeSession {
-  id: string;
-  url: string | null;
-}
+/** An edit: every field optional; grants given replace the plan's grants of that kind. */
+export type PlanEdit = Partial<PlanInput>;
 
 export interface PlanCatalog {
   createPlan(tenant: BillingTenant, input: PlanInput): Promise<PlanView>;
   listPlans(tenantId: string): Promise<PlanView[]>;
-  createCheckoutSession(tenant: BillingTenant, input: CheckoutInput): Promise<StripeSession>;
-  createPortalSession(tenant: BillingTenant, input: PortalInput): Promise<StripeSession>;
+  getPlan(tenantId: string, planId: string): Promise<PlanView>;
+  updatePlan(tenant: BillingTenant, planId: string, edit: PlanEdit): Promise<PlanView>;
+  /** Takes the plan off sale; subscribers keep their access and their price. Idempotent. */
+  archivePlan(tenant: BillingTenant, planId: string): Promise<PlanView>;
 }
 
 /** A Stripe call that failed is the dependency's fault (503), never a 500. */
-const stripeCall = <T>(call: Promise<T>): Promise<T> =>
+export const stripeCall = <T>(call: Promise<T>): Promise<T> =>
   call.catch((error: unknown) => {
     throw errors.dependencyUnavailable('stripe', error);
   });
 
+const unique = (ids: string[]) => [...new Set(ids)];
+
 export function createPlanCatalog(deps: {
   repository: PlanCatalogRepository;
   gateway: StripeGateway;
-  /** Public URL of the edge, without a trailing slash (the portal's Checkout return pages live there). */
-  publicBaseUrl: string;
+  /** A best-effort Stripe clean-up (retiring a replaced price) failed: logged, the change stands. */
+  onCleanupFailed?: (error: unknown) => void;
 }): PlanCatalog {
-  const { repository, gateway, publicBaseUrl } = deps;
+  const { repository, gateway } = deps;
 
-  const findPlan = async (tenantId: string, planId: string) => {
-    const plan = await repository.findPlan(tenantId, planId);
+  const getPlan = async (tenantId: string, planId: string) => {
+    const plan = await repository.getPlan(tenantId, planId);
     if (!plan) throw errors.notFound('plan');
     return plan;
   };
-  const findSubscriber = async (tenantId: string, subscriberId: string) => {
-    const subscriber = await repository.findSubscriber(tenantId, subscriberId);
-    if (!subscriber) throw errors.notFound('subscriber');
-    return subscriber;
+
+  const checkOwned = async (tenantId: string, grants: GrantIds) => {
+    const owned = await repository.countOwned(tenantId, grants);
+    if (owned.shows !== grants.showIds.length)
+      throw errors.unprocessable('a granted show does not exist for this tenant');
+    if (owned.episodes !== grants.episodeIds.length)
+      throw errors.unprocessable('a granted episode does not exist for this tenant');
+  };
+
+  /** Writes the plan's new grants and the `gh.access.plan.changed.v1` row, inside the transaction. */
+  const publishGrants = async (writer: PlanWriter, planId: string) => {
+    const grants = await writer.planGrants(planId);
+    if (grants) {
+      await writer.enqueue('gh.access.plan.changed.v1', {
+        eventId: `plan:${planId}:${grants.version}`,
+        occurredAt: new Date().toISOString(),
+        grants,
+      });
+    }
+  };
+
+  /** Stripe prices cannot be deleted; a retired one is taken off sale (its subscribers keep it). */
+  const retirePrice = (priceId: string | null, account: string | null) => {
+    if (!priceId) return Promise.resolve();
+    return gateway.deactivatePrice(priceId, account).catch((error: unknown) => deps.onCleanupFailed?.(error));
   };
 
   return {
@@ -77,14 +95,8 @@ export function createPlanCatalog(deps: {
      * Stripe failure leaves nothing behind in Postgres.
      */
     async createPlan(tenant, input) {
-      const showIds = [...new Set(input.showIds)];
-      const episodeIds = [...new Set(input.episodeIds)];
-      const owned = await repository.countOwned(tenant.id, { showIds, episodeIds });
-      if (owned.shows !== showIds.length)
-        throw errors.unprocessable('a granted show does not exist for this tenant');
-      if (owned.episodes !== episodeIds.length)
-        throw errors.unprocessable('a granted episode does not exist for this tenant');
-
+      const grants = { showIds: unique(input.showIds), episodeIds: unique(input.episodeIds) };
+      await checkOwned(tenant.id, grants);
       const planId = randomUUID();
       const currency = input.currency.toLowerCase();
       const stripeIds = await stripeCall(
@@ -102,61 +114,88 @@ export function createPlanCatalog(deps: {
           amount: input.amount,
           currency,
           interval: input.interval,
+          trialDays: input.trialDays,
+          allowPromotionCodes: input.allowPromotionCodes,
           stripeProductId: stripeIds.productId,
           stripePriceId: stripeIds.priceId,
-          showIds,
-          episodeIds,
+          ...grants,
         });
-        const grants = await writer.planGrants(planId);
-        if (grants) {
-          await writer.enqueue('gh.access.plan.changed.v1', {
-            eventId: `plan:${planId}:${grants.version}`,
-            occurredAt: new Date().toISOString(),
-            grants,
-          });
-        }
+        await publishGrants(writer, planId);
         return plan;
       });
     },
 
     listPlans: (tenantId) => repository.listPlans(tenantId),
+    getPlan,
 
-    async createCheckoutSession(tenant, input) {
-      const plan = await findPlan(tenant.id, input.planId);
-      if (!plan.active || !plan.stripePriceId) throw errors.conflict('plan is not on sale');
-      const subscriber = input.subscriberId ? await findSubscriber(tenant.id, input.subscriberId) : undefined;
-      const metadata: Record<string, string> = { tenantId: tenant.id, planId: plan.id };
-      if (subscriber) metadata.subscriberId = subscriber.id;
-      return stripeCall(
-        gateway.createCheckoutSession(
-          {
-            priceId: plan.stripePriceId,
-            // Stripe replaces {CHECKOUT_SESSION_ID} itself; the portal's welcome page reads it.
-            successUrl: `${publicBaseUrl}/portal/welcome?session_id={CHECKOUT_SESSION_ID}`,
-            cancelUrl: input.cancelUrl ?? `${publicBaseUrl}/portal`,
-            ...(subscriber?.stripeCustomerId
-              ? { customerId: subscriber.stripeCustomerId }
-              : { customerEmail: subscriber?.email ?? input.email }),
-            ...(subscriber ? { clientReferenceId: subscriber.id } : {}),
-            metadata,
-          },
-          tenant.stripeAccountId,
-        ),
-      );
+    /**
+     * Stripe first (product name/description; a new price when amount, currency or interval
+     * change), then one transaction: the plan row (the replaced price kept as a previous price, so
+     * subscriptions on it still map to the plan), its grants and the plan.changed outbox row.
+     */
+    async updatePlan(tenant, planId, edit) {
+      const current = await getPlan(tenant.id, planId);
+      const grantsGiven = edit.showIds !== undefined || edit.episodeIds !== undefined;
+      const grants = {
+        showIds: unique(edit.showIds ?? current.showIds),
+        episodeIds: unique(edit.episodeIds ?? current.episodeIds),
+      };
+      if (grantsGiven) await checkOwned(tenant.id, grants);
+
+      const changes: PlanChanges = {};
+      if (edit.trialDays !== undefined) changes.trialDays = edit.trialDays;
+      if (edit.allowPromotionCodes !== undefined) changes.allowPromotionCodes = edit.allowPromotionCodes;
+      const name = edit.name ?? current.name;
+      const description = edit.description ?? current.description;
+      if (name !== current.name || description !== current.description) {
+        if (current.stripeProductId) {
+          await stripeCall(
+            gateway.updateProduct(current.stripeProductId, { name, description }, tenant.stripeAccountId),
+          );
+        }
+        Object.assign(changes, { name, description });
+      }
+      const amount = edit.amount ?? current.amount;
+      const currency = (edit.currency ?? current.currency).toLowerCase();
+      const interval = edit.interval ?? current.interval;
+      const priceChanged =
+        amount !== current.amount || currency !== current.currency || interval !== current.interval;
+      if (priceChanged) {
+        if (!current.stripeProductId) throw errors.conflict('plan has no Stripe product to price');
+        const { priceId } = await stripeCall(
+          gateway.createPrice(
+            { productId: current.stripeProductId, amount, currency, interval, planId, tenantId: tenant.id },
+            tenant.stripeAccountId,
+          ),
+        );
+        changes.price = { stripePriceId: priceId, amount, currency, interval };
+      }
+
+      const replaced = await repository.withTransaction(async (writer) => {
+        const locked = await writer.lockPlan(tenant.id, planId);
+        if (!locked) throw errors.notFound('plan');
+        const oldPriceId = changes.price ? locked.stripePriceId : null;
+        await writer.updatePlan(planId, changes);
+        if (grantsGiven) {
+          await writer.replaceGrants(planId, grants);
+          await publishGrants(writer, planId);
+        }
+        return { plan: await writer.readPlan(planId), oldPriceId };
+      });
+      await retirePrice(replaced.oldPriceId, tenant.stripeAccountId);
+      return replaced.plan;
     },
 
-    async createPortalSession(tenant, input) {
-      const subscriber = await findSubscriber(tenant.id, input.subscriberId);
-      if (!subscriber.stripeCustomerId) throw errors.conflict('subscriber has no Stripe customer yet');
-      return stripeCall(
-        gateway.createPortalSession(
-          {
-            customerId: subscriber.stripeCustomerId,
-            returnUrl: input.returnUrl ?? `${publicBaseUrl}/portal`,
-          },
-          tenant.stripeAccountId,
-        ),
-      );
+    async archivePlan(tenant, planId) {
+      const archived = await repository.withTransaction(async (writer) => {
+        const locked = await writer.lockPlan(tenant.id, planId);
+        if (!locked) throw errors.notFound('plan');
+        if (!locked.active) return { plan: locked, newlyArchived: false };
+        await writer.updatePlan(planId, { archived: true });
+        return { plan: await writer.readPlan(planId), newlyArchived: true };
+      });
+      if (archived.newlyArchived) await retirePrice(archived.plan.stripePriceId, tenant.stripeAccountId);
+      return archived.plan;
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { StripeSubscriptionStatus } from '@gatehouse/access-snapshot';
+import type { ConnectAccountState } from './stripe.port.ts';
 
 /**
  * The subset of a Stripe subscription that billing acts on, independent of the SDK's types and
@@ -89,4 +90,17 @@ export function subscriptionIdOfInvoice(object: unknown): string | null {
     | null
     | undefined;
   return idOf(details?.subscription);
+}
+
+/** Reads a Stripe account object (an `account.updated` event's or a retrieved one) into its Connect state. */
+export function toConnectAccountState(object: unknown): ConnectAccountState {
+  if (!object || typeof object !== 'object') throw new MalformedStripeObjectError('account is not an object');
+  const account = object as Loose;
+  if (typeof account.id !== 'string' || !account.id.startsWith('acct_'))
+    throw new MalformedStripeObjectError('account id missing');
+  return {
+    accountId: account.id,
+    chargesEnabled: account.charges_enabled === true,
+    detailsSubmitted: account.details_submitted === true,
+  };
 }

@@ -12,17 +12,22 @@ export interface StripeGateway {
   retrieveCustomerEmail(id: string, account: string | null): Promise<string | null>;
   listSubscriptions(account: string | null): AsyncIterable<SubscriptionState>;
   createProductAndPrice(
-    input: {
-      name: string;
-      description: string;
-      amount: number;
-      currency: string;
-      interval: 'month' | 'year';
-      planId: string;
-      tenantId: string;
-    },
+    input: PriceTerms & { name: string; description: string },
     account: string | null,
   ): Promise<{ productId: string; priceId: string }>;
+  /** Renames / re-describes a plan's product (prices carry no name). */
+  updateProduct(
+    productId: string,
+    input: { name: string; description: string },
+    account: string | null,
+  ): Promise<void>;
+  /** A new price on an existing product (Stripe prices are immutable: a price change makes one). */
+  createPrice(
+    input: PriceTerms & { productId: string },
+    account: string | null,
+  ): Promise<{ priceId: string }>;
+  /** Takes a price off sale; subscriptions already on it keep renewing at it. */
+  deactivatePrice(priceId: string, account: string | null): Promise<void>;
   createCheckoutSession(
     input: {
       priceId: string;
@@ -32,6 +37,12 @@ export interface StripeGateway {
       customerId?: string;
       clientReferenceId?: string;
       metadata: Record<string, string>;
+      /** Free trial of the subscription, in days (0 or absent: none). */
+      trialDays?: number;
+      /** Shows the promotion code field. */
+      allowPromotionCodes?: boolean;
+      /** The platform's share of each invoice, in percent (connected accounts only). */
+      applicationFeePercent?: number;
     },
     account: string | null,
   ): Promise<{ id: string; url: string | null }>;
@@ -39,6 +50,31 @@ export interface StripeGateway {
     input: { customerId: string; returnUrl: string },
     account: string | null,
   ): Promise<{ id: string; url: string }>;
+  /** Creates the tenant's Express connected account; the same `tenantId` never makes two (idempotency key). */
+  createConnectedAccount(input: { tenantId: string; email?: string }): Promise<{ accountId: string }>;
+  /** A one-time onboarding link (Account Links) for a connected account. */
+  createAccountLink(input: {
+    accountId: string;
+    refreshUrl: string;
+    returnUrl: string;
+  }): Promise<{ url: string; expiresAt: number }>;
+  retrieveAccount(accountId: string): Promise<ConnectAccountState>;
+}
+
+/** A plan's recurring price, and the plan and tenant it belongs to (kept in Stripe's metadata). */
+export interface PriceTerms {
+  amount: number;
+  currency: string;
+  interval: 'month' | 'year';
+  planId: string;
+  tenantId: string;
+}
+
+/** The fields of a connected account billing keeps (from `account.updated` or a retrieve). */
+export interface ConnectAccountState {
+  accountId: string;
+  chargesEnabled: boolean;
+  detailsSubmitted: boolean;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { StripeSubscriptionStatus } from '@gatehouse/access-snapshot';
+import type { ConnectAccountState } from './stripe.port.ts';
 import type { AccessSnapshotWriter, OutboxWriter, UnitOfWork } from './transaction.port.ts';
 
 /** The columns of a subscription the apply path derives from Stripe's state. */
@@ -67,6 +68,10 @@ export interface SubscriptionSyncRepository extends OutboxWriter, AccessSnapshot
   findSubscriber(tenantId: string, subscriberId: string): Promise<SubscriberLink | null>;
   findSubscriberByEmail(tenantId: string, email: string): Promise<SubscriberLink | null>;
   setStripeCustomer(subscriberId: string, customerId: string): Promise<void>;
+  /** The tenant of a connected account, with the Stripe time of its last applied `account.updated`. */
+  findConnectTenant(accountId: string): Promise<{ tenantId: string; lastEventAt: Date | null } | null>;
+  /** Stores a connected account's state and the Stripe time it describes. */
+  setConnectState(tenantId: string, state: ConnectAccountState, observedAt: Date): Promise<void>;
   /** Creates a subscriber and its access credential (generation 1); returns its id. */
   createSubscriber(input: { tenantId: string; email: string; customerId: string | null }): Promise<string>;
 }

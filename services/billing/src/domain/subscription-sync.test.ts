@@ -92,6 +92,11 @@ function memoryStore(world: World): SubscriptionSyncStore {
     async setStripeCustomer(id, customerId) {
       world.subscribers.find((s) => s.id === id)!.stripeCustomerId = customerId;
     },
+    async findConnectTenant(accountId) {
+      const tenant = world.tenants.find((candidate) => candidate.account === accountId);
+      return tenant ? { tenantId: tenant.id, lastEventAt: null } : null;
+    },
+    async setConnectState() {},
     async createSubscriber({ tenantId, email, customerId }) {
       const id = randomUUID();
       world.subscribers.push({ id, tenantId, email, stripeCustomerId: customerId });

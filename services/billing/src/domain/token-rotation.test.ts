@@ -45,7 +45,9 @@ test('a rotation moves the generation and enqueues token.rotated with the new sn
     subscriberId: 's1',
     rotatedBy: 'subscriber',
   });
-  assert.deepEqual(result, { subscriberId: 's1', generation: 2, version: 7 });
+  const { rotatedAt, ...rest } = result;
+  assert.deepEqual(rest, { subscriberId: 's1', generation: 2, version: 7 });
+  assert.ok(Date.now() - rotatedAt.getTime() < 60_000, 'rotatedAt is the time of the rotation');
   assert.deepEqual(events, [
     { subject: 'gh.access.token.rotated.v1', eventId: 'rotated:s1:7', rotatedBy: 'subscriber' },
   ]);

@@ -13,6 +13,7 @@ export interface RotationResult {
   subscriberId: string;
   generation: number;
   version: number;
+  rotatedAt: Date;
 }
 
 /** What a token rotation writes, inside one transaction. */
@@ -42,6 +43,11 @@ export function rotateAccessToken(store: TokenRotationStore, input: RotationInpu
       access,
       rotatedBy: input.rotatedBy,
     });
-    return { subscriberId: input.subscriberId, generation: access.generation, version: access.version };
+    return {
+      subscriberId: input.subscriberId,
+      generation: access.generation,
+      version: access.version,
+      rotatedAt,
+    };
   });
 }

@@ -1,7 +1,9 @@
+import type { ConnectAccountState } from './stripe.port.ts';
 import {
   MalformedStripeObjectError,
   type SubscriptionState,
   subscriptionIdOfInvoice,
+  toConnectAccountState,
   toSubscriptionState,
 } from './stripe-state.ts';
 
@@ -23,6 +25,7 @@ export const HANDLED_EVENT_TYPES: ReadonlySet<string> = new Set([
   'checkout.session.completed',
   'invoice.payment_failed',
   'invoice.paid',
+  'account.updated',
 ]);
 
 /** The fields of a verified Stripe event billing reads. */
@@ -49,6 +52,8 @@ export type WebhookAction =
     }
   /** An invoice changed the payment state: re-fetch its subscription and apply it. */
   | { kind: 'refetch'; subscriptionId: string }
+  /** A connected account changed (Connect event): store whether it can take payments. */
+  | { kind: 'account'; state: ConnectAccountState }
   /** Handled type without anything to do (a one-off payment's invoice, a non-subscription checkout). */
   | { kind: 'none' };
 
@@ -82,6 +87,13 @@ export function actionOf(event: StripeEventLike): WebhookAction {
       clientReferenceId: str(object.client_reference_id),
       metadata,
     };
+  }
+  if (event.type === 'account.updated') {
+    const state = toConnectAccountState(object);
+    // A Connect event names its account; one naming another account than its object is not ours to apply.
+    if (event.account && event.account !== state.accountId)
+      throw new MalformedStripeObjectError('account event for another account');
+    return { kind: 'account', state };
   }
   if (event.type === 'invoice.payment_failed' || event.type === 'invoice.paid') {
     const subscriptionId = subscriptionIdOfInvoice(object);

@@ -1,3 +1,4 @@
+import { applyConnectState, type ConnectOutcome } from './connect-state.ts';
 import type { StripeGateway } from './stripe.port.ts';
 import type { SubscriptionSyncRepository, SubscriptionSyncStore } from './subscription-sync.port.ts';
 import {
@@ -11,7 +12,7 @@ import { actionOf, HANDLED_EVENT_TYPES, type StripeEventLike, type WebhookAction
 export type ProcessResult =
   | { result: 'ignored' }
   | { result: 'duplicate' }
-  | { result: 'processed'; outcome: ApplyOutcome | { outcome: 'none' } };
+  | { result: 'processed'; outcome: ApplyOutcome | ConnectOutcome | { outcome: 'none' } };
 
 /**
  * Applies one verified event. The ledger row, the state change and the outbox rows commit in one
@@ -46,10 +47,12 @@ async function apply(
   action: WebhookAction,
   event: StripeEventLike,
   account: string | null,
-): Promise<ApplyOutcome | { outcome: 'none' }> {
+): Promise<ApplyOutcome | ConnectOutcome | { outcome: 'none' }> {
   switch (action.kind) {
     case 'none':
       return { outcome: 'none' };
+    case 'account':
+      return applyConnectState(repo, gateway, action.state, event.created);
     case 'subscription':
       return applySubscriptionState(repo, gateway, {
         state: action.state,

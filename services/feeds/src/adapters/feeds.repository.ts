@@ -5,6 +5,13 @@ import { mediaFileName } from './media-file-name.ts';
 
 const ms = (date: Date | null | undefined) => (date ? date.getTime() : 0);
 
+/** Where media serves a stored public file (services/media public-files.routes.ts, `publicFilePath`). */
+const filePath = (file: { id: string; fileName: string }) =>
+  `/api/v1/public/files/${file.id}/${encodeURIComponent(file.fileName)}`;
+const fileView = (file: { id: string; fileName: string; contentType: string } | null) =>
+  file && { path: filePath(file), contentType: file.contentType };
+const fileSelect = { select: { id: true, fileName: true, contentType: true } } as const;
+
 /** Catalog reads: a show and its published episodes with their current, ready media. */
 export function createCatalogStore(prisma: PrismaClient): CatalogStore {
   return {
@@ -12,11 +19,25 @@ export function createCatalogStore(prisma: PrismaClient): CatalogStore {
       const show = await prisma.show.findUnique({
         where: { id: showId },
         include: {
-          tenant: { select: { slug: true, name: true, status: true } },
+          tenant: {
+            select: {
+              slug: true,
+              name: true,
+              status: true,
+              // The creator's domain once verified: the first one verified, if there are several.
+              customDomains: {
+                where: { status: 'active' },
+                orderBy: [{ verifiedAt: 'asc' }, { id: 'asc' }],
+                take: 1,
+                select: { hostname: true },
+              },
+            },
+          },
+          artwork: fileSelect,
           episodes: {
             where: { status: 'published', publishedAt: { not: null } },
             orderBy: [{ publishedAt: 'desc' }, { id: 'desc' }],
-            include: { currentMediaAsset: true },
+            include: { currentMediaAsset: true, transcriptFile: fileSelect, chaptersFile: fileSelect },
           },
         },
       });
@@ -42,6 +63,8 @@ export function createCatalogStore(prisma: PrismaClient): CatalogStore {
           transcriptUrl: episode.transcriptUrl,
           transcriptType: episode.transcriptType,
           chaptersUrl: episode.chaptersUrl,
+          transcriptFile: fileView(episode.transcriptFile),
+          chaptersFile: fileView(episode.chaptersFile),
           explicit: episode.explicit,
           updatedAt,
           media: ready
@@ -73,12 +96,17 @@ export function createCatalogStore(prisma: PrismaClient): CatalogStore {
           websiteUrl: show.websiteUrl,
           podcastGuid: show.podcastGuid,
           listPremiumTeasers: show.listPremiumTeasers,
+          itunesType: show.itunesType,
+          ownerName: show.ownerName,
+          copyright: show.copyright,
+          artworkPath: show.artwork ? filePath(show.artwork) : null,
+          customDomain: show.tenant.customDomains[0]?.hostname ?? null,
         },
         episodes,
         version: '',
         lastModified,
       };
-      catalog.version = `${lastModified}-${episodes.length}`;
+      catalog.version = `${lastModified}-${episodes.length}-${catalog.show.customDomain ?? ''}`;
       return catalog;
     },
 
@@ -89,7 +117,8 @@ export function createCatalogStore(prisma: PrismaClient): CatalogStore {
         SELECT concat_ws('|',
           (SELECT extract(epoch FROM s.updated_at)::text || t.status::text FROM shows s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = ${showId}::uuid),
           (SELECT count(*)::text || ':' || coalesce(extract(epoch FROM max(e.updated_at))::text, '') FROM episodes e WHERE e.show_id = ${showId}::uuid),
-          (SELECT count(*)::text || ':' || coalesce(extract(epoch FROM max(m.updated_at))::text, '') FROM media_assets m JOIN episodes e ON e.id = m.episode_id WHERE e.show_id = ${showId}::uuid)
+          (SELECT count(*)::text || ':' || coalesce(extract(epoch FROM max(m.updated_at))::text, '') FROM media_assets m JOIN episodes e ON e.id = m.episode_id WHERE e.show_id = ${showId}::uuid),
+          (SELECT count(*)::text || ':' || coalesce(extract(epoch FROM max(d.updated_at))::text, '') FROM custom_domains d JOIN shows s ON s.tenant_id = d.tenant_id WHERE s.id = ${showId}::uuid AND d.status = 'active')
         ) AS stamp
         WHERE EXISTS (SELECT 1 FROM shows WHERE id = ${showId}::uuid)`;
       return rows[0]?.stamp ?? undefined;

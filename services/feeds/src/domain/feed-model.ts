@@ -20,6 +20,20 @@ export interface ShowView {
   websiteUrl: string | null;
   podcastGuid: string;
   listPremiumTeasers: boolean;
+  itunesType: 'episodic' | 'serial';
+  /** `<itunes:owner><itunes:name>`; the author (then the tenant's name) when null. */
+  ownerName: string | null;
+  copyright: string | null;
+  /** Path (under the feed's base URL) of the stored artwork; wins over `imageUrl`. */
+  artworkPath: string | null;
+  /** The creator's active custom domain (host name): feed and file URLs use it when set. */
+  customDomain: string | null;
+}
+
+/** A stored file an episode publishes (transcript, chapters): its path under the feed's base URL. */
+export interface EpisodeFileView {
+  path: string;
+  contentType: string;
 }
 
 export type LifecycleKind = 'none' | 'welcome' | 'payment_failed' | 'subscription_ended';
@@ -48,6 +62,9 @@ export interface EpisodeView {
   transcriptUrl: string | null;
   transcriptType: string | null;
   chaptersUrl: string | null;
+  /** Stored transcript / chapters; win over the URLs above. */
+  transcriptFile: EpisodeFileView | null;
+  chaptersFile: EpisodeFileView | null;
   explicit: boolean | null;
   /** Unix ms of the last change of the row (content version input). */
   updatedAt: number;

@@ -48,6 +48,16 @@ export function enclosureUrl(ctx: RenderContext, episode: EpisodeView, fileName:
 }
 
 /** Everything from the XML declaration up to and including the channel-level tags. */
+/**
+ * The base URL a show's feed uses: the creator's active custom domain (same scheme as the platform's
+ * base URL, as the edge serves both), else the platform's.
+ */
+export function showBaseUrl(platformBaseUrl: string, show: Pick<ShowView, 'customDomain'>): string {
+  if (!show.customDomain) return platformBaseUrl;
+  const scheme = platformBaseUrl.startsWith('http://') ? 'http' : 'https';
+  return `${scheme}://${show.customDomain}`;
+}
+
 export function renderHead(ctx: RenderContext, show: ShowView): string {
   const category = show.itunesCategory
     ? parent(
@@ -56,7 +66,9 @@ export function renderHead(ctx: RenderContext, show: ShowView): string {
         { text: show.itunesCategory },
       )
     : '';
-  const ownerName = show.author || show.tenantName;
+  const author = show.author || show.tenantName;
+  const ownerName = show.ownerName || author;
+  const image = show.artworkPath ? `${ctx.baseUrl}${show.artworkPath}` : show.imageUrl;
   const attrs = Object.entries(NAMESPACES)
     .map(([name, value]) => ` ${name}="${escapeXml(value)}"`)
     .join('');
@@ -69,22 +81,23 @@ export function renderHead(ctx: RenderContext, show: ShowView): string {
     element('language', show.language) +
     element('lastBuildDate', rfc2822(ctx.lastModified)) +
     element('generator', 'Gatehouse') +
-    element('itunes:author', ownerName) +
+    (show.copyright ? element('copyright', show.copyright) : '') +
+    element('itunes:author', author) +
     (show.ownerEmail
       ? parent('itunes:owner', element('itunes:name', ownerName) + element('itunes:email', show.ownerEmail))
       : '') +
-    (show.imageUrl ? emptyElement('itunes:image', { href: show.imageUrl }) : '') +
-    (show.imageUrl
+    (image ? emptyElement('itunes:image', { href: image }) : '') +
+    (image
       ? parent(
           'image',
-          element('url', show.imageUrl) +
+          element('url', image) +
             element('title', show.title) +
             element('link', show.websiteUrl ?? ctx.baseUrl),
         )
       : '') +
     category +
     element('itunes:explicit', yesNo(show.explicit)) +
-    element('itunes:type', 'episodic') +
+    element('itunes:type', show.itunesType) +
     element('podcast:guid', show.podcastGuid) +
     element('podcast:locked', 'yes', show.ownerEmail ? { owner: show.ownerEmail } : undefined) +
     // A private feed must never reach a directory: Apple honours itunes:block, Podcast Index podcast:block.
@@ -118,17 +131,21 @@ export function renderItem(ctx: RenderContext, item: SelectedItem): string {
       (media.durationSeconds === null
         ? ''
         : element('itunes:duration', itunesDuration(media.durationSeconds)));
-    if (episode.transcriptUrl) {
+    const { transcriptFile, chaptersFile } = episode;
+    if (transcriptFile) {
+      children += emptyElement('podcast:transcript', {
+        url: `${ctx.baseUrl}${transcriptFile.path}`,
+        type: transcriptFile.contentType,
+      });
+    } else if (episode.transcriptUrl) {
       children += emptyElement('podcast:transcript', {
         url: episode.transcriptUrl,
         type: episode.transcriptType ?? 'text/vtt',
       });
     }
-    if (episode.chaptersUrl) {
-      children += emptyElement('podcast:chapters', {
-        url: episode.chaptersUrl,
-        type: 'application/json+chapters',
-      });
+    const chaptersUrl = chaptersFile ? `${ctx.baseUrl}${chaptersFile.path}` : episode.chaptersUrl;
+    if (chaptersUrl) {
+      children += emptyElement('podcast:chapters', { url: chaptersUrl, type: 'application/json+chapters' });
     }
   }
   return parent('item', children);

@@ -3,7 +3,14 @@ import { BoundedCache } from '@gatehouse/bounded-cache';
 import type { BodyPool } from './body-pool.ts';
 import { audienceKey, type SelectedItem, selectEpisodes } from './episode-selection.ts';
 import type { FeedAudience, ShowCatalog } from './feed-model.ts';
-import { type RenderContext, renderHead, renderItem, TAIL, TOKEN_SLOT } from './feed-renderer.ts';
+import {
+  type RenderContext,
+  renderHead,
+  renderItem,
+  showBaseUrl,
+  TAIL,
+  TOKEN_SLOT,
+} from './feed-renderer.ts';
 
 /**
  * Render once per show, content version and audience (tier set + lifecycle state), serve many
@@ -55,7 +62,8 @@ export class FeedTemplateCache {
 
     const selection = selectEpisodes(catalog, audience, now);
     const lastModified = Math.max(catalog.lastModified, selection.changedAt);
-    const full: RenderContext = { ...ctx, kind: audience.kind, lastModified };
+    const baseUrl = showBaseUrl(ctx.baseUrl, catalog.show);
+    const full: RenderContext = { ...ctx, baseUrl, kind: audience.kind, lastModified };
     let text = renderHead(full, catalog.show);
     for (const item of selection.items) text += this.#fragment(full, showId, item);
     text += TAIL;
@@ -72,7 +80,9 @@ export class FeedTemplateCache {
   }
 
   #fragment(ctx: RenderContext, showId: string, item: SelectedItem): string {
-    const key = `${showId}|${item.episode.id}|${item.episode.updatedAt}|${item.mode}|${ctx.kind}`;
+    // The base URL is part of the item (enclosure and file URLs): a custom domain that became active
+    // renders the items again.
+    const key = `${showId}|${item.episode.id}|${item.episode.updatedAt}|${item.mode}|${ctx.kind}|${ctx.baseUrl}`;
     let fragment = this.#fragments.get(key);
     if (fragment === undefined) {
       fragment = renderItem(ctx, item);

@@ -1,5 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { errors } from '@gatehouse/errors';
+import { csrfMatches, csrfTokenFor, isSecretShaped, newSecret, sha256Hex } from '@gatehouse/sign-in';
 import { issueAccessToken, type Keyring } from '@gatehouse/tokens';
 import type { AccessStore } from './feed-service.ts';
 
@@ -84,8 +84,6 @@ export interface PortalServiceDeps {
   now?: () => number;
 }
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-const secret = () => randomBytes(32).toString('base64url');
 /** A Checkout success redirect is a sign-in credential only shortly after the checkout. */
 const CHECKOUT_SIGN_IN_WINDOW_SECONDS = 24 * 3600;
 
@@ -93,9 +91,9 @@ export function createPortalService(deps: PortalServiceDeps) {
   const now = deps.now ?? Date.now;
 
   async function startSession(tenantId: string, subscriberId: string) {
-    const cookie = secret();
+    const cookie = newSecret();
     const expiresAt = new Date(now() + deps.sessionTtlSeconds * 1000);
-    await deps.store.createSession({ idHash: sha256(cookie), tenantId, subscriberId, expiresAt });
+    await deps.store.createSession({ idHash: sha256Hex(cookie), tenantId, subscriberId, expiresAt });
     return { cookie, maxAge: deps.sessionTtlSeconds };
   }
 
@@ -109,11 +107,11 @@ export function createPortalService(deps: PortalServiceDeps) {
         throw errors.validation('enter a valid e-mail address');
       const subscriber = await deps.store.findSubscriberByEmail(tenant.id, email);
       if (!subscriber) return;
-      const token = secret();
+      const token = newSecret();
       await deps.store.createMagicLink({
         tenantId: tenant.id,
         subscriberId: subscriber.id,
-        tokenHash: sha256(token),
+        tokenHash: sha256Hex(token),
         expiresAt: new Date(now() + deps.magicLinkTtlSeconds * 1000),
       });
       const url = `${deps.baseUrl}/portal/magic?token=${token}`;
@@ -127,8 +125,8 @@ export function createPortalService(deps: PortalServiceDeps) {
     },
 
     async signInWithMagicLink(token: string) {
-      if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw errors.badRequest('this sign-in link is not valid');
-      const link = await deps.store.consumeMagicLink(sha256(token), new Date(now()));
+      if (!isSecretShaped(token)) throw errors.badRequest('this sign-in link is not valid');
+      const link = await deps.store.consumeMagicLink(sha256Hex(token), new Date(now()));
       if (!link) throw errors.gone('this sign-in link was already used or has expired; request a new one');
       return startSession(link.tenantId, link.subscriberId);
     },
@@ -155,21 +153,18 @@ export function createPortalService(deps: PortalServiceDeps) {
     },
 
     async sessionFromCookie(cookie: string | undefined) {
-      if (!cookie || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) return undefined;
-      return deps.store.findSession(sha256(cookie), new Date(now()));
+      if (!isSecretShaped(cookie)) return undefined;
+      return deps.store.findSession(sha256Hex(cookie), new Date(now()));
     },
 
-    signOut: (cookie: string) => deps.store.deleteSession(sha256(cookie)),
+    signOut: (cookie: string) => deps.store.deleteSession(sha256Hex(cookie)),
 
     /** CSRF token bound to the session: derived from the secret cookie, so only its holder knows it. */
-    csrfToken: (cookie: string) => createHash('sha256').update(`csrf|${cookie}`).digest('base64url'),
+    csrfToken: (cookie: string) => csrfTokenFor(cookie),
 
     checkCsrf(cookie: string, submitted: unknown): void {
-      const expected = Buffer.from(createHash('sha256').update(`csrf|${cookie}`).digest('base64url'));
-      const given = Buffer.from(typeof submitted === 'string' ? submitted : '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      if (!csrfMatches(cookie, submitted))
         throw errors.forbidden('the form expired; reload the page and try again');
-      }
     },
 
     async account(session: { tenantId: string; subscriberId: string }) {
@@ -183,7 +178,9 @@ export function createPortalService(deps: PortalServiceDeps) {
       const live = access.plans
         .filter((plan) => plan.until === null || plan.until > at)
         .map((plan) => plan.planId);
-      let feeds: { title: string; url: string }[] = [];
+      let feeds: { showId: string; title: string; url: string }[] = [];
+      // The listener pages' player trades it for short-lived /d/ links (POST /v1/download-links).
+      let feedToken: string | null = null;
       if (live.length > 0) {
         const grants = (await deps.access.loadPlanGrants(live)).filter(
           (grant) => grant.tenantId === access.tenantId,
@@ -198,7 +195,9 @@ export function createPortalService(deps: PortalServiceDeps) {
           subscriberId: access.subscriberId,
           generation: access.generation,
         });
+        feedToken = token;
         feeds = shows.map((show) => ({
+          showId: show.id,
           title: show.title,
           url: `${deps.baseUrl}/f/${token}/${show.id}.xml`,
         }));
@@ -209,6 +208,7 @@ export function createPortalService(deps: PortalServiceDeps) {
         granted: live.length > 0,
         lifecycle: access.lifecycle,
         feeds,
+        feedToken,
         stripeCustomerId: account.stripeCustomerId,
         stripeAccountId: account.stripeAccountId,
       };

@@ -11,7 +11,7 @@ import {
 } from '../portal/portal-pages.ts';
 import type { RouteDeps } from './route-deps.ts';
 
-const COOKIE = 'gh_portal';
+export const COOKIE = 'gh_portal';
 const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
 const TenantParams = Type.Object({ tenantSlug: Slug });
 
@@ -34,7 +34,7 @@ const redirectResponses = {
 };
 const csrfBody = Type.Object({ csrf: Type.String({ maxLength: 100 }) }, { additionalProperties: false });
 
-function readCookie(request: FastifyRequest): string | undefined {
+export function readCookie(request: FastifyRequest): string | undefined {
   const header = request.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(';')) {

@@ -11,12 +11,18 @@ export function createCustomDomainsRepository(prisma: PrismaClient): CustomDomai
     list: (tenantId) => prisma.customDomain.findMany({ where: { tenantId }, orderBy: { hostname: 'asc' } }),
     find: async (tenantId, domainId) =>
       (await prisma.customDomain.findFirst({ where: { id: domainId, tenantId } })) ?? undefined,
-    async markRemoving(tenantId, domainId) {
+    async markActive(tenantId, domainId, verifiedAt) {
       const [domain] = await prisma.customDomain.updateManyAndReturn({
-        where: { id: domainId, tenantId },
-        data: { status: 'removing' },
+        where: { id: domainId, tenantId, status: { in: ['pending', 'failed'] } },
+        data: { status: 'active', verifiedAt },
       });
       return domain;
+    },
+    async delete(tenantId, domainId) {
+      const [domain] = await prisma.customDomain.findMany({ where: { id: domainId, tenantId } });
+      if (!domain) return undefined;
+      const { count } = await prisma.customDomain.deleteMany({ where: { id: domainId, tenantId } });
+      return count === 0 ? undefined : domain;
     },
   };
 }

@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { episodeAccessStateOf } from '@gatehouse/access-snapshot';
-import {
-  type Episode as EpisodeColumns,
-  isUniqueViolation,
-  type MediaAsset,
-  type Prisma,
-  type PrismaClient,
-} from '@gatehouse/db';
+import { isUniqueViolation, type Prisma, type PrismaClient } from '@gatehouse/db';
 import { errors } from '@gatehouse/errors';
 import type { Logger } from '@gatehouse/logging';
 import { enqueueEvent } from '@gatehouse/outbox';
@@ -14,15 +8,18 @@ import { episodeEventSubject, toEpisodePolicy } from '../domain/episode-policy.t
 import { type Episode, type EpisodesRepository, episodeGuidTaken } from '../domain/episodes.service.ts';
 import { pageArgs, toPage } from './cursor-page.ts';
 import type { EpisodePolicyPublisher } from './episode-policy.publisher.ts';
+import { toPublicFile } from './public-files.repository.ts';
 
-const episodeInclude = { currentMediaAsset: true } as const;
-/** An episode row with its current media asset (`include: episodeInclude`). */
-type EpisodeRow = EpisodeColumns & { currentMediaAsset: MediaAsset | null };
+const episodeInclude = { currentMediaAsset: true, transcriptFile: true, chaptersFile: true } as const;
+/** An episode row with its current media asset and public files (`include: episodeInclude`). */
+type EpisodeRow = Prisma.EpisodeGetPayload<{ include: typeof episodeInclude }>;
 
 /** Row → domain episode: the current asset's size as a number (bytes fit in 2^53). */
-function toEpisode({ currentMediaAsset: asset, ...row }: EpisodeRow): Episode {
+function toEpisode({ currentMediaAsset: asset, transcriptFile, chaptersFile, ...row }: EpisodeRow): Episode {
   return {
     ...row,
+    transcriptFile: transcriptFile && toPublicFile(transcriptFile),
+    chaptersFile: chaptersFile && toPublicFile(chaptersFile),
     currentMediaAsset: asset && {
       id: asset.id,
       objectKey: asset.objectKey,

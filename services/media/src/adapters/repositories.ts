@@ -1,5 +1,6 @@
 import { createCustomDomainsRepository } from './custom-domains.repository.ts';
 import { createEpisodesRepository, type EpisodesRepositoryDeps } from './episodes.repository.ts';
+import { createPublicFilesRepository } from './public-files.repository.ts';
 import { createShowsRepository } from './shows.repository.ts';
 import { createUploadsRepository } from './uploads.repository.ts';
 
@@ -11,5 +12,6 @@ export function createRepositories(deps: EpisodesRepositoryDeps) {
     episodes,
     uploads: createUploadsRepository(deps.prisma, episodes),
     domains: createCustomDomainsRepository(deps.prisma),
+    publicFiles: createPublicFilesRepository(deps.prisma, episodes),
   };
 }

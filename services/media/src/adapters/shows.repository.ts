@@ -1,6 +1,14 @@
-import { isUniqueViolation, type PrismaClient } from '@gatehouse/db';
-import { type ShowsRepository, showSlugTaken } from '../domain/shows.service.ts';
+import { isUniqueViolation, type Prisma, type PrismaClient } from '@gatehouse/db';
+import { type Show, type ShowsRepository, showSlugTaken } from '../domain/shows.service.ts';
 import { pageArgs, toPage } from './cursor-page.ts';
+import { toPublicFile } from './public-files.repository.ts';
+
+const include = { artwork: true } as const;
+type ShowRow = Prisma.ShowGetPayload<{ include: typeof include }>;
+const toShow = ({ artwork, ...row }: ShowRow): Show => ({
+  ...row,
+  artwork: artwork && toPublicFile(artwork),
+});
 
 const slugTakenIfUnique = (error: unknown) => (isUniqueViolation(error) ? showSlugTaken() : error);
 
@@ -8,23 +16,23 @@ const slugTakenIfUnique = (error: unknown) => (isUniqueViolation(error) ? showSl
 export function createShowsRepository(prisma: PrismaClient): ShowsRepository {
   return {
     create: (tenantId, show) =>
-      prisma.show.create({ data: { ...show, tenantId } }).catch((error: unknown) => {
+      prisma.show.create({ data: { ...show, tenantId }, include }).then(toShow, (error: unknown) => {
         throw slugTakenIfUnique(error);
       }),
     list: async (tenantId, page) =>
-      toPage(await prisma.show.findMany({ where: { tenantId }, ...pageArgs(page) }), page, (row) => row),
-    find: async (tenantId, showId) =>
-      (await prisma.show.findFirst({ where: { id: showId, tenantId } })) ?? undefined,
+      toPage(await prisma.show.findMany({ where: { tenantId }, include, ...pageArgs(page) }), page, toShow),
+    async find(tenantId, showId) {
+      const row = await prisma.show.findFirst({ where: { id: showId, tenantId }, include });
+      return row ? toShow(row) : undefined;
+    },
     async update(tenantId, showId, changes) {
       try {
-        const [updated] = await prisma.show.updateManyAndReturn({
-          where: { id: showId, tenantId },
-          data: changes,
-        });
-        return updated;
+        const { count } = await prisma.show.updateMany({ where: { id: showId, tenantId }, data: changes });
+        if (count === 0) return undefined;
       } catch (error) {
         throw slugTakenIfUnique(error);
       }
+      return toShow(await prisma.show.findUniqueOrThrow({ where: { id: showId }, include }));
     },
     countLiveEpisodes: (showId) => prisma.episode.count({ where: { showId, status: { not: 'removed' } } }),
     async delete(tenantId, showId) {

@@ -13,9 +13,10 @@ const toRecord = (row: MediaAsset): UploadRecord => ({
   contentType: row.contentType,
   byteSize: Number(row.byteSize ?? 0n),
   durationSeconds: row.durationSeconds,
-  sha256: row.sha256 ?? '',
+  sha256: row.sha256,
   status: row.status,
   multipartUploadId: row.multipartUploadId,
+  partSize: row.partSize,
   originalFileName: row.originalFileName,
   createdAt: row.createdAt,
 });
@@ -40,6 +41,7 @@ export function createUploadsRepository(
           sha256: input.sha256,
           status: input.multipartUploadId ? 'uploading' : 'pending',
           multipartUploadId: input.multipartUploadId,
+          partSize: input.partSize,
         },
       });
       return toRecord(row);
@@ -63,6 +65,7 @@ export function createUploadsRepository(
             status: 'ready',
             contentType: probe.contentType,
             durationSeconds: probe.durationSeconds,
+            sha256: probe.sha256,
             multipartUploadId: null,
           },
         });

@@ -29,6 +29,8 @@ const episode = (overrides: Partial<Episode> = {}): Episode => ({
   publishedAt: null,
   version: 1,
   currentMediaAsset: null,
+  transcriptFile: null,
+  chaptersFile: null,
   createdAt: at,
   updatedAt: at,
   ...overrides,
@@ -94,4 +96,28 @@ test('instants before 1970 are a 400 naming the field; RFC 3339 text becomes a D
     { title: 'Two', earlyAccessUntil: new Date('2030-01-01T00:00:00Z') },
     { earlyAccessUntil: null },
   ]);
+});
+
+test('publish at a future time schedules; "publish now" brings a scheduled episode forward; unpublish drafts it', async () => {
+  const now = new Date('2026-12-03T10:00:00Z');
+  const later = new Date('2026-12-04T08:00:00Z');
+  const media = {
+    id: 'u1',
+    objectKey: 'k/a.mp3',
+    contentType: 'audio/mpeg',
+    byteSize: 1,
+    durationSeconds: 1,
+    status: 'ready' as const,
+  };
+  const draft = memoryEpisodes(episode({ currentMediaAsset: media }));
+  await createEpisodesService(draft.repository).publish('t', 'e1', later.toISOString(), now);
+  assert.deepEqual(draft.decided, [{ status: 'published', publishedAt: later }]);
+
+  const scheduled = memoryEpisodes(
+    episode({ status: 'published', publishedAt: later, currentMediaAsset: media }),
+  );
+  const service = createEpisodesService(scheduled.repository);
+  await service.publish('t', 'e1', undefined, now);
+  await service.unpublish('t', 'e1');
+  assert.deepEqual(scheduled.decided, [{ status: 'published', publishedAt: now }, { status: 'draft' }]);
 });

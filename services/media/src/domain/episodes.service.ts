@@ -1,6 +1,7 @@
 import { errors } from '@gatehouse/errors';
 import type { EpisodeStatus } from './episode-policy.ts';
 import type { Page, PageRequest } from './page.ts';
+import type { PublicFileRef } from './public-files/public-file.ts';
 import type { UploadRecord } from './upload-finalizer.ts';
 
 /** The fields a creator edits on an episode. */
@@ -36,6 +37,9 @@ export interface Episode extends EpisodeFields {
   /** Bumped on every change; the edge's records are written by version. */
   version: number;
   currentMediaAsset: EpisodeMedia | null;
+  /** Stored transcript / chapters (`<podcast:transcript>`, `<podcast:chapters>`); win over the URLs. */
+  transcriptFile: PublicFileRef | null;
+  chaptersFile: PublicFileRef | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -107,8 +111,13 @@ export interface EpisodesService {
   list(tenantId: string, showId: string, page: PageRequest): Promise<Page<Episode>>;
   get(tenantId: string, episodeId: string): Promise<Episode>;
   edit(tenantId: string, episodeId: string, input: EpisodeInput): Promise<Episode>;
-  /** Publishes at `publishedAt`, else keeps an earlier publication time, else now. Needs ready media. */
-  publish(tenantId: string, episodeId: string, publishedAt?: string): Promise<Episode>;
+  /**
+   * Publishes at `publishedAt` (a future instant schedules it: feeds and the edge list and serve it from
+   * then on, decided at read time), else keeps an earlier publication time that has passed, else now.
+   * Needs ready media.
+   */
+  publish(tenantId: string, episodeId: string, publishedAt?: string, now?: Date): Promise<Episode>;
+  /** Back to draft: out of every feed and refused by the edge; a scheduled publication is cancelled. */
   unpublish(tenantId: string, episodeId: string): Promise<Episode>;
   /** Removal is a state, not a row deletion: the edge learns it (policy + event) and answers 404. */
   remove(tenantId: string, episodeId: string): Promise<Episode>;
@@ -129,13 +138,15 @@ export function createEpisodesService(episodes: EpisodesRepository): EpisodesSer
         unlessRemoved(current);
         return toFields(input);
       }),
-    async publish(tenantId, episodeId, publishedAt) {
+    async publish(tenantId, episodeId, publishedAt, now = new Date()) {
       const requested = publishedAt === undefined ? undefined : toDate(publishedAt, 'publishedAt');
       return episodes.change(tenantId, episodeId, (current) => {
         unlessRemoved(current);
         if (current.currentMediaAsset?.status !== 'ready')
           throw errors.conflict('episode has no ready media; complete an upload first');
-        return { status: 'published', publishedAt: requested ?? current.publishedAt ?? new Date() };
+        // "Publish now" on a scheduled episode brings it forward; a past date (republish) is kept.
+        const earlier = current.publishedAt && current.publishedAt <= now ? current.publishedAt : undefined;
+        return { status: 'published', publishedAt: requested ?? earlier ?? now };
       });
     },
     unpublish: (tenantId, episodeId) =>

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { errors } from '@gatehouse/errors';
 import { found } from './found.ts';
 import type { Page, PageRequest } from './page.ts';
+import type { PublicFileRef } from './public-files/public-file.ts';
 
 /** The fields a creator edits on a show (RSS channel metadata). */
 export interface ShowFields {
@@ -16,6 +17,11 @@ export interface ShowFields {
   explicit: boolean;
   websiteUrl: string | null;
   listPremiumTeasers: boolean;
+  /** `<itunes:type>`: episodic (newest first) or serial (in order). */
+  itunesType: 'episodic' | 'serial';
+  /** `<itunes:owner><itunes:name>`; the author when null. */
+  ownerName: string | null;
+  copyright: string | null;
 }
 
 export interface Show extends ShowFields {
@@ -23,6 +29,8 @@ export interface Show extends ShowFields {
   slug: string;
   /** Podcasting 2.0 `<podcast:guid>`: set once at creation, never changes. */
   podcastGuid: string;
+  /** Stored artwork (`<itunes:image>`), set through the artwork route; wins over `imageUrl`. */
+  artwork: PublicFileRef | null;
   createdAt: Date;
   updatedAt: Date;
 }

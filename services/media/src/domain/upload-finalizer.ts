@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import { errors } from '@gatehouse/errors';
-import type { CompletedPart, StorageDriver } from '@gatehouse/storage';
+import {
+  type CompletedPart,
+  MultipartUploadNotFoundError,
+  type StorageDriver,
+  type StoredPart,
+} from '@gatehouse/storage';
 import type { ByteSource } from './media-probe/byte-source.ts';
 import { probeMedia } from './media-probe/media-probe.ts';
+import { type PartRange, partRanges } from './upload-plan.ts';
 import type { UploadsRepository } from './uploads.service.ts';
 
 export interface UploadRecord {
@@ -15,10 +21,12 @@ export interface UploadRecord {
   /** Size the client declared when it started the upload. */
   byteSize: number;
   durationSeconds: number | null;
-  /** Hex sha256 the client declared. */
-  sha256: string;
+  /** Hex sha256: the client's declared one until ready, then the one computed from the stored bytes. */
+  sha256: string | null;
   status: 'pending' | 'uploading' | 'ready' | 'failed';
   multipartUploadId: string | null;
+  /** Part size of a multipart upload. */
+  partSize: number | null;
   originalFileName: string | null;
   createdAt: Date;
 }
@@ -42,6 +50,41 @@ function storageSource(storage: StorageDriver, objectKey: string, size: number):
   };
 }
 
+/**
+ * The parts storage holds that are complete for their range (a part of another size was cut short or
+ * belongs to other boundaries: it is sent again), keyed by part number, and the expected ranges.
+ * Throws `MultipartUploadNotFoundError` once the upload was completed or aborted.
+ */
+export async function storedParts(
+  storage: StorageDriver,
+  upload: Pick<UploadRecord, 'objectKey' | 'multipartUploadId' | 'byteSize'>,
+  partSize: number,
+): Promise<{ expected: PartRange[]; stored: Map<number, StoredPart> }> {
+  const expected = partRanges(upload.byteSize, partSize);
+  const listed = await storage.listParts({
+    objectKey: upload.objectKey,
+    multipartUploadId: upload.multipartUploadId ?? '',
+  });
+  const sizes = new Map(expected.map((range) => [range.partNumber, range.end - range.start + 1]));
+  const stored = new Map<number, StoredPart>();
+  for (const part of listed) if (sizes.get(part.partNumber) === part.size) stored.set(part.partNumber, part);
+  return { expected, stored };
+}
+
+/** Without a parts list the stored parts are the list: every expected part must be there. */
+async function partsFromStorage(storage: StorageDriver, upload: UploadRecord): Promise<CompletedPart[]> {
+  if (!upload.partSize) throw errors.validation('parts are required to complete this multipart upload');
+  const { expected, stored } = await storedParts(storage, upload, upload.partSize);
+  const missing = expected.filter((range) => !stored.has(range.partNumber)).map((range) => range.partNumber);
+  if (missing.length > 0) {
+    throw errors.unprocessable(`${missing.length} of ${expected.length} parts are not uploaded yet`, {
+      reason: 'parts_missing',
+      missing: missing.slice(0, 100),
+    });
+  }
+  return [...stored.values()].map(({ partNumber, etag }) => ({ partNumber, etag }));
+}
+
 async function sha256Of(storage: StorageDriver, objectKey: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of await storage.readStream(objectKey)) hash.update(chunk as Uint8Array);
@@ -49,9 +92,11 @@ async function sha256Of(storage: StorageDriver, objectKey: string): Promise<stri
 }
 
 /**
- * Completes an upload: finishes the multipart upload if there is one, then checks the stored object —
- * size (HEAD), sha256 (the whole object streamed through a hash; for multipart this re-hashes the
- * assembled object rather than trusting per-part checksums), type and duration from its bytes — and
+ * Completes an upload: finishes the multipart upload if there is one (with the client's parts list, or
+ * else the parts storage lists), then checks the stored object — size (HEAD), type and duration from
+ * a few ranges of its bytes, sha256 (the whole object streamed once through a hash; for multipart this
+ * hashes the assembled object rather than trusting per-part checksums; stored, and compared with a
+ * declared one) — and
  * only then marks the asset ready and makes it the episode's media. Any mismatch fails the asset and
  * deletes the object: the client starts a new upload (a new object key).
  */
@@ -68,22 +113,26 @@ export async function finalizeUpload(
   const { storage } = ports;
 
   if (upload.multipartUploadId) {
-    if (!parts || parts.length === 0)
-      throw errors.validation('parts are required to complete a multipart upload');
-    const numbers = parts.map((part) => part.partNumber);
-    if (new Set(numbers).size !== numbers.length) throw errors.validation('duplicate part numbers');
     try {
+      let list: readonly CompletedPart[];
+      if (parts && parts.length > 0) {
+        const numbers = parts.map((part) => part.partNumber);
+        if (new Set(numbers).size !== numbers.length) throw errors.validation('duplicate part numbers');
+        list = parts;
+      } else {
+        list = await partsFromStorage(storage, upload);
+      }
       await storage.completeMultipart({
         objectKey: upload.objectKey,
         multipartUploadId: upload.multipartUploadId,
-        parts,
+        parts: list,
       });
     } catch (error) {
       const name = (error as { name?: string }).name ?? '';
       if (['InvalidPart', 'InvalidPartOrder', 'EntityTooSmall', 'MalformedXML'].includes(name)) {
         throw errors.unprocessable('the parts do not match what was uploaded', { reason: 'invalid_parts' });
       }
-      if (name === 'NoSuchUpload') {
+      if (name === 'NoSuchUpload' || error instanceof MultipartUploadNotFoundError) {
         // Completed earlier by a request whose answer was lost, or aborted: look at the object itself.
         if (!(await storage.head(upload.objectKey)))
           throw errors.conflict('multipart upload no longer exists');
@@ -112,25 +161,29 @@ export async function finalizeUpload(
       }),
     );
   }
-  const digest = await sha256Of(storage, upload.objectKey);
-  if (digest !== upload.sha256) {
-    throw await reject(
-      errors.unprocessable('sha256 of the uploaded object differs from the declared one', {
-        reason: 'checksum_mismatch',
-      }),
-    );
-  }
+  // Type and duration from a few ranges first: a file that is not media is refused before the one
+  // full read below, which a 2 GiB upload should not pay for nothing.
   const probe = await probeMedia(storageSource(storage, upload.objectKey, head.size));
   if (!probe) {
     throw await reject(
       errors.unsupportedMediaType('not a supported audio/video file (MP3, M4A/MP4, Ogg, WAV, FLAC)'),
     );
   }
+  // The one full read of the object on the request path: the stored hash is always computed from the
+  // bytes; a hash the client declared must match it.
+  const digest = await sha256Of(storage, upload.objectKey);
+  if (upload.sha256 !== null && digest !== upload.sha256) {
+    throw await reject(
+      errors.unprocessable('sha256 of the uploaded object differs from the declared one', {
+        reason: 'checksum_mismatch',
+      }),
+    );
+  }
   const durationSeconds = probe.durationMs === null ? null : Math.round(probe.durationMs / 1000);
-  await ports.markReadyAndAttach(upload, { contentType: probe.contentType, durationSeconds });
+  await ports.markReadyAndAttach(upload, { contentType: probe.contentType, durationSeconds, sha256: digest });
   ports.afterReady?.(upload);
   return {
-    upload: { ...upload, status: 'ready', contentType: probe.contentType, durationSeconds },
+    upload: { ...upload, status: 'ready', contentType: probe.contentType, durationSeconds, sha256: digest },
     contentType: probe.contentType,
     durationSeconds,
   };

@@ -25,3 +25,20 @@ export function planUpload(
   if (Math.ceil(byteSize / partSize) > MAX_PARTS) partSize = Math.ceil(byteSize / MAX_PARTS / mib) * mib;
   return { kind: 'multipart', partSize, partCount: Math.max(1, Math.ceil(byteSize / partSize)) };
 }
+
+export interface PartRange {
+  partNumber: number;
+  /** First byte (inclusive). */
+  start: number;
+  /** Last byte (inclusive). */
+  end: number;
+}
+
+/** The byte ranges of a multipart upload's parts: every part `partSize` long except the last. */
+export function partRanges(byteSize: number, partSize: number): PartRange[] {
+  const count = Math.max(1, Math.ceil(byteSize / partSize));
+  return Array.from({ length: count }, (_, index) => {
+    const start = index * partSize;
+    return { partNumber: index + 1, start, end: Math.min(byteSize, start + partSize) - 1 };
+  });
+}

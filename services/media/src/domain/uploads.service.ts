@@ -3,6 +3,7 @@ import { errors } from '@gatehouse/errors';
 import {
   type CompletedPart,
   InvalidFileNameError,
+  MultipartUploadNotFoundError,
   mediaObjectKey,
   ObjectTooLargeError,
   type StorageDriver,
@@ -12,8 +13,8 @@ import {
 import type { EpisodesRepository } from './episodes.service.ts';
 import { found } from './found.ts';
 import type { OriginUrlKeeper } from './origin-url-keeper.ts';
-import { finalizeUpload, type UploadRecord } from './upload-finalizer.ts';
-import { planUpload, type UploadLimits } from './upload-plan.ts';
+import { finalizeUpload, storedParts, type UploadRecord } from './upload-finalizer.ts';
+import { type PartRange, partRanges, planUpload, type UploadLimits } from './upload-plan.ts';
 import { uuidv7 } from './uuid-v7.ts';
 
 /** Media assets as uploads, scoped by tenant. Attaching a ready asset is an episode change (event + policy). */
@@ -27,16 +28,18 @@ export interface UploadsRepository {
     originalFileName: string;
     contentType: string;
     byteSize: number;
-    sha256: string;
+    /** The client's declared hash, or null: finalize computes it either way. */
+    sha256: string | null;
     multipartUploadId: string | null;
+    partSize: number | null;
   }): Promise<UploadRecord>;
   find(tenantId: string, uploadId: string): Promise<UploadRecord | undefined>;
   /** Pending or uploading → failed; a ready or failed upload stays as it is. */
   markFailed(uploadId: string): Promise<void>;
-  /** Marks the asset ready and makes it the episode's current media, in the episode's change. */
+  /** Marks the asset ready (with the computed sha256) and makes it the episode's current media, in the episode's change. */
   markReadyAndAttach(
     upload: UploadRecord,
-    probe: { contentType: string; durationSeconds: number | null },
+    probe: { contentType: string; durationSeconds: number | null; sha256: string },
   ): Promise<unknown>;
   /** Ready S3 objects that became ready since `since` (the origin sweep keeps their URLs warm). */
   recentlyReadyS3Keys(since: Date, limit?: number): Promise<string[]>;
@@ -46,9 +49,18 @@ export interface UploadsRepository {
 export interface UploadRequest {
   fileName: string;
   byteSize: number;
-  /** Hex sha256 of the whole file. */
-  sha256: string;
+  /** Hex sha256 of the whole file; optional (browsers do not compute it), checked on finalize when given. */
+  sha256?: string | undefined;
   contentType: string;
+}
+
+/** What storage holds of a multipart upload, and fresh URLs for the parts still to send. */
+export interface UploadProgress {
+  partSize: number;
+  parts: { partNumber: number; size: number; etag: string }[];
+  missing: { partNumber: number; url: string; start: number; end: number }[];
+  /** Unix ms after which the `missing` URLs no longer work. */
+  expiresAt: number;
 }
 
 /** How the client sends the bytes: one PUT, or presigned parts (expiry in Unix ms). */
@@ -72,6 +84,8 @@ export interface WarningLog {
 export interface UploadsService {
   start(tenantId: string, episodeId: string, request: UploadRequest): Promise<UploadInstructions>;
   get(tenantId: string, uploadId: string): Promise<UploadRecord>;
+  /** Resume a multipart upload: the parts stored so far (ListParts) and presigned URLs for the rest. */
+  progress(tenantId: string, uploadId: string): Promise<UploadProgress>;
   /** Checks the stored object and attaches it to its episode (upload-finalizer.ts). */
   complete(
     tenantId: string,
@@ -114,7 +128,7 @@ export function createUploadsService(deps: UploadsServiceDeps): UploadsService {
   ): Promise<UploadInstructions> {
     const episode = await deps.episodes.get(tenantId, episodeId);
     if (episode.status === 'removed') throw errors.conflict('episode was removed');
-    const { byteSize, sha256, contentType } = request;
+    const { byteSize, contentType } = request;
     let fileName: string;
     try {
       fileName = safeFileName(request.fileName);
@@ -140,30 +154,58 @@ export function createUploadsService(deps: UploadsServiceDeps): UploadsService {
       originalFileName: request.fileName,
       contentType,
       byteSize,
-      sha256,
+      sha256: request.sha256 ?? null,
       multipartUploadId: multipart?.multipartUploadId ?? null,
+      partSize: plan.kind === 'multipart' ? plan.partSize : null,
     });
     if (plan.kind === 'single') {
       const put = await storage.createUpload({ uploadId, objectKey, contentType, ttlSeconds: ttl });
       return { upload, kind: 'single', put };
     }
-    const parts = await Promise.all(
-      Array.from({ length: plan.partCount }, async (_, index) => {
-        const partNumber = index + 1;
-        const signed = await storage.presignPart({
-          objectKey,
-          multipartUploadId: multipart!.multipartUploadId,
-          partNumber,
-          ttlSeconds: ttl,
-        });
-        const start = index * plan.partSize;
-        return { partNumber, url: signed.url, start, end: Math.min(byteSize, start + plan.partSize) - 1 };
-      }),
-    );
+    const parts = await presignParts(upload, partRanges(byteSize, plan.partSize));
     return {
       upload,
       kind: 'multipart',
       multipart: { partSize: plan.partSize, expiresAt: Date.now() + ttl * 1000, parts },
+    };
+  }
+
+  /** Fresh presigned PUT URLs for these parts of a multipart upload. */
+  function presignParts(upload: UploadRecord, ranges: readonly PartRange[]) {
+    const multipartUploadId = upload.multipartUploadId;
+    if (!multipartUploadId) throw new Error('not a multipart upload');
+    return Promise.all(
+      ranges.map(async (range) => {
+        const signed = await storage.presignPart({
+          objectKey: upload.objectKey,
+          multipartUploadId,
+          partNumber: range.partNumber,
+          ttlSeconds: limits.uploadUrlTtlSeconds,
+        });
+        return { ...range, url: signed.url };
+      }),
+    );
+  }
+
+  async function progress(tenantId: string, uploadId: string): Promise<UploadProgress> {
+    const upload = await get(tenantId, uploadId);
+    if (upload.status === 'ready') throw errors.conflict('upload already completed');
+    if (upload.status === 'failed') throw errors.conflict('upload failed; start a new upload');
+    if (!upload.multipartUploadId || !upload.partSize)
+      throw errors.conflict('not a multipart upload: send the whole file again with PUT');
+    const { expected, stored } = await storedParts(storage, upload, upload.partSize).catch(
+      (error: unknown) => {
+        throw error instanceof MultipartUploadNotFoundError
+          ? errors.conflict('multipart upload no longer exists; start a new upload')
+          : error;
+      },
+    );
+    const missing = expected.filter((range) => !stored.has(range.partNumber));
+    return {
+      partSize: upload.partSize,
+      parts: [...stored.values()],
+      missing: await presignParts(upload, missing),
+      expiresAt: Date.now() + limits.uploadUrlTtlSeconds * 1000,
     };
   }
 
@@ -200,7 +242,7 @@ export function createUploadsService(deps: UploadsServiceDeps): UploadsService {
     await uploads.markFailed(upload.id);
   }
 
-  const service: UploadsService = { start, get, complete, abort };
+  const service: UploadsService = { start, get, progress, complete, abort };
   // Local storage only: the bytes come through the service (streamed, size-limited, written atomically).
   if (storage.writeObject) {
     const write = storage.writeObject.bind(storage);

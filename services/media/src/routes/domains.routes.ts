@@ -5,8 +5,9 @@ import type { RouteDeps } from './route-deps.ts';
 import { byIdSchema, created, Domain, DomainCreate, ok } from './schemas.ts';
 
 /**
- * Custom domains: rows only. The Kubernetes reconciler (another component) verifies ownership with the
- * token, issues certificates and moves the status along.
+ * Custom domains: the creator registers a host name, publishes the proof (DNS TXT `_gatehouse.{host}` =
+ * token, or `http://{host}/.well-known/gatehouse-domain/{token}` answering the token), then verifies;
+ * the Kubernetes reconciler routes active domains and issues their certificates.
  */
 export const domainRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async (app, { deps }) => {
   const { domains } = deps;
@@ -35,7 +36,12 @@ export const domainRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
     domainDto(await domains.get(request.tenantId, request.params.id)),
   );
 
-  // Marks the domain for removal; the reconciler tears down ingress and certificate, then deletes it.
+  app.post('/domains/:id/verify', { schema: byIdSchema(Domain, 409, 422) }, async (request) =>
+    domainDto(await domains.verify(request.tenantId, request.params.id)),
+  );
+
+  // Deletes the domain (answered as `removing`): the host name is free at once; the reconciler drops
+  // the route and certificate it no longer finds.
   app.delete('/domains/:id', { schema: byIdSchema(Domain) }, async (request) =>
     domainDto(await domains.remove(request.tenantId, request.params.id)),
   );

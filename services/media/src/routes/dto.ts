@@ -1,14 +1,38 @@
 import type { CustomDomain } from '../domain/custom-domains.service.ts';
 import type { Episode } from '../domain/episodes.service.ts';
+import { type PublicFileRef, publicFilePath } from '../domain/public-files/public-file.ts';
 import type { Show } from '../domain/shows.service.ts';
 import type { UploadRecord } from '../domain/upload-finalizer.ts';
-import type { UploadInstructions } from '../domain/uploads.service.ts';
+import type { UploadInstructions, UploadProgress } from '../domain/uploads.service.ts';
 
 /** Domain objects → API bodies. Object keys and storage details stay internal. */
 const iso = (date: Date) => date.toISOString();
 const isoOrNull = (date: Date | null) => (date ? date.toISOString() : null);
 
-export const showDto = (show: Show) => ({
+/** A stored public file as API bodies show it: its public URL (under `base`, the edge's address) and facts. */
+const fileDto = (file: PublicFileRef | null, base: string) =>
+  file && {
+    url: `${base}${publicFilePath(file)}`,
+    contentType: file.contentType,
+    byteSize: file.byteSize,
+    sha256: file.sha256,
+    width: file.width,
+    height: file.height,
+  };
+
+/** Shows and episodes → API bodies; their files' URLs start with `base` (PUBLIC_BASE_URL, or '' for paths). */
+export function catalogDtos(base: string) {
+  return {
+    showDto: (show: Show) => ({ ...showBody(show), artwork: fileDto(show.artwork, base) }),
+    episodeDto: (episode: Episode) => ({
+      ...episodeBody(episode),
+      transcript: fileDto(episode.transcriptFile, base),
+      chapters: fileDto(episode.chaptersFile, base),
+    }),
+  };
+}
+
+const showBody = (show: Show) => ({
   id: show.id,
   slug: show.slug,
   title: show.title,
@@ -22,14 +46,23 @@ export const showDto = (show: Show) => ({
   explicit: show.explicit,
   websiteUrl: show.websiteUrl,
   listPremiumTeasers: show.listPremiumTeasers,
+  itunesType: show.itunesType,
+  ownerName: show.ownerName,
+  copyright: show.copyright,
   podcastGuid: show.podcastGuid,
   createdAt: iso(show.createdAt),
   updatedAt: iso(show.updatedAt),
 });
 
+/** A published episode whose time has not come is `scheduled`: read-time, like the feeds and the edge. */
+export const publicationState = (episode: Pick<Episode, 'status' | 'publishedAt'>, now: number) =>
+  episode.status === 'published' && episode.publishedAt !== null && episode.publishedAt.getTime() > now
+    ? ('scheduled' as const)
+    : episode.status;
+
 const fileNameOf = (objectKey: string) => objectKey.slice(objectKey.lastIndexOf('/') + 1);
 
-export const episodeDto = (episode: Episode) => {
+const episodeBody = (episode: Episode) => {
   const asset = episode.currentMediaAsset;
   return {
     id: episode.id,
@@ -47,7 +80,7 @@ export const episodeDto = (episode: Episode) => {
     transcriptType: episode.transcriptType,
     chaptersUrl: episode.chaptersUrl,
     explicit: episode.explicit,
-    status: episode.status,
+    status: publicationState(episode, Date.now()),
     publishedAt: isoOrNull(episode.publishedAt),
     version: episode.version,
     media:
@@ -97,6 +130,11 @@ export const uploadInstructionsDto = (instructions: UploadInstructions) =>
           expiresAt: new Date(instructions.multipart.expiresAt).toISOString(),
         },
       };
+
+export const uploadProgressDto = (progress: UploadProgress) => ({
+  ...progress,
+  expiresAt: new Date(progress.expiresAt).toISOString(),
+});
 
 export const domainDto = (domain: CustomDomain) => ({
   id: domain.id,

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { episodeDto } from './dto.ts';
+import { catalogDtos } from './dto.ts';
 import type { RouteDeps } from './route-deps.ts';
 import {
   byIdSchema,
@@ -16,6 +16,7 @@ import {
 
 export const episodeRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async (app, { deps }) => {
   const { episodes } = deps;
+  const { episodeDto } = catalogDtos(deps.publicBaseUrl);
 
   app.post(
     '/shows/:showId/episodes',

@@ -2,6 +2,7 @@ import type { CustomDomainsService } from '../domain/custom-domains.service.ts';
 import type { EpisodesService } from '../domain/episodes.service.ts';
 import type { OriginLookup } from '../domain/origins.service.ts';
 import type { PrivateFileStore } from '../domain/private-files.service.ts';
+import type { PublicFilesService } from '../domain/public-files/public-files.service.ts';
 import type { SecureLinkIssuer } from '../domain/secure-link-issuer.ts';
 import type { ShowsService } from '../domain/shows.service.ts';
 import type { UploadsService } from '../domain/uploads.service.ts';
@@ -13,6 +14,10 @@ export interface RouteDeps {
   uploads: UploadsService;
   domains: CustomDomainsService;
   origins: OriginLookup;
+  /** Artwork, transcripts and chapters: stored, then served publicly. */
+  publicFiles: PublicFilesService;
+  /** The edge's address (PUBLIC_BASE_URL, no trailing slash) for public file URLs in API bodies; '' gives paths. */
+  publicBaseUrl: string;
   /** nginx secure_link links (seed 003); absent: those routes are not served. */
   secureLinks?: SecureLinkRoutesDeps | undefined;
 }

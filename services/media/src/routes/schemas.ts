@@ -64,6 +64,11 @@ export const ShowFields = {
   explicit: Type.Boolean(),
   websiteUrl: Nullable(HttpUrl),
   listPremiumTeasers: Type.Boolean(),
+  itunesType: Type.Union([Type.Literal('episodic'), Type.Literal('serial')], {
+    description: '<itunes:type>: episodic (newest first) or serial (listen in order)',
+  }),
+  ownerName: Nullable(Type.String({ maxLength: 300, pattern: NO_NUL })),
+  copyright: Nullable(Type.String({ maxLength: 1000, pattern: NO_NUL })),
 };
 
 /** Every show field, each optional: the update body (with the slug), and the create body apart from slug and title. */
@@ -77,11 +82,25 @@ export const ShowUpdate = Type.Object(
   { ...ShowFieldsOptional, slug: Type.Optional(Slug) },
   { additionalProperties: false, minProperties: 1 },
 );
+/** A stored file podcast apps fetch: artwork, a transcript, chapters. */
+export const PublicFileBody = Type.Object(
+  {
+    url: Type.String({ description: 'public URL (through the edge; no credentials)' }),
+    contentType: Type.String(),
+    byteSize: Type.Integer(),
+    sha256: Type.String(),
+    width: Nullable(Type.Integer()),
+    height: Nullable(Type.Integer()),
+  },
+  { additionalProperties: false },
+);
+
 export const Show = Type.Object(
   {
     id: Uuid,
     slug: Type.String(),
     ...ShowFields,
+    artwork: Nullable(PublicFileBody),
     podcastGuid: Uuid,
     createdAt: DateTime,
     updatedAt: DateTime,
@@ -89,7 +108,13 @@ export const Show = Type.Object(
   { additionalProperties: false },
 );
 
-const Status = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('removed')]);
+const Status = Type.Union(
+  [Type.Literal('draft'), Type.Literal('scheduled'), Type.Literal('published'), Type.Literal('removed')],
+  {
+    description:
+      'scheduled: published with a publishedAt still in the future — feeds and media answer it from that instant on',
+  },
+);
 const Visibility = Type.Union([Type.Literal('public'), Type.Literal('premium')]);
 const EpisodeType = Type.Union([Type.Literal('full'), Type.Literal('trailer'), Type.Literal('bonus')]);
 const LifecycleKind = Type.Union([
@@ -154,6 +179,8 @@ export const Episode = Type.Object(
     publishedAt: Nullable(DateTime),
     version: Type.Integer(),
     media: Nullable(EpisodeMedia),
+    transcript: Nullable(PublicFileBody),
+    chapters: Nullable(PublicFileBody),
     createdAt: DateTime,
     updatedAt: DateTime,
   },
@@ -165,7 +192,7 @@ export const UploadCreate = Type.Object(
   {
     fileName: Type.String({ minLength: 1, maxLength: 255, pattern: NO_NUL }),
     byteSize: Type.Integer({ minimum: 1 }),
-    sha256: Sha256,
+    sha256: Type.Optional(Sha256),
     contentType: Type.String({ pattern: '^(audio|video)/[A-Za-z0-9.+-]+$', maxLength: 100 }),
   },
   { additionalProperties: false },
@@ -185,11 +212,20 @@ export const Upload = Type.Object(
     contentType: Type.String(),
     byteSize: Type.Integer(),
     durationSeconds: Nullable(Type.Integer()),
-    sha256: Sha256,
+    sha256: Nullable({
+      ...Sha256,
+      description: 'hex sha256 of the whole file: the declared one until ready (null if none), then computed',
+    }),
     createdAt: DateTime,
   },
   { additionalProperties: false },
 );
+const PartRange = {
+  partNumber: Type.Integer({ minimum: 1 }),
+  url: Type.String(),
+  start: Type.Integer({ minimum: 0, description: 'first byte of the part in the file' }),
+  end: Type.Integer({ minimum: 0, description: 'last byte of the part (inclusive)' }),
+};
 export const UploadInstructions = Type.Object(
   {
     upload: Upload,
@@ -210,16 +246,28 @@ export const UploadInstructions = Type.Object(
         {
           partSize: Type.Integer(),
           expiresAt: DateTime,
-          parts: Type.Array(
-            Type.Object(
-              { partNumber: Type.Integer(), url: Type.String(), start: Type.Integer(), end: Type.Integer() },
-              { additionalProperties: false },
-            ),
-          ),
+          parts: Type.Array(Type.Object(PartRange, { additionalProperties: false })),
         },
         { additionalProperties: false },
       ),
     ),
+  },
+  { additionalProperties: false },
+);
+export const UploadProgress = Type.Object(
+  {
+    partSize: Type.Integer(),
+    parts: Type.Array(
+      Type.Object(
+        { partNumber: Type.Integer({ minimum: 1 }), size: Type.Integer({ minimum: 0 }), etag: Type.String() },
+        { additionalProperties: false },
+      ),
+      { description: 'parts storage holds, complete for their range' },
+    ),
+    missing: Type.Array(Type.Object(PartRange, { additionalProperties: false }), {
+      description: 'parts still to send, with fresh presigned PUT URLs',
+    }),
+    expiresAt: DateTime,
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { showDto } from './dto.ts';
+import { catalogDtos } from './dto.ts';
 import type { RouteDeps } from './route-deps.ts';
 import {
   byIdSchema,
@@ -15,6 +15,7 @@ import {
 
 export const showRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = async (app, { deps }) => {
   const { shows } = deps;
+  const { showDto } = catalogDtos(deps.publicBaseUrl);
 
   app.post(
     '/shows',

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { uploadDto, uploadInstructionsDto } from './dto.ts';
+import { uploadDto, uploadInstructionsDto, uploadProgressDto } from './dto.ts';
 import type { RouteDeps } from './route-deps.ts';
 import {
   byIdSchema,
@@ -10,6 +10,7 @@ import {
   UploadComplete,
   UploadCreate,
   UploadInstructions,
+  UploadProgress,
 } from './schemas.ts';
 import { withUnreadBody } from './unread-body.ts';
 
@@ -36,6 +37,12 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ deps: RouteDeps }> = asyn
     uploadDto(await uploads.get(request.tenantId, request.params.id)),
   );
 
+  // Resume after a dropped connection: what storage holds, and fresh URLs for the parts still to send.
+  app.get('/uploads/:id/parts', { schema: byIdSchema(UploadProgress, 409) }, async (request) =>
+    uploadProgressDto(await uploads.progress(request.tenantId, request.params.id)),
+  );
+
+  // Without `parts` a multipart upload completes from the parts storage lists (all must be there).
   app.post(
     '/uploads/:id/complete',
     {

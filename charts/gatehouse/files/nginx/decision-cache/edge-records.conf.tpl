@@ -52,6 +52,12 @@ http {
     keepalive_requests 100000;
     keepalive_timeout 60s;
   }
+  upstream gh_web {
+    server {{ include "gatehouse.fullname" $ }}-web:80 max_fails=0;
+    keepalive 32;
+    keepalive_requests 100000;
+    keepalive_timeout 60s;
+  }
 
   # Media cache, keyed by object key (+ slice range): one entry per object however many subscribers.
   proxy_cache_path /var/cache/gatehouse/media levels=1:2 keys_zone=gh_media:64m max_size={{ $.Values.edge.cacheMaxSize }} inactive=7d use_temp_path=off;
@@ -97,6 +103,13 @@ http {
     "~^(\d+)\.7" $1:7;
     "~^(\d+)\.8" $1:8;
     "~^(\d+)\.9" $1:9;
+  }
+  # The web service's immutable assets (/ui/assets/, hashed names); pages and JSON never.
+  proxy_cache_path /var/cache/gatehouse/web levels=1:2 keys_zone=gh_web_assets:8m max_size=256m inactive=7d use_temp_path=off;
+  # Only a 200 is stored, whatever the answer's own Cache-Control says (a 404 is not immutable).
+  map $upstream_status $gh_web_no_store {
+    default 1;
+    200 0;
   }
 
   # Edge records: which requests write one (by the client path; internal redirects keep it).
@@ -566,6 +579,9 @@ http {
       auth_request_set $gh_subscriber $upstream_http_x_gatehouse_subscriber_id;
       auth_request_set $gh_generation $upstream_http_x_gatehouse_generation;
       auth_request_set $gh_deny_reason $upstream_http_x_gatehouse_deny_reason;
+      auth_request_set $gh_deny_status $upstream_http_x_gatehouse_deny_status;
+      # auth_request passes only 401/403: the status auth meant (410 for a reset link) is in a header.
+      error_page 401 403 = @gh_feed_denied;
       proxy_pass http://gh_feeds;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
@@ -583,6 +599,20 @@ http {
       proxy_set_header X-Gatehouse-Subscriber-Id $gh_subscriber;
       proxy_set_header X-Gatehouse-Generation $gh_generation;
       add_header X-Gatehouse-Deny-Reason $gh_deny_reason always;
+    }
+    location @gh_feed_denied {
+      access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
+      uninitialized_variable_warn off;
+      types { }
+      default_type text/plain;
+      charset utf-8;
+      add_header Cache-Control no-store always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header X-Gatehouse-Deny-Reason $gh_deny_reason always;
+      if ($gh_deny_status = 410) { return 410 "this feed link has been replaced; use your new link\n"; }
+      if ($gh_deny_status = 401) { return 401 "invalid feed link\n"; }
+      # 403, or an auth that sends no deny status.
+      return 403 "not entitled\n";
     }
     location = /_gh/auth {
       internal;
@@ -643,6 +673,7 @@ http {
       proxy_set_header X-Gatehouse-Subscriber-Id "";
       proxy_set_header X-Gatehouse-Generation "";
       proxy_set_header X-Gatehouse-Deny-Reason "";
+      client_max_body_size 64k;
     }
     # The creators' analytics API (tenant API key) is served by the analytics service.
     location ^~ /api/v1/analytics/ {
@@ -658,6 +689,7 @@ http {
       proxy_set_header X-Gatehouse-Subscriber-Id "";
       proxy_set_header X-Gatehouse-Generation "";
       proxy_set_header X-Gatehouse-Deny-Reason "";
+      client_max_body_size 64k;
     }
     location ^~ /api/ {
       proxy_pass http://gh_media;
@@ -672,6 +704,26 @@ http {
       proxy_set_header X-Gatehouse-Subscriber-Id "";
       proxy_set_header X-Gatehouse-Generation "";
       proxy_set_header X-Gatehouse-Deny-Reason "";
+      # Media's JSON bodies reach 1m (episode descriptions of 100k characters, a 10k-part upload's
+      # part list: the service refuses more). Bytes uploaded through the service: uploadBodyLimit.
+      client_max_body_size 1m;
+      location ~ "^/api/v1/(uploads/[^/]+/content|private-files/.+|shows/[^/]+/artwork|episodes/[^/]+/(transcript|chapters))$" {
+        proxy_pass http://gh_media;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $remote_addr;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Forwarded-Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Gatehouse-Tenant-Id "";
+        proxy_set_header X-Gatehouse-Subscriber-Id "";
+        proxy_set_header X-Gatehouse-Generation "";
+        proxy_set_header X-Gatehouse-Deny-Reason "";
+        client_max_body_size {{ include "gatehouse.uploadBodyLimit" $ }};
+        # Streamed on as it arrives (media counts and refuses past its own maximum): no spooling to disk.
+        proxy_request_buffering off;
+      }
     }
     location ^~ /billing/ {
       proxy_pass http://gh_billing;
@@ -687,6 +739,225 @@ http {
       proxy_set_header X-Gatehouse-Generation "";
       proxy_set_header X-Gatehouse-Deny-Reason "";
       proxy_request_buffering on;
+      client_max_body_size 64k;
+      # Stripe's signed events can be large; billing's webhook parser takes up to 1 MiB.
+      location ^~ /billing/webhooks/ {
+        proxy_pass http://gh_billing;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $remote_addr;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Forwarded-Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Gatehouse-Tenant-Id "";
+        proxy_set_header X-Gatehouse-Subscriber-Id "";
+        proxy_set_header X-Gatehouse-Generation "";
+        proxy_set_header X-Gatehouse-Deny-Reason "";
+        proxy_request_buffering on;
+        client_max_body_size 1m;
+      }
+    }
+    # The pages (web service) and the web player's download links (auth).
+    location = /app {
+      client_max_body_size 64k;
+      proxy_pass http://gh_web;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      proxy_hide_header X-Frame-Options;
+      proxy_hide_header X-Content-Type-Options;
+      proxy_hide_header Referrer-Policy;
+      add_header X-Frame-Options DENY always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header Referrer-Policy no-referrer always;
+    }
+    location ^~ /app/ {
+      client_max_body_size 64k;
+      proxy_pass http://gh_web;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      proxy_hide_header X-Frame-Options;
+      proxy_hide_header X-Content-Type-Options;
+      proxy_hide_header Referrer-Policy;
+      add_header X-Frame-Options DENY always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header Referrer-Policy no-referrer always;
+    }
+    location = /listen {
+      client_max_body_size 64k;
+      proxy_pass http://gh_web;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      proxy_hide_header X-Frame-Options;
+      proxy_hide_header X-Content-Type-Options;
+      proxy_hide_header Referrer-Policy;
+      add_header X-Frame-Options DENY always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header Referrer-Policy no-referrer always;
+    }
+    location ^~ /listen/ {
+      client_max_body_size 64k;
+      proxy_pass http://gh_web;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      proxy_hide_header X-Frame-Options;
+      proxy_hide_header X-Content-Type-Options;
+      proxy_hide_header Referrer-Policy;
+      add_header X-Frame-Options DENY always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header Referrer-Policy no-referrer always;
+    }
+    location ^~ /ui/ {
+      client_max_body_size 64k;
+      proxy_pass http://gh_web;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      proxy_hide_header X-Frame-Options;
+      proxy_hide_header X-Content-Type-Options;
+      proxy_hide_header Referrer-Policy;
+      add_header X-Frame-Options DENY always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header Referrer-Policy no-referrer always;
+    }
+    location ^~ /web/ {
+      client_max_body_size 64k;
+      proxy_pass http://gh_web;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      proxy_hide_header X-Frame-Options;
+      proxy_hide_header X-Content-Type-Options;
+      proxy_hide_header Referrer-Policy;
+      add_header X-Frame-Options DENY always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header Referrer-Policy no-referrer always;
+    }
+    location ^~ /operator/ {
+      client_max_body_size 64k;
+      proxy_pass http://gh_web;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      proxy_hide_header X-Frame-Options;
+      proxy_hide_header X-Content-Type-Options;
+      proxy_hide_header Referrer-Policy;
+      add_header X-Frame-Options DENY always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header Referrer-Policy no-referrer always;
+    }
+    location ^~ /ui/assets/ {
+      client_max_body_size 64k;
+      proxy_pass http://gh_web;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
+      proxy_hide_header X-Frame-Options;
+      proxy_hide_header X-Content-Type-Options;
+      proxy_hide_header Referrer-Policy;
+      add_header X-Frame-Options DENY always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header Referrer-Policy no-referrer always;
+      # Hashed file names: the same bytes for everyone. No cookie or credential goes to the web
+      # service, only 200s are stored, and nginx never stores an answer carrying Set-Cookie.
+      proxy_set_header Cookie "";
+      proxy_set_header Authorization "";
+      proxy_cache gh_web_assets;
+      proxy_cache_key $uri;
+      proxy_cache_valid 200 7d;
+      proxy_no_cache $gh_web_no_store;
+      proxy_cache_lock on;
+      proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
+      add_header X-Cache-Status $upstream_cache_status always;
+    }
+    location = /v1/download-links {
+      client_max_body_size 64k;
+      # Only the 405 answered here uses it; auth types its own answers.
+      default_type text/plain;
+      if ($request_method != POST) {
+        add_header Allow POST always;
+        return 405 "method not allowed\n";
+      }
+      proxy_pass http://gh_auth;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Gatehouse-Tenant-Id "";
+      proxy_set_header X-Gatehouse-Subscriber-Id "";
+      proxy_set_header X-Gatehouse-Generation "";
+      proxy_set_header X-Gatehouse-Deny-Reason "";
     }
     location / {
       return 404;

@@ -30,6 +30,12 @@ upstream gh_analytics {
   keepalive_requests 100000;
   keepalive_timeout 60s;
 }
+upstream gh_web {
+  server {{ include "gatehouse.fullname" $ }}-web:80 max_fails=0;
+  keepalive 32;
+  keepalive_requests 100000;
+  keepalive_timeout 60s;
+}
 
 # Media cache, keyed by object key (+ slice range): one entry per object however many subscribers.
 proxy_cache_path /var/cache/gatehouse/media levels=1:2 keys_zone=gh_media:64m max_size={{ $.Values.edge.cacheMaxSize }} inactive=7d use_temp_path=off;
@@ -47,6 +53,13 @@ map $request_uri $gh_accel_uri {
 map $sent_http_content_range $gh_unsatisfied_range {
   "" "bytes */$gh_size";
   default "";
+}
+# The web service's immutable assets (/ui/assets/, hashed names); pages and JSON never.
+proxy_cache_path /var/cache/gatehouse/web levels=1:2 keys_zone=gh_web_assets:8m max_size=256m inactive=7d use_temp_path=off;
+# Only a 200 is stored, whatever the answer's own Cache-Control says (a 404 is not immutable).
+map $upstream_status $gh_web_no_store {
+  default 1;
+  200 0;
 }
 
 # SSRF guard: nginx fetches only from these storage origins (scheme://host:port).

@@ -240,6 +240,22 @@ describe('unique listeners', () => {
     assert.match(key, /^[0-9a-f]{64}$/);
     assert.notEqual(key, hash(1));
   });
+  test('a batch hashes each listener once: every record of a listener gets the same key, others their own', () => {
+    const records = [
+      rec({ ipHash: hash(1), userAgent: IPHONE }),
+      rec({ ipHash: hash(2), userAgent: IPHONE }),
+      rec({ ipHash: hash(1), userAgent: OVERCAST }),
+      rec({ ipHash: hash(1), userAgent: IPHONE }),
+    ];
+    const keys = filterBatch(records).countable.map((c) => c.id.split('|')[2]);
+    assert.deepEqual(keys, [
+      listenerKeyOf(hash(1), IPHONE),
+      listenerKeyOf(hash(2), IPHONE),
+      listenerKeyOf(hash(1), OVERCAST),
+      listenerKeyOf(hash(1), IPHONE),
+    ]);
+    assert.equal(new Set(keys).size, 3);
+  });
   test('app and tier are recorded per listen', () => {
     const r = one([
       rec({ userAgent: OVERCAST }),

@@ -41,13 +41,18 @@ export interface CountableRecord {
   id: string;
 }
 
-/** Runs the filters; returns the records that count and tallies the rest by reason. */
+/**
+ * Runs the filters; returns the records that count and tallies the rest by reason. A listener's
+ * requests come in runs (an app's chain of ranges), so each distinct address hash + user agent is
+ * hashed into its listener key once per batch, not once per record.
+ */
 export function filterBatch(records: readonly EdgeRequestRecord[]): {
   countable: CountableRecord[];
   dropped: DropCounts;
 } {
   const out: CountableRecord[] = [];
   const dropped: DropCounts = {};
+  const keys = new Map<string, string>();
   for (const record of records) {
     const verdict = classifyRecord(record);
     if (!verdict.counts) {
@@ -55,7 +60,13 @@ export function filterBatch(records: readonly EdgeRequestRecord[]): {
       continue;
     }
     const { request } = verdict;
-    const key = listenerKeyOf(record.ipHash, record.userAgent);
+    // A newline is in neither part (hex hash; header values cannot hold one), so keys cannot collide.
+    const seen = `${record.ipHash}\n${record.userAgent}`;
+    let key = keys.get(seen);
+    if (key === undefined) {
+      key = listenerKeyOf(record.ipHash, record.userAgent);
+      keys.set(seen, key);
+    }
     out.push({ record, request, id: listenId(request.episodeId, request.day, key) });
   }
   return { countable: out, dropped };

@@ -34,6 +34,9 @@ bash scripts/k8s/install-tools.sh ||
   fail "scripts/k8s/install-tools.sh could not install helm/kubectl/etcd/kube-apiserver (see above); the chart tests need them"
 
 step "local stack"
+# The services the e2e harness starts listen on fixed ports: keep the kernel from handing them
+# out as source ports (also inside the containers run's own network namespace, which has its own list).
+reserve_ports
 if [[ "${GATEHOUSE_STACK:-}" == containers ]]; then
   # The testcontainers option (docs/local-stack.md): the runner stays up while the tests run
   # and stops its containers when this script ends.
@@ -85,6 +88,13 @@ fi
 failed_checks=()
 step "typecheck: tsc -p tsconfig.json"
 npx tsc -p tsconfig.json || failed_checks+=("typecheck (tsc)")
+
+step "typecheck (pages): tsc -p services/web/ui/tsconfig.json"
+npx tsc -p services/web/ui/tsconfig.json || failed_checks+=("typecheck of the pages (tsc, services/web/ui)")
+
+# The web service serves the built pages and the browser tests drive them: build them first.
+step "pages: npm run build:ui -w @gatehouse/web"
+npm run --silent build:ui -w @gatehouse/web >/dev/null || fail "the pages did not build (npm run build:ui -w @gatehouse/web)"
 
 step "lint: biome check ."
 npx biome check . || failed_checks+=("lint (biome)")

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { computePlanGrants, computeSubscriberAccess } from '@gatehouse/access-snapshot';
 import { type EdgeRequestRecord, redisKeys } from '@gatehouse/contracts';
 import { createPrismaClient, type PrismaClient } from '@gatehouse/db';
-import { closedPort, stackEnv, waitFor } from '@gatehouse/testkit';
+import { closedPort, keepOutputTail, stackEnv, stopIfExited, waitFor } from '@gatehouse/testkit';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { ensureEdgeStream } from '../../services/analytics/src/shipper/edge-stream.ts';
@@ -129,9 +129,10 @@ before(async () => {
   );
   analytics.stdout?.pipe(log);
   analytics.stderr?.pipe(log);
+  const tail = keepOutputTail(analytics);
   await waitFor(
     async () => {
-      if (analytics.exitCode !== null) throw new Error(`analytics exited with ${analytics.exitCode}`);
+      stopIfExited('analytics', analytics, tail);
       return (await fetch(`${analyticsUrl}/readyz`).catch(() => undefined))?.ok;
     },
     { timeoutMs: 30_000, intervalMs: 200, description: 'analytics /readyz' },
@@ -209,7 +210,7 @@ describe('sharing detection end to end', () => {
     );
   });
 
-  test('policy alert+reset: exactly one alert, the old URLs die (media 410, feed 403 rotated), the new link arrives by mail', async () => {
+  test('policy alert+reset: exactly one alert, the old URLs die (media 410, feed 410 rotated), the new link arrives by mail', async () => {
     const c = await creator('alert+reset');
     const oldFeed = `${env.edgeUrl}/f/${c.token}/${c.show.id}.xml`;
     const before = await fetch(oldFeed);
@@ -228,8 +229,8 @@ describe('sharing detection end to end', () => {
     assert.equal((await alertsOf(c.apiKey)).length, 1, 'exactly one alert');
     assert.equal(alert!.status, 'resolved');
 
-    // The old token is dead within a second: its enclosure URLs answer 410; the feed itself goes
-    // through nginx's auth_request, which can only say 401/403, so it is 403 with the reason "rotated".
+    // The old token is dead within a second: its enclosure URLs and the feed itself answer 410 Gone
+    // (podcast apps stop polling), the feed with the reason "rotated" (auth's deny status via nginx).
     const oldMedia = mediaUrl(world, c.token, c.episode);
     await waitFor(
       async () => {
@@ -240,11 +241,11 @@ describe('sharing detection end to end', () => {
         await Promise.all([media.arrayBuffer(), feed.arrayBuffer()]);
         return (
           media.status === 410 &&
-          feed.status === 403 &&
+          feed.status === 410 &&
           feed.headers.get('x-gatehouse-deny-reason') === 'rotated'
         );
       },
-      { timeoutMs: 1_000, intervalMs: 25, description: 'old media URL 410, old feed URL 403 rotated' },
+      { timeoutMs: 1_000, intervalMs: 25, description: 'old media URL 410, old feed URL 410 rotated' },
     );
     const mail = await smtp.waitFor(c.subscriber.email, 5_000);
     const newFeed = /(https?:\/\/\S+\/f\/[A-Za-z0-9_-]+\/[0-9a-f-]{36}\.xml)/.exec(mail.text ?? '')?.[1];

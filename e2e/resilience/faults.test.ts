@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -8,17 +7,24 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { redisKeys, type SubscriberAccess } from '@gatehouse/contracts';
 import { createPrismaClient, type PrismaClient } from '@gatehouse/db';
-import { type StackPart, stackControl, stackEnv, waitFor } from '@gatehouse/testkit';
+import {
+  keepOutputTail,
+  type StackPart,
+  stackControl,
+  stackEnv,
+  stopIfExited,
+  waitFor,
+} from '@gatehouse/testkit';
 import { Redis } from 'ioredis';
 import type Stripe from 'stripe';
 import { mediaPath } from '../load/load-fixture.ts';
 import {
   createLoadWorld,
-  createSubscriberRow,
+  createSubscriberRows,
   type LoadWorld,
-  sendWebhook,
+  type SubscriberRow,
+  sendSubscriptionsCreated,
   stackStripe,
-  subscriptionObject,
 } from '../load/load-world.ts';
 import { E2E_WEBHOOK_SECRET, type Platform, serviceEnv, startPlatform } from '../support/platform.ts';
 import { type Hit, recoveryMs, startTraffic, statusCounts } from './fault-traffic.ts';
@@ -85,9 +91,10 @@ async function startSecondAuth() {
   });
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
+  const tail = keepOutputTail(child);
   await waitFor(
     async () => {
-      if (child.exitCode !== null) throw new Error(`second auth exited with ${child.exitCode}`);
+      stopIfExited('second auth', child, tail);
       const r = await fetch(`http://127.0.0.1:${SECOND_AUTH_PORT}/readyz`).catch(() => undefined);
       return r?.ok;
     },
@@ -105,41 +112,16 @@ async function stopChild(child: ChildProcess | undefined) {
   });
 }
 
-/** Billing events for fresh subscribers, to send while a part is down. */
-async function prepareEvents(n: number) {
-  const subs = [];
-  for (let i = 0; i < n; i++) subs.push(await createSubscriberRow(prisma, world.tenantId));
-  return subs;
-}
-
-function sendEvents(subs: Awaited<ReturnType<typeof prepareEvents>>) {
-  const created = Math.floor(Date.now() / 1000);
-  return Promise.allSettled(
-    subs.map((s) =>
-      sendWebhook(
-        stripe,
-        stackEnv().edgeUrl,
-        E2E_WEBHOOK_SECRET,
-        'customer.subscription.created',
-        subscriptionObject(
-          `sub_${randomBytes(10).toString('hex')}`,
-          s.customer,
-          world.priceId,
-          s.subscriberId,
-          'active',
-        ),
-        created,
-        90_000, // Stripe retries for days; 90 s covers any fault here.
-      ),
-    ),
-  );
-}
+/** Billing events for fresh subscribers, sent while the fault lasts. */
+const prepareEvents = (n: number) => createSubscriberRows(prisma, world.tenantId, n);
+const sendEvents = (subs: readonly SubscriberRow[]) =>
+  sendSubscriptionsCreated(stripe, stackEnv().edgeUrl, E2E_WEBHOOK_SECRET, world.priceId, subs, 90_000);
 
 /**
  * An event is applied when its subscription is in Postgres, its outbox rows are published to
  * JetStream and — where the auth projector runs — the subscriber's Redis record grants the plan.
  */
-async function lostEvents(subs: Awaited<ReturnType<typeof prepareEvents>>, checkRedis: boolean) {
+async function lostEvents(subs: readonly SubscriberRow[], checkRedis: boolean) {
   let lost = 0;
   for (const s of subs) {
     try {

@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { stackEnv, waitFor } from '@gatehouse/testkit';
+import { keepOutputTail, stackEnv, stopIfExited, waitFor } from '@gatehouse/testkit';
 import { localSecureLinkSecret } from '../../nginx-ingress/src/edge-values.ts';
 import { E2E_SECRETS, E2E_SECRETS_SOURCE, e2eStrict } from './e2e-secrets.ts';
 import { rejectedSecrets } from './secret-probe.ts';
@@ -9,6 +9,7 @@ import { rejectedSecrets } from './secret-probe.ts';
 export {
   E2E_ACTIVE_KID,
   E2E_INTERNAL_API_TOKEN,
+  E2E_OPERATOR_API_KEY,
   E2E_TOKEN_KEYS,
   E2E_WEBHOOK_SECRET,
   E2E_WEBHOOK_SECRETS,
@@ -21,13 +22,15 @@ export {
  * A service already answering on its port is reused (and left running) once it has proven it
  * holds the harness's secrets (secret-probe.ts); one that does not is an error naming it.
  */
-export type ServiceName = 'auth' | 'media' | 'feeds' | 'billing';
+export type ServiceName = 'auth' | 'media' | 'feeds' | 'billing' | 'analytics' | 'web';
 
 export const SERVICE_PORTS: Record<ServiceName, number> = {
   auth: 53001,
   media: 53002,
   feeds: 53003,
   billing: 53004,
+  analytics: 53005,
+  web: 53006,
 };
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -76,9 +79,41 @@ export function serviceEnv(name: ServiceName): NodeJS.ProcessEnv {
     BILLING_URL: `http://127.0.0.1:${SERVICE_PORTS.billing}`,
     // Not a harness secret: the one the stack's nginx verifies /s/ links with (same lookup as its render).
     SECURE_LINK_SECRET: localSecureLinkSecret({ STACK_DIR: stack.stackDir }),
+    // Every browser test starts its Checkouts from 127.0.0.1: the per-address limit would be shared
+    // by the whole suite (billing's own tests cover the limit itself).
+    PUBLIC_CHECKOUTS_PER_MINUTE: process.env.PUBLIC_CHECKOUTS_PER_MINUTE ?? '1000',
     // Last, so nothing in the caller's environment overrides them.
     ...E2E_SECRETS,
   };
+}
+
+/**
+ * The web service serves the built pages (services/web/ui/dist): build them when missing or older than
+ * their sources, as scripts/platform.sh does.
+ */
+function ensureWebUiBuilt(): void {
+  const ui = path.join(ROOT, 'services', 'web', 'ui');
+  const built = path.join(ui, 'dist', 'index.html');
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
+      const full = path.join(dir, entry.name);
+      return Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+    }, 0);
+  const sources = Math.max(newest(path.join(ui, 'src')), statSync(path.join(ui, 'index.html')).mtimeMs);
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  const build = spawnSync(
+    NODE,
+    [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'ui/vite.config.ts'],
+    {
+      cwd: path.join(ROOT, 'services', 'web'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+    },
+  );
+  if (build.status !== 0)
+    throw new Error(
+      `building the web UI failed (npm run build:ui -w @gatehouse/web):\n${build.stderr || build.stdout}`,
+    );
 }
 
 /** Services started by any startPlatform of this process: killed if the process exits without stop(). */
@@ -130,6 +165,7 @@ export async function startPlatform(
           );
         continue;
       }
+      if (name === 'web') ensureWebUiBuilt();
       const log = path.join(logDir, `${name}.log`);
       const out = createWriteStream(log, { flags: 'a' });
       const child = spawn(NODE, [path.join(ROOT, 'services', name, 'src', 'main.ts')], {
@@ -139,16 +175,17 @@ export async function startPlatform(
       });
       child.stdout?.pipe(out);
       child.stderr?.pipe(out);
+      const tail = keepOutputTail(child);
       children.set(name, child);
       live.add(child);
       started.push(name);
       try {
         await waitFor(
           async () => {
-            if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}`);
+            stopIfExited(name, child, tail);
             return (await ready(port)) || undefined;
           },
-          { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: 200 },
+          { timeoutMs: options.timeoutMs ?? 90_000, intervalMs: 200 },
         );
       } catch (error) {
         throw new Error(

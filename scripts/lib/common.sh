@@ -50,22 +50,47 @@ declare -A PART_TIMEOUT=(
   [postgres]=60 [redis]=20 [nats]=30 [minio-audit]=15 [minio]=90 [stripe-mock]=30 [nginx]=20
 )
 
-# Every loopback port the project listens on: the parts above plus the services (53001–53004, a
-# second auth replica on 53011), the test SMTP server (52525) and the test Kubernetes API server
-# (etcd 52379, kube-apiserver 56443). They all sit inside Linux's default ephemeral range
-# (32768–60999), so an outgoing connection (nginx → auth keepalive, a test client) can be handed one
-# of them as its source port and a later bind fails with EADDRINUSE. Reserving them keeps the
-# kernel from choosing them for outgoing connections; it changes nothing else.
-RESERVED_PORTS="52111-52112,52379,52525,52600,53001-53004,53011,54222,55432,56379,56443,58080-58082,58222,59000-59001"
+# Every loopback port the project listens on: the parts above plus the services (53001–53006:
+# auth, media, feeds, billing, analytics, web; a second auth replica on 53011), the test SMTP
+# server (52525) and the test Kubernetes API server (etcd 52379, kube-apiserver 56443). They all sit
+# inside Linux's default ephemeral range (32768–60999), so an outgoing connection (nginx → auth
+# keepalive, a test client) can be handed one of them as its source port and a later bind fails
+# with EADDRINUSE (seen: "web: cannot start: listen EADDRINUSE 127.0.0.1:53006" before 53005–53006
+# were on this list). Reserving them keeps the kernel from choosing them for outgoing connections;
+# it changes nothing else.
+RESERVED_PORTS="52111-52112,52379,52525,52600,53001-53006,53011,54222,55432,56379,56443,58080-58082,58222,59000-59001"
 
+# port_in_reserved LIST PORT: 0 when PORT lies in the kernel's comma list of ports and ranges.
+port_in_reserved() {
+  local item lo hi
+  IFS=, read -ra items <<<"$1"
+  for item in "${items[@]}"; do
+    lo="${item%-*}" hi="${item#*-}"
+    [[ -n "$lo" ]] || continue
+    if (($2 >= lo && $2 <= hi)); then return 0; fi
+  done
+  return 1
+}
+
+# Adds whatever of RESERVED_PORTS is not yet reserved, port by port: an earlier run may have
+# reserved an older, shorter list (the kernel prints ranges back merged, in its own order).
 reserve_ports() {
-  local file=/proc/sys/net/ipv4/ip_local_reserved_ports current
+  local file=/proc/sys/net/ipv4/ip_local_reserved_ports current item lo hi p missing=()
   [[ -r "$file" ]] || return 0
   current="$(cat "$file")"
-  # Already reserved by an earlier run (the kernel prints ranges back in its own order).
-  if [[ ",$current," == *",52111-52112,"* && ",$current," == *",59000-59001,"* ]]; then return 0; fi
-  if [[ -w "$file" ]] && printf '%s' "${current:+$current,}$RESERVED_PORTS" >"$file" 2>/dev/null; then
-    say "reserved the stack's ports against ephemeral use (net.ipv4.ip_local_reserved_ports)"
+  IFS=, read -ra wanted <<<"$RESERVED_PORTS"
+  for item in "${wanted[@]}"; do
+    lo="${item%-*}" hi="${item#*-}"
+    for ((p = lo; p <= hi; p++)); do
+      port_in_reserved "$current" "$p" || missing+=("$p")
+    done
+  done
+  ((${#missing[@]} > 0)) || return 0
+  if [[ -w "$file" ]] && printf '%s' "${current:+$current,}$(
+    IFS=,
+    echo "${missing[*]}"
+  )" >"$file" 2>/dev/null; then
+    say "reserved ${#missing[@]} of the stack's ports against ephemeral use (net.ipv4.ip_local_reserved_ports)"
   else
     warn "could not reserve the stack's ports (not root?); a port may occasionally be taken by an outgoing connection"
   fi

@@ -1,3 +1,4 @@
+export { keepOutputTail, stopIfExited } from './child-exit.ts';
 export {
   countMinioGets,
   type MinioGetObject,
@@ -8,4 +9,4 @@ export { closedPort, runServiceExpectingFailure, type ServiceExit } from './serv
 export { stackControl } from './stack-control.ts';
 export { type StackEnv, StackEnvError, type StackPart, stackEnv } from './stack-env.ts';
 export { type StripeSubscriptionFixture, stripeEvent, subscriptionObject } from './stripe-events.ts';
-export { uniqueId, type WaitForOptions, waitFor } from './test-helpers.ts';
+export { StopWaiting, uniqueId, type WaitForOptions, waitFor } from './test-helpers.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { uniqueId, waitFor } from './test-helpers.ts';
+import { StopWaiting, uniqueId, waitFor } from './test-helpers.ts';
 
 describe('uniqueId', () => {
   test('is unique, prefixed and safe for stream names and keys', () => {
@@ -47,5 +47,22 @@ describe('waitFor', () => {
         return true;
       },
     );
+  });
+
+  test('StopWaiting ends the wait at once, not at the timeout', async () => {
+    const started = Date.now();
+    let calls = 0;
+    await assert.rejects(
+      waitFor(
+        () => {
+          calls += 1;
+          throw new StopWaiting('the process exited with code 1');
+        },
+        { timeoutMs: 10_000, intervalMs: 5 },
+      ),
+      (error: unknown) => error instanceof StopWaiting && /exited with code 1/.test(error.message),
+    );
+    assert.equal(calls, 1);
+    assert.ok(Date.now() - started < 5_000);
   });
 });

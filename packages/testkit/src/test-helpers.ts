@@ -20,8 +20,17 @@ export interface WaitForOptions {
 }
 
 /**
+ * Thrown from a `waitFor` condition when waiting longer cannot help (the process it waits for
+ * has exited, say): `waitFor` rethrows it at once instead of treating it as "not yet".
+ */
+export class StopWaiting extends Error {
+  override name = 'StopWaiting';
+}
+
+/**
  * Calls `fn` until it returns a value other than false/null/undefined, and returns that
- * value. A throw counts as "not yet"; on timeout the last throw is the error's cause.
+ * value. A throw counts as "not yet" (except `StopWaiting`, rethrown at once); on timeout the
+ * last throw is the error's cause.
  */
 export async function waitFor<T>(
   fn: () => T | Promise<T>,
@@ -36,6 +45,7 @@ export async function waitFor<T>(
         return value as Exclude<T, false | null | undefined>;
       }
     } catch (error) {
+      if (error instanceof StopWaiting) throw error;
       lastError = error;
     }
     if (Date.now() >= deadline) {

@@ -229,6 +229,9 @@ describe('the product, end to end in a browser', () => {
       .getByRole('button')
       .click();
     assert.equal((await checkout).status(), 201);
+    // The page navigates to the Checkout URL after that answer: wait for it, or the listener
+    // page's next goto below races the late navigation and is interrupted by it.
+    await listener.waitForURL(/^https:\/\/checkout\.stripe\.com\//);
 
     // Stripe's completion, as signed webhooks on the creator's connected account: the Checkout
     // Session (the buyer's e-mail), then the subscription on the plan's price.

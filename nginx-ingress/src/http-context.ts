@@ -64,6 +64,11 @@ function upstream(name: string, servers: string[], keepalive: number): Node {
     `keepalive ${keepalive};`,
     'keepalive_requests 100000;',
     'keepalive_timeout 60s;',
+    // A kept connection is retired after a minute however busy it is: behind a Service address a
+    // connection stays with the endpoint (or the wrong peer) it first reached, so without this new
+    // replicas after a scale-up get no edge traffic, and a connection opened while the Service had
+    // no endpoint is never replaced (docs/cluster.md, "Service addresses never leave the node").
+    'keepalive_time 60s;',
   );
 }
 

@@ -208,6 +208,24 @@ describe('local target', () => {
   test('rendering is deterministic', () => {
     assert.equal(local(), local());
   });
+
+  test('every upstream retires its kept connections after a minute (keepalive_time)', () => {
+    for (const text of [
+      local(),
+      renderEdge(
+        resolveValues('edge', {
+          origin: { allow: ['https://s3.example.com'] },
+          secureLink: { secret: 'x'.repeat(20) },
+        }),
+      ),
+    ]) {
+      const upstreams = [...text.matchAll(/upstream (\S+) \{([^}]*)\}/g)];
+      assert.ok(upstreams.length >= 6, `upstreams rendered: ${upstreams.length}`);
+      for (const [, name, body] of upstreams) {
+        assert.match(body ?? '', /keepalive_time 60s;/, `upstream ${name}`);
+      }
+    }
+  });
 });
 
 describe('edge and ingress-nginx targets', () => {

@@ -314,6 +314,23 @@ ensure_bridge() {
   ip addr show dev "$BRIDGE" | grep -q "inet $NODE_IP/" || ip addr add "$NODE_IP/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
   sysctl -qw net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1
+  ensure_service_route_guard
+}
+
+# A pod's packet to a Service address that kube-proxy did not translate (the Service has no
+# ready endpoint) must stop here. kube-proxy's REJECT for such a Service sits in FORWARD after
+# kube-router's chain, which ACCEPTs pod traffic its policies allow, so without this rule the
+# packet follows the default route off the machine, is masqueraded, and whatever answers out
+# there answers for the Service (seen: an edge kept such a connection to a foreign server and
+# relayed its 404s for minutes while auth had no ready pod). Translated packets already carry a
+# pod address and never match.
+SERVICE_GUARD_PRIORITY=9797
+ensure_service_route_guard() {
+  ip rule show priority "$SERVICE_GUARD_PRIORITY" | grep -q . ||
+    ip rule add priority "$SERVICE_GUARD_PRIORITY" iif "$BRIDGE" to "$SVC_CIDR" unreachable
+}
+remove_service_route_guard() {
+  while ip rule del priority "$SERVICE_GUARD_PRIORITY" 2>/dev/null; do :; done
 }
 
 # --- readiness checks -------------------------------------------------------------------------
@@ -512,6 +529,7 @@ down() {
     # (pinned under containerd's state directory: netns_mounts_under_state_dir).
     grep -F " $DIR/" /proc/mounts | cut -d' ' -f2 | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
     ip link del "$BRIDGE" 2>/dev/null || true
+    remove_service_route_guard
     rm -rf "$DIR" 2>"$LOGS.purge" || fail_part purge "could not remove $DIR" "$LOGS.purge"
     rm -f "$LOGS.purge"
     log "stopped and purged"

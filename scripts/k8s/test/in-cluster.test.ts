@@ -282,4 +282,61 @@ describe('Gatehouse in the cluster', {
         `${service} must refuse a pod outside the policy`,
       );
   });
+
+  test('a Service with no ready endpoint is refused at once from a pod, never answered from off the node', () => {
+    // While auth's pods were unready (Redis gone) the edge reached the auth Service address
+    // untranslated; the packet left the machine and a foreign server's 404s came back. The node
+    // refuses such packets now (scripts/k8s/cluster.sh: ensure_service_route_guard).
+    kubectlOk(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'no-endpoints', namespace: NAMESPACE },
+        spec: { selector: { 'app.kubernetes.io/name': 'matches-no-pod' }, ports: [{ port: 80 }] },
+      }),
+    );
+    try {
+      kubectlOk(
+        ['apply', '-f', '-'],
+        JSON.stringify(testboxPod(NAMESPACE, 'np-outsider', { 'app.kubernetes.io/name': 'np-outsider' })),
+      );
+      kubectlOk(['-n', NAMESPACE, 'wait', '--for=condition=Ready', 'pod/np-outsider', '--timeout=120s']);
+      const ip = kubectlOk([
+        '-n',
+        NAMESPACE,
+        'get',
+        'service',
+        'no-endpoints',
+        '-o',
+        'jsonpath={.spec.clusterIP}',
+      ]);
+      const started = Date.now();
+      const r = kubectl(
+        [
+          '-n',
+          NAMESPACE,
+          'exec',
+          'np-outsider',
+          '--',
+          'timeout',
+          '8',
+          'wget',
+          '-q',
+          '-O',
+          '-',
+          `http://${ip}/`,
+        ],
+        undefined,
+        30_000,
+      );
+      const said = `${r.stdout}${r.stderr}`;
+      assert.notEqual(r.status, 0, `the Service address answered: ${said}`);
+      assert.match(said, /can't connect|No route to host|Connection refused/i, said);
+      assert.doesNotMatch(said, /server returned error|HTTP\//, said);
+      assert.ok(Date.now() - started < 7_000, `refused after ${Date.now() - started} ms, not at once`);
+    } finally {
+      kubectl(['-n', NAMESPACE, 'delete', 'service', 'no-endpoints', '--ignore-not-found', '--wait=false']);
+    }
+  });
 });

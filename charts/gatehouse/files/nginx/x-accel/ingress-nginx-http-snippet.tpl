@@ -5,36 +5,42 @@ upstream gh_auth {
   keepalive 64;
   keepalive_requests 100000;
   keepalive_timeout 60s;
+  keepalive_time 60s;
 }
 upstream gh_media {
   server {{ include "gatehouse.fullname" $ }}-media:80 max_fails=0;
   keepalive 32;
   keepalive_requests 100000;
   keepalive_timeout 60s;
+  keepalive_time 60s;
 }
 upstream gh_feeds {
   server {{ include "gatehouse.fullname" $ }}-feeds:80 max_fails=0;
   keepalive 32;
   keepalive_requests 100000;
   keepalive_timeout 60s;
+  keepalive_time 60s;
 }
 upstream gh_billing {
   server {{ include "gatehouse.fullname" $ }}-billing:80 max_fails=0;
   keepalive 32;
   keepalive_requests 100000;
   keepalive_timeout 60s;
+  keepalive_time 60s;
 }
 upstream gh_analytics {
   server {{ include "gatehouse.fullname" $ }}-analytics:80 max_fails=0;
   keepalive 32;
   keepalive_requests 100000;
   keepalive_timeout 60s;
+  keepalive_time 60s;
 }
 upstream gh_web {
   server {{ include "gatehouse.fullname" $ }}-web:80 max_fails=0;
   keepalive 32;
   keepalive_requests 100000;
   keepalive_timeout 60s;
+  keepalive_time 60s;
 }
 
 # Media cache, keyed by object key (+ slice range): one entry per object however many subscribers.

@@ -10,7 +10,8 @@
 #                            --install` of charts/gatehouse with charts/gatehouse/ci/cluster-values.yaml;
 #                            waits for the migration hook and every pod Ready
 #   in-cluster.sh backing    only the backing parts (and the volumes), for debugging them
-#   in-cluster.sh test       the in-cluster suite (scripts/k8s/test/in-cluster.test.ts)
+#   in-cluster.sh test       the in-cluster suites (scripts/k8s/test/in-cluster.test.ts and
+#                            in-cluster-reconciler.test.ts)
 #   in-cluster.sh faults     faults under traffic (scripts/k8s/test/in-cluster-faults.test.ts)
 #   in-cluster.sh upgrade [HELM ARGS…]  helm upgrade of the release with the same values plus ARGS
 #   in-cluster.sh uninstall  remove the release and the backing parts (the cluster keeps running)
@@ -238,10 +239,11 @@ EOF
   log "installed: $(k -n "$NS" get pods --no-headers | wc -l) pods in $NS, $(k -n "$DEPS_NS" get pods --no-headers | wc -l) in $DEPS_NS; edge http://$EDGE_IP/"
 }
 
-# run_tests FILE: one of the in-cluster suites.
+# run_tests FILE…: in-cluster suites (files under scripts/k8s/test/), one after another.
 run_tests() {
+  local files=("${@/#/scripts/k8s/test/}")
   (cd "$ROOT" && GATEHOUSE_K8S_CLUSTER=1 KUBECONFIG="$DIR/kubeconfig" "$NODE_BIN" --test --test-concurrency=1 \
-    --test-force-exit "scripts/k8s/test/$1")
+    --test-force-exit "${files[@]}")
 }
 
 uninstall() {
@@ -259,7 +261,7 @@ case "${1:-all}" in
     timed up up
     timed images images
     timed install install
-    timed test run_tests in-cluster.test.ts
+    timed test run_tests in-cluster.test.ts in-cluster-reconciler.test.ts
     ;;
   up) up ;;
   images) images ;;
@@ -268,7 +270,7 @@ case "${1:-all}" in
     volumes
     backing
     ;;
-  test) run_tests in-cluster.test.ts ;;
+  test) run_tests in-cluster.test.ts in-cluster-reconciler.test.ts ;;
   faults) run_tests in-cluster-faults.test.ts ;;
   upgrade)
     shift

@@ -20,6 +20,10 @@ export interface Result {
   stderr: string;
 }
 
+/** kubectl's binary and the cluster's kubeconfig, for callers that run kubectl asynchronously. */
+export const kubectlPath = (): string => KUBECTL;
+export const kubeconfigPath = (): string => KUBECONFIG;
+
 /** Runs kubectl (optionally with stdin); never throws. */
 export function kubectl(args: string[], input?: string, timeoutMs = 180_000): Result {
   const r = spawnSync(KUBECTL, ['--kubeconfig', KUBECONFIG, ...args], {

@@ -33,7 +33,7 @@ import {
 } from '../../../e2e/load/load-world.ts';
 import { type Hit, recoveryMs, startTraffic, statusCounts } from '../../../e2e/resilience/fault-traffic.ts';
 import { E2E_WEBHOOK_SECRET } from '../../../e2e/support/e2e-secrets.ts';
-import { CLUSTER_DIR, kubectlOk, ROOT } from './cluster-harness.ts';
+import { CLUSTER_DIR, kubeconfigPath, kubectl, kubectlOk, kubectlPath, ROOT } from './cluster-harness.ts';
 import {
   clusterStackEnv,
   DEPS_NAMESPACE,
@@ -298,6 +298,45 @@ describe('faults under traffic in the cluster', {
       .join(', ')}`;
     assertRow(row);
     for (const info of infos) assert.equal(info.config.num_replicas, 3);
+  });
+
+  test('the media pods drained from the node (cordoned, evicted, uncordoned 5 s later)', async () => {
+    const node = kubectlOk(['get', 'nodes', '-o', 'jsonpath={.items[0].metadata.name}']).trim();
+    let evicted: string[] = [];
+    try {
+      const row = await faultCase('media drained (kubectl drain --pod-selector, one node)', {
+        disrupt: async () => {
+          evicted = readyPods(NAMESPACE, selector('media')).map((p) => p.uid);
+          // One node: the replacement stays Pending until the node takes pods again, so the
+          // media Service has no endpoint meanwhile (what a drain of the last node with media does).
+          await promisify(execFile)(
+            kubectlPath(),
+            [
+              'drain',
+              node,
+              `--pod-selector=${selector('media')}`,
+              '--delete-emptydir-data',
+              '--timeout=120s',
+            ],
+            { env: { ...process.env, KUBECONFIG: kubeconfigPath() }, timeout: 150_000 },
+          );
+          await sleep(5000);
+          kubectlOk(['uncordon', node]);
+        },
+        restored: () =>
+          waitFor(
+            () => {
+              const pods = readyPods(NAMESPACE, selector('media'));
+              return pods.length > 0 && !pods.some((p) => evicted.includes(p.uid)) ? true : undefined;
+            },
+            { timeoutMs: 180_000, intervalMs: 250, description: 'a Ready media pod after the drain' },
+          ),
+      });
+      row.note = `evicted ${evicted.length} media pod(s); the node was cordoned ~5 s`;
+      assertRow(row);
+    } finally {
+      kubectl(['uncordon', node]);
+    }
   });
 
   test('the Redis pod deleted (its data is gone)', async () => {

@@ -99,6 +99,9 @@ require() {
   [[ -x /usr/lib/cni/bridge ]] || missing+=(containernetworking-plugins)
   command -v conntrack >/dev/null || missing+=(conntrack)
   command -v iptables >/dev/null || missing+=(iptables)
+  # kube-router's NetworkPolicy controller programs ipsets (a fresh machine has no ipset tool).
+  command -v ipset >/dev/null || missing+=(ipset)
+  command -v file >/dev/null || missing+=(file)
   [[ -x /bin/busybox ]] && file -L /bin/busybox | grep -q 'statically linked' || missing+=(busybox-static)
   if ((${#missing[@]})); then
     log "installing from Debian: ${missing[*]}"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Gatehouse in the one-node cluster (issue 13, docs/cluster.md "Gatehouse in the cluster"):
 #
-#   in-cluster.sh            all of it: up, images, install, test (the one command; prints the
-#                            time of each step)
+#   in-cluster.sh            all of it: up, images, install, test, faults (the one command;
+#                            prints the time of each step)
 #   in-cluster.sh up         the cluster (scripts/k8s/cluster.sh up: reused when it runs)
 #   in-cluster.sh images     build the local images (scripts/images/build.sh), tag them for the
 #                            cluster and import the ones containerd lacks
@@ -262,6 +262,7 @@ case "${1:-all}" in
     timed images images
     timed install install
     timed test run_tests in-cluster.test.ts in-cluster-reconciler.test.ts
+    timed faults run_tests in-cluster-faults.test.ts
     ;;
   up) up ;;
   images) images ;;

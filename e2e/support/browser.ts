@@ -59,12 +59,23 @@ export async function newContext(
  * nodes) so the test output says what to fix.
  */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
-  // Colours are only final once transitions end (a dialog fading in blends its button colours).
+  // Colours are only final once transitions end (a dialog fading in blends its button colours:
+  // seen as a 2.34:1 "contrast" on a dialog checked mid-fade). A transition can start a frame or
+  // two after the element appears (Mantine starts it from requestAnimationFrame), so "no animation
+  // now" is not enough: wait until none has run for 150 ms, checked every frame.
   await page
-    .waitForFunction('document.getAnimations().every((a) => a.playState !== "running")', undefined, {
-      timeout: 5_000,
-    })
+    .waitForFunction(
+      `(() => {
+        const busy = document.getAnimations().some((a) => a.playState === 'running' || a.pending);
+        if (busy) { window.__ghQuietSince = undefined; return false; }
+        window.__ghQuietSince ??= performance.now();
+        return performance.now() - window.__ghQuietSince >= 150;
+      })()`,
+      undefined,
+      { timeout: 5_000, polling: 'raf' },
+    )
     .catch(() => undefined);
+  await page.evaluate('window.__ghQuietSince = undefined');
   const result = await new AxeBuilder({ page }).withTags([...WCAG_TAGS]).analyze();
   if (result.violations.length === 0) return;
   const lines = result.violations.map(

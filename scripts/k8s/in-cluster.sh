@@ -173,10 +173,14 @@ backing() {
   # The bucket (curl signs SigV4 itself).
   local s3=(curl -sS --max-time 10 --aws-sigv4 aws:amz:us-east-1:s3 --user gatehouse-ci:gatehouse-ci-minio-secret
     -H 'x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')
-  if [[ "$("${s3[@]}" -o /dev/null -w '%{http_code}' -I http://10.97.0.6:9000/gatehouse-media)" != 200 ]]; then
-    [[ "$("${s3[@]}" -o /dev/null -w '%{http_code}' -X PUT http://10.97.0.6:9000/gatehouse-media)" == 200 ]] ||
-      die "creating the bucket gatehouse-media in the cluster's MinIO failed"
-  fi
+  # A rollout can report Ready a moment before kube-proxy routes the Service (seen on a fresh
+  # machine for NATS): retry for up to a minute.
+  local tries=0
+  until [[ "$("${s3[@]}" -o /dev/null -w '%{http_code}' -I http://10.97.0.6:9000/gatehouse-media 2>/dev/null)" == 200 ]] ||
+    [[ "$("${s3[@]}" -o /dev/null -w '%{http_code}' -X PUT http://10.97.0.6:9000/gatehouse-media 2>/dev/null)" == 200 ]]; do
+    ((++tries < 60)) || die "creating the bucket gatehouse-media in the cluster's MinIO failed"
+    sleep 1
+  done
   # The streams, replicated on the three nodes before any service creates them with one replica.
   "$NODE_BIN" "$ROOT/scripts/k8s/ci/replicated-streams.ts" nats://10.97.0.5:4222 ||
     die "creating the replicated JetStream streams failed"

@@ -24,7 +24,22 @@ if (!url) {
   process.exit(2);
 }
 
-const nats = await connect({ servers: url, timeout: 10_000 });
+// The StatefulSet's rollout can report Ready a moment before kube-proxy has programmed the
+// Service's endpoints (seen on a fresh machine: ECONNREFUSED from 10.97.0.5 right after the
+// rollout), so the first connection is retried for up to a minute.
+async function connectWithRetry(servers: string, deadlineMs = 60_000) {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      return await connect({ servers, timeout: 10_000 });
+    } catch (error) {
+      if (Date.now() >= until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
+const nats = await connectWithRetry(url);
 try {
   const jsm = await jetstreamManager(nats);
   // Until the meta group has a leader, stream requests time out: retry for a while.

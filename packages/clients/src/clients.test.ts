@@ -42,3 +42,32 @@ test('a failing Postgres check rejects with the first line of the cause only', a
   await assert.rejects(checkPostgres(prisma), { message: 'Postgres unreachable (connection refused)' });
   await checkPostgres({ $queryRaw: async () => [{ one: 1 }] });
 });
+
+test('mail to a relay that accepts but never greets fails within the greeting timeout as a 503', async () => {
+  const { createServer } = await import('node:net');
+  const { createSmtpMailer, SMTP_TIMEOUTS_MS } = await import('./smtp-mailer.ts');
+  const sockets = new Set<import('node:net').Socket>();
+  const silent = createServer((socket) => sockets.add(socket)); // never writes a 220 greeting
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const { port } = silent.address() as import('node:net').AddressInfo;
+  const mailer = createSmtpMailer(`smtp://127.0.0.1:${port}`, 'noreply@gatehouse.test');
+  const started = Date.now();
+  try {
+    await assert.rejects(
+      mailer.send({ to: 'listener@example.test', subject: 's', text: 't', html: '<p>t</p>' }),
+      (error: unknown) => {
+        const e = error as { status?: number; code?: string; message?: string };
+        assert.equal(e.status, 503);
+        assert.equal(e.code, 'DEPENDENCY_UNAVAILABLE');
+        assert.equal(e.message, 'mail unavailable');
+        return true;
+      },
+    );
+    const took = Date.now() - started;
+    assert.ok(took < SMTP_TIMEOUTS_MS.greeting + 3_000, `gave up after ${took} ms`);
+  } finally {
+    mailer.close();
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+  }
+});

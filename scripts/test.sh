@@ -137,7 +137,8 @@ status=0
 # any single test (override with TEST_TIMEOUT_MS).
 # A second reporter writes TAP to a file: the summary below names every skipped test from it.
 tap="$LOG_DIR/test-results.tap"
-test_cmd=(node --test --test-reporter=spec --test-reporter-destination=stdout
+# scripts/lib/blocking-stdio.mjs keeps --test-force-exit from dropping the last verdicts of a file.
+test_cmd=(node --import "$ROOT/scripts/lib/blocking-stdio.mjs" --test --test-reporter=spec --test-reporter-destination=stdout
   --test-reporter=tap --test-reporter-destination="$tap"
   --test-concurrency=1 --test-force-exit
   --test-timeout="${TEST_TIMEOUT_MS:-300000}" "${args[@]}")

@@ -246,7 +246,8 @@ EOF
 # run_tests FILE…: in-cluster suites (files under scripts/k8s/test/), one after another.
 run_tests() {
   local files=("${@/#/scripts/k8s/test/}")
-  (cd "$ROOT" && GATEHOUSE_K8S_CLUSTER=1 KUBECONFIG="$DIR/kubeconfig" "$NODE_BIN" --test --test-concurrency=1 \
+  (cd "$ROOT" && GATEHOUSE_K8S_CLUSTER=1 KUBECONFIG="$DIR/kubeconfig" "$NODE_BIN" \
+    --import "$ROOT/scripts/lib/blocking-stdio.mjs" --test --test-concurrency=1 \
     --test-force-exit "${files[@]}")
 }
 

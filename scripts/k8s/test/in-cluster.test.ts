@@ -69,6 +69,15 @@ async function ranged(url: string, range: string) {
   };
 }
 
+/** A testbox pod no NetworkPolicy names as a peer (idempotent: the tests share it). */
+function startOutsiderPod(): void {
+  kubectlOk(
+    ['apply', '-f', '-'],
+    JSON.stringify(testboxPod(NAMESPACE, 'np-outsider', { 'app.kubernetes.io/name': 'np-outsider' })),
+  );
+  kubectlOk(['-n', NAMESPACE, 'wait', '--for=condition=Ready', 'pod/np-outsider', '--timeout=120s']);
+}
+
 describe('Gatehouse in the cluster', {
   skip: enabled ? false : 'set GATEHOUSE_K8S_CLUSTER=1 (bash scripts/k8s/in-cluster.sh)',
 }, () => {
@@ -238,11 +247,7 @@ describe('Gatehouse in the cluster', {
   });
 
   test("a pod outside the NetworkPolicies' allowed set reaches the edge but not auth, feeds, media or billing", () => {
-    kubectlOk(
-      ['apply', '-f', '-'],
-      JSON.stringify(testboxPod(NAMESPACE, 'np-outsider', { 'app.kubernetes.io/name': 'np-outsider' })),
-    );
-    kubectlOk(['-n', NAMESPACE, 'wait', '--for=condition=Ready', 'pod/np-outsider', '--timeout=120s']);
+    startOutsiderPod();
     // Its network works: the edge admits anyone (networkPolicy.edgeFrom is empty).
     assert.equal(wgetFromPod(NAMESPACE, 'np-outsider', `http://${FULLNAME}-edge/healthz`) !== null, true);
     // The allowed peer gets through: from the edge pod (its records shipper has Node), auth answers.
@@ -297,11 +302,7 @@ describe('Gatehouse in the cluster', {
       }),
     );
     try {
-      kubectlOk(
-        ['apply', '-f', '-'],
-        JSON.stringify(testboxPod(NAMESPACE, 'np-outsider', { 'app.kubernetes.io/name': 'np-outsider' })),
-      );
-      kubectlOk(['-n', NAMESPACE, 'wait', '--for=condition=Ready', 'pod/np-outsider', '--timeout=120s']);
+      startOutsiderPod();
       const ip = kubectlOk([
         '-n',
         NAMESPACE,

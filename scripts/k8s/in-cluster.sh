@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Gatehouse in the one-node cluster (issue 13, docs/cluster.md "Gatehouse in the cluster"):
 #
-#   in-cluster.sh            all of it: up, images, install, test, faults (the one command;
-#                            prints the time of each step)
+#   in-cluster.sh            all of it: up, images, install, test, faults, ingress-nginx (the one
+#                            command; prints the time of each step)
 #   in-cluster.sh up         the cluster (scripts/k8s/cluster.sh up: reused when it runs)
 #   in-cluster.sh images     build the local images (scripts/images/build.sh), tag them for the
 #                            cluster and import the ones containerd lacks
@@ -10,14 +10,19 @@
 #                            --install` of charts/gatehouse with charts/gatehouse/ci/cluster-values.yaml;
 #                            waits for the migration hook and every pod Ready
 #   in-cluster.sh backing    only the backing parts (and the volumes), for debugging them
-#   in-cluster.sh test       the in-cluster suites (scripts/k8s/test/in-cluster.test.ts and
-#                            in-cluster-reconciler.test.ts)
+#   in-cluster.sh test       the in-cluster suites (scripts/k8s/test/cluster.test.ts,
+#                            in-cluster.test.ts and in-cluster-reconciler.test.ts)
 #   in-cluster.sh faults     faults under traffic (scripts/k8s/test/in-cluster-faults.test.ts)
+#   in-cluster.sh ingress-nginx  the release upgraded to edge.mode=ingress-nginx
+#                            (charts/gatehouse/ci/cluster-ingress-nginx-values.yaml) behind the
+#                            controller stand-in of scripts/k8s/ingress-nginx/ on 10.97.0.2, then
+#                            in-cluster.test.ts again through it
 #   in-cluster.sh upgrade [HELM ARGS…]  helm upgrade of the release with the same values plus ARGS
 #   in-cluster.sh uninstall  remove the release and the backing parts (the cluster keeps running)
 #
 # Addresses: the edge Service is pinned at 10.97.0.2 (port 80), Postgres .3, Redis .4, NATS .5,
-# MinIO .6, stripe-mock .7 — the host reaches them through kube-proxy, the pods by DNS.
+# MinIO .6, stripe-mock .7 — the host reaches them through kube-proxy, the pods by DNS. In the
+# ingress-nginx step the controller stand-in's Service takes the edge's address.
 LOG_TAG=in-cluster
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -30,6 +35,8 @@ DEPS_NS=gatehouse-deps
 RELEASE=gh
 EDGE_IP=10.97.0.2
 VALUES="$ROOT/charts/gatehouse/ci/cluster-values.yaml"
+INGRESS_NGINX_VALUES="$ROOT/charts/gatehouse/ci/cluster-ingress-nginx-values.yaml"
+CONTROLLER_NS=ingress-nginx
 IMAGES_ENV="${GATEHOUSE_IMAGES_ENV:-$HOME/.cache/gatehouse/images/images.env}"
 REFS="$DIR/images/gatehouse.env"
 TIMES="$DIR/in-cluster-times.txt"
@@ -227,6 +234,9 @@ metadata:
   labels:
     pod-security.kubernetes.io/enforce: restricted
 EOF
+  # The ingress-nginx step's controller holds the edge's address: an install in edge mode first
+  # removes it (nothing to do when it never ran).
+  remove_controller
   volumes
   backing
   edge_service
@@ -243,6 +253,70 @@ EOF
   log "installed: $(k -n "$NS" get pods --no-headers | wc -l) pods in $NS, $(k -n "$DEPS_NS" get pods --no-headers | wc -l) in $DEPS_NS; edge http://$EDGE_IP/"
 }
 
+# --- ingress-nginx mode ----------------------------------------------------------------------
+
+remove_controller() {
+  k delete namespace "$CONTROLLER_NS" --ignore-not-found --wait=true >/dev/null
+  k delete ingressclass nginx --ignore-not-found >/dev/null
+}
+
+# The release in edge.mode=ingress-nginx behind the controller stand-in (scripts/k8s/ingress-nginx/).
+# Done as an operator would: helm upgrade (the edge Deployment and Service go away, the Ingresses
+# and the snippets ConfigMap come), the snippets copied into the controller's ConfigMap, then the
+# controller (here: its configuration written once by controller-conf.ts, served by nginx).
+ingress_nginx() {
+  # shellcheck disable=SC1090
+  source "$REFS"
+  release -f "$INGRESS_NGINX_VALUES"
+  local work="$DIR/ingress-nginx"
+  mkdir -p "$work"
+  k apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: $CONTROLLER_NS
+  labels:
+    pod-security.kubernetes.io/enforce: restricted
+YAML
+  k -n "$NS" get configmap "$RELEASE-gatehouse-ingress-nginx-snippets" -o json >"$work/snippets.json" ||
+    die "the release has no ingress-nginx snippets ConfigMap"
+  "$NODE_BIN" -e '
+    const cm = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    process.stdout.write(JSON.stringify({
+      apiVersion: "v1", kind: "ConfigMap",
+      metadata: { name: "ingress-nginx-controller", namespace: process.argv[2] },
+      data: { "http-snippet": cm.data["http-snippet"], "server-snippet": cm.data["server-snippet"] },
+    }));' "$work/snippets.json" "$CONTROLLER_NS" | k apply -f - >/dev/null
+  k -n "$CONTROLLER_NS" get configmap ingress-nginx-controller -o json >"$work/controller-configmap.json"
+  k get ingresses -A -o json >"$work/ingresses.json"
+  k get services -A -o json >"$work/services.json"
+  "$NODE_BIN" "$ROOT/scripts/k8s/ingress-nginx/controller-conf.ts" --class nginx \
+    --resolver "$(k -n kube-system get service kube-dns -o jsonpath='{.spec.clusterIP}')" \
+    --ingresses "$work/ingresses.json" --services "$work/services.json" \
+    --config-map "$work/controller-configmap.json" >"$work/nginx.conf" ||
+    die "writing the controller's nginx.conf failed"
+  k -n "$CONTROLLER_NS" create configmap ingress-nginx-controller-conf --from-file=nginx.conf="$work/nginx.conf" \
+    --dry-run=client -o yaml | k apply -f - >/dev/null
+  export EDGE_IMAGE="$EDGE_IMAGE_REPOSITORY:$EDGE_IMAGE_TAG" CONTROLLER_IP="$EDGE_IP"
+  CONF_SHA="$(sha256sum "$work/nginx.conf" | cut -c1-12)"
+  export CONF_SHA
+  # helm deleted the edge Service; its address can take a moment to be free again.
+  local tries=0
+  until envsubst '${EDGE_IMAGE} ${CONTROLLER_IP} ${CONF_SHA}' <"$ROOT/scripts/k8s/ingress-nginx/controller.yaml" |
+    k apply -f - >"$work/apply.log" 2>&1; do
+    ((++tries < 30)) || die "the controller stand-in was not created: $(cat "$work/apply.log")"
+    sleep 1
+  done
+  k -n "$CONTROLLER_NS" rollout status deployment/ingress-nginx-controller --timeout=180s >/dev/null || {
+    k -n "$CONTROLLER_NS" logs deployment/ingress-nginx-controller --tail=20 >&2 || true
+    die "the ingress-nginx controller stand-in is not Ready"
+  }
+  log "ingress-nginx mode: controller stand-in Ready on http://$EDGE_IP/ ($(grep -c '^    ## start server' "$work/nginx.conf") servers)"
+}
+
+# The black-box suite again, through the controller stand-in (the suite checks the mode's pods).
+run_ingress_nginx_tests() { GATEHOUSE_K8S_EDGE_MODE=ingress-nginx run_tests in-cluster.test.ts; }
+
 # run_tests FILE…: in-cluster suites (files under scripts/k8s/test/), one after another.
 run_tests() {
   local files=("${@/#/scripts/k8s/test/}")
@@ -252,6 +326,7 @@ run_tests() {
 }
 
 uninstall() {
+  remove_controller
   h uninstall "$RELEASE" -n "$NS" --wait >/dev/null 2>&1 || true
   k delete namespace "$NS" "$DEPS_NS" --ignore-not-found --wait=true >/dev/null
   k delete pv "$DEPS_NS-data-nats-0" "$DEPS_NS-data-nats-1" "$DEPS_NS-data-nats-2" \
@@ -266,8 +341,10 @@ case "${1:-all}" in
     timed up up
     timed images images
     timed install install
-    timed test run_tests in-cluster.test.ts in-cluster-reconciler.test.ts
+    timed test run_tests cluster.test.ts in-cluster.test.ts in-cluster-reconciler.test.ts
     timed faults run_tests in-cluster-faults.test.ts
+    timed ingress-nginx ingress_nginx
+    timed ingress-nginx-test run_ingress_nginx_tests
     ;;
   up) up ;;
   images) images ;;
@@ -276,15 +353,19 @@ case "${1:-all}" in
     volumes
     backing
     ;;
-  test) run_tests in-cluster.test.ts in-cluster-reconciler.test.ts ;;
+  test) run_tests cluster.test.ts in-cluster.test.ts in-cluster-reconciler.test.ts ;;
   faults) run_tests in-cluster-faults.test.ts ;;
+  ingress-nginx)
+    ingress_nginx
+    run_ingress_nginx_tests
+    ;;
   upgrade)
     shift
     release "$@"
     ;;
   uninstall) uninstall ;;
   *)
-    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -65,12 +65,22 @@ export function render(target: 'edge' | 'ingress-nginx', values: unknown, part?:
   }
 }
 
-function toTemplate(text: string, secretExpr: string): string {
+/**
+ * The upstream server name of a service: the edge pod runs in the release's namespace, so the
+ * Service's own name resolves; the ingress-nginx controller runs in another namespace
+ * (ingressNginx.controllerNamespace), where only `<service>.<namespace>.svc` does — nginx resolves
+ * upstream names when it loads the configuration, and one that does not resolve fails the load.
+ */
+export const upstreamServer = (target: 'edge' | 'ingress-nginx', svc: string) =>
+  target === 'edge'
+    ? `{{ include "gatehouse.fullname" $ }}-${svc}:80`
+    : `{{ include "gatehouse.fullname" $ }}-${svc}.{{ $.Release.Namespace }}.svc:80`;
+
+function toTemplate(text: string, secretExpr: string, target: 'edge' | 'ingress-nginx'): string {
   if (text.includes('{{') || text.includes('}}'))
     throw new Error('rendered nginx text contains {{ or }}: cannot embed it in a Helm template');
   let out = text;
-  for (const svc of SERVICES)
-    out = out.replaceAll(SENTINEL.upstream(svc), `{{ include "gatehouse.fullname" $ }}-${svc}:80`);
+  for (const svc of SERVICES) out = out.replaceAll(SENTINEL.upstream(svc), upstreamServer(target, svc));
   out = out.replace(
     SENTINEL.originLine,
     (_line, pad: string) =>
@@ -108,18 +118,21 @@ export function chartFiles(): Record<string, string> {
     files[`${mode}/edge.conf.tpl`] = toTemplate(
       render('edge', sentinelValues('edge', mode)),
       SECRET_PLACEHOLDER,
+      'edge',
     );
     // Edge records on (`edge.records.enabled`): the same text plus the records log the shipper
     // sidecar tails (nginx-ingress `records`, path /var/log/gatehouse/edge-records.log).
     files[`${mode}/edge-records.conf.tpl`] = toTemplate(
       render('edge', sentinelValues('edge', mode, true)),
       SECRET_PLACEHOLDER,
+      'edge',
     );
     // ingress-nginx cannot substitute: the controller's snippet must hold the secret itself.
     for (const part of ['http-snippet', 'server-snippet'] as const) {
       files[`${mode}/ingress-nginx-${part}.tpl`] = toTemplate(
         render('ingress-nginx', sentinelValues('ingress-nginx', mode), part),
         '{{ required "ingress-nginx mode embeds the secure-link secret in the controller snippet: set secrets.secureLinkSecret" $.Values.secrets.secureLinkSecret }}',
+        'ingress-nginx',
       );
     }
   }

@@ -128,7 +128,8 @@ export function rendererValues(values: any, target: 'edge' | 'ingress-nginx') {
     upstreams: Object.fromEntries(
       ['auth', 'media', 'feeds', 'billing', 'analytics', 'web'].map((s) => [
         s,
-        { servers: [`${FULLNAME}-${s}:80`] },
+        // The controller runs in its own namespace: the snippet names Services with theirs.
+        { servers: [target === 'edge' ? `${FULLNAME}-${s}:80` : `${FULLNAME}-${s}.gatehouse.svc:80`] },
       ]),
     ),
     // Edge records exist in the edge mode only (the chart has no sidecar in the controller).

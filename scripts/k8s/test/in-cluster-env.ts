@@ -57,3 +57,13 @@ export function clusterStackEnv(): Record<string, string> {
 export function useClusterStackEnv(): void {
   Object.assign(process.env, clusterStackEnv());
 }
+
+/**
+ * The release's edge mode in this run: `edge` (its own edge Deployment on 10.97.0.2) or
+ * `ingress-nginx` (in-cluster.sh ingress-nginx: the controller stand-in on the same address).
+ */
+export const EDGE_MODE: 'edge' | 'ingress-nginx' =
+  process.env.GATEHOUSE_K8S_EDGE_MODE === 'ingress-nginx' ? 'ingress-nginx' : 'edge';
+export const CONTROLLER_NAMESPACE = 'ingress-nginx';
+/** edge.host of charts/gatehouse/ci/cluster-ingress-nginx-values.yaml: the Ingresses' host. */
+export const INGRESS_HOST = 'gatehouse.ci.test';

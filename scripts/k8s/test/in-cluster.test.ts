@@ -4,13 +4,16 @@
  * tested as a black box through the in-cluster edge Service (10.97.0.2, reached from the host
  * through kube-proxy). The e2e helpers run unchanged against it: their stack environment points
  * at the cluster's pinned Service addresses (in-cluster-env.ts), and the release holds the e2e
- * harness's secrets.
+ * harness's secrets. It runs in both edge modes: the release's own edge Deployment, then (with
+ * GATEHOUSE_K8S_EDGE_MODE=ingress-nginx, in-cluster.sh ingress-nginx) the release upgraded to
+ * edge.mode=ingress-nginx behind the controller stand-in on the same address.
  *   bash scripts/k8s/in-cluster.sh          (cluster up, images, install, then this file)
  *   GATEHOUSE_K8S_CLUSTER=1 npx node --test --test-force-exit scripts/k8s/test/in-cluster.test.ts
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -42,7 +45,16 @@ import {
   E2E_WEBHOOK_SECRETS,
 } from '../../../e2e/support/e2e-secrets.ts';
 import { kubectl, kubectlOk, ROOT, testboxPod, wgetFromPod } from './cluster-harness.ts';
-import { clusterStackEnv, EDGE_URL, FULLNAME, NAMESPACE, useClusterStackEnv } from './in-cluster-env.ts';
+import {
+  CONTROLLER_NAMESPACE,
+  clusterStackEnv,
+  EDGE_MODE,
+  EDGE_URL,
+  FULLNAME,
+  INGRESS_HOST,
+  NAMESPACE,
+  useClusterStackEnv,
+} from './in-cluster-env.ts';
 
 const enabled = process.env.GATEHOUSE_K8S_CLUSTER === '1';
 const run = promisify(execFile);
@@ -54,10 +66,30 @@ interface Pod {
   status: { phase: string; conditions?: { type: string; status: string }[] };
 }
 
-const releasePods = (): Pod[] =>
-  (JSON.parse(kubectlOk(['-n', NAMESPACE, 'get', 'pods', '-o', 'json'])).items as Pod[]).filter(
+const podsOf = (namespace: string): Pod[] =>
+  (JSON.parse(kubectlOk(['-n', namespace, 'get', 'pods', '-o', 'json'])).items as Pod[]).filter(
     (p) => p.status.phase !== 'Succeeded',
   );
+const releasePods = () => podsOf(NAMESPACE);
+
+/** GET through the edge address with another Host header (fetch cannot set Host). */
+function getWithHost(pathname: string, host: string) {
+  return new Promise<{ status: number; contentType: string; body: string }>((resolve, reject) => {
+    const req = request(`${EDGE_URL}${pathname}`, { headers: { host }, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        body += chunk;
+      });
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? '', body }),
+      );
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${pathname} (Host ${host}) timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** GET with a Range header; status, Content-Range and the body. */
 async function ranged(url: string, range: string) {
@@ -78,7 +110,7 @@ function startOutsiderPod(): void {
   kubectlOk(['-n', NAMESPACE, 'wait', '--for=condition=Ready', 'pod/np-outsider', '--timeout=120s']);
 }
 
-describe('Gatehouse in the cluster', {
+describe(`Gatehouse in the cluster (edge mode: ${EDGE_MODE})`, {
   skip: enabled ? false : 'set GATEHOUSE_K8S_CLUSTER=1 (bash scripts/k8s/in-cluster.sh)',
 }, () => {
   let world: World;
@@ -105,8 +137,15 @@ describe('Gatehouse in the cluster', {
     const count = (component: string) =>
       pods.filter((p) => p.metadata.labels['app.kubernetes.io/component'] === component).length;
     assert.equal(count('auth'), 2);
-    for (const component of ['media', 'feeds', 'billing', 'analytics', 'web', 'edge'])
+    for (const component of ['media', 'feeds', 'billing', 'analytics', 'web'])
       assert.equal(count(component), 1, component);
+    // ingress-nginx mode: no edge pod of the release; the controller (stand-in) serves the edge.
+    assert.equal(count('edge'), EDGE_MODE === 'edge' ? 1 : 0, 'edge');
+    if (EDGE_MODE === 'ingress-nginx') {
+      const controllers = podsOf(CONTROLLER_NAMESPACE);
+      assert.equal(controllers.length, 1, 'the controller pod');
+      pods.push(...controllers);
+    }
     for (const pod of pods) {
       const ready = pod.status.conditions?.find((c) => c.type === 'Ready')?.status;
       assert.equal(ready, 'True', `${pod.metadata.name} Ready`);
@@ -246,11 +285,64 @@ describe('Gatehouse in the cluster', {
     });
   });
 
-  test("a pod outside the NetworkPolicies' allowed set reaches the edge but not auth, feeds, media or billing", () => {
+  test("a pod outside the NetworkPolicies' allowed set reaches the edge but not auth, feeds, media or billing", async () => {
     startOutsiderPod();
-    // Its network works: the edge admits anyone (networkPolicy.edgeFrom is empty).
-    assert.equal(wgetFromPod(NAMESPACE, 'np-outsider', `http://${FULLNAME}-edge/healthz`) !== null, true);
-    // The allowed peer gets through: from the edge pod (its records shipper has Node), auth answers.
+    if (EDGE_MODE === 'ingress-nginx') {
+      // Its network works: the controller admits anyone, and reaches web for it (an allowed
+      // peer by namespace and labels: ingressNginx.controllerNamespace, controllerPodLabels).
+      assert.notEqual(
+        wgetFromPod(NAMESPACE, 'np-outsider', `http://ingress-nginx-controller.${CONTROLLER_NAMESPACE}/app`),
+        null,
+        'the dashboard through the controller',
+      );
+      // Through the controller, feeds and auth answer themselves (no 502/503/504 of an
+      // unreachable upstream); the other tests' feed and media requests need them too.
+      for (const pathname of [
+        '/f/not-a-token/feed.xml',
+        '/m/not-a-token/00000000-0000-0000-0000-000000000000/a.mp3',
+      ]) {
+        const answer = await fetch(`${EDGE_URL}${pathname}`, { signal: AbortSignal.timeout(10_000) });
+        assert.ok(answer.status >= 400 && answer.status < 500, `${pathname}: ${answer.status}`);
+      }
+    } else {
+      // Its network works: the edge admits anyone (networkPolicy.edgeFrom is empty).
+      assert.equal(wgetFromPod(NAMESPACE, 'np-outsider', `http://${FULLNAME}-edge/healthz`) !== null, true);
+      await allowedPeerReachesAuthAndFeeds();
+    }
+    for (const service of ['auth', 'feeds', 'media', 'billing'])
+      assert.equal(
+        wgetFromPod(NAMESPACE, 'np-outsider', `http://${FULLNAME}-${service}/healthz`),
+        null,
+        `${service} must refuse a pod outside the policy`,
+      );
+  });
+
+  // Registered only in that mode (the edge mode has no Ingress objects; a skip would be noise).
+  if (EDGE_MODE === 'ingress-nginx')
+    test('ingress-nginx mode: the Ingresses route their host; other hosts and paths get the controller 404', async () => {
+      // `use-regex` renders the Ingress paths as case-insensitive regex locations, which the
+      // snippet's case-sensitive `^~` locations shadow; a case variant reaches only the regex,
+      // so it shows the Ingress route itself: the named host sends /UI/ to web (web's own JSON
+      // 404), the catch-all server (any other host) has no Ingress path and answers nginx's 404.
+      const routed = await getWithHost('/UI/assets/missing.js', INGRESS_HOST);
+      assert.equal(routed.status, 404);
+      assert.match(
+        routed.contentType,
+        /application\/json/,
+        `web answered through the Ingress: ${routed.body}`,
+      );
+      const otherHost = await getWithHost('/UI/assets/missing.js', '10.97.0.2');
+      assert.equal(otherHost.status, 404);
+      assert.match(otherHost.contentType, /text\/html/, 'the catch-all server has no Ingress path');
+      // Paths no Ingress names fall to the default 404, on the named host too.
+      for (const pathname of ['/metrics', '/internal/v1/origins', '/edge/decide/media/x'])
+        assert.equal((await getWithHost(pathname, INGRESS_HOST)).status, 404, pathname);
+      // The snippet's locations serve the named host as they serve the catch-all one.
+      assert.equal((await getWithHost('/app', INGRESS_HOST)).status, 200);
+    });
+
+  /** The allowed peer gets through: from the edge pod (its records shipper has Node), auth answers. */
+  async function allowedPeerReachesAuthAndFeeds() {
     const edgePod = kubectlOk([
       '-n',
       NAMESPACE,
@@ -280,13 +372,7 @@ describe('Gatehouse in the cluster', {
       );
       assert.equal(fromEdge.trim(), '200', `${service} from the edge pod`);
     }
-    for (const service of ['auth', 'feeds', 'media', 'billing'])
-      assert.equal(
-        wgetFromPod(NAMESPACE, 'np-outsider', `http://${FULLNAME}-${service}/healthz`),
-        null,
-        `${service} must refuse a pod outside the policy`,
-      );
-  });
+  }
 
   test('a Service with no ready endpoint is refused at once from a pod, never answered from off the node', () => {
     // While auth's pods were unready (Redis gone) the edge reached the auth Service address

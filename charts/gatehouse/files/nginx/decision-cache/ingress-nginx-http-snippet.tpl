@@ -1,42 +1,42 @@
 # Gatehouse edge (nginx-ingress/, rendered by render.sh). Do not edit the rendered text.
 # Services behind the edge; keepalive makes the auth hop of every media request cheap.
 upstream gh_auth {
-  server {{ include "gatehouse.fullname" $ }}-auth:80 max_fails=0;
+  server {{ include "gatehouse.fullname" $ }}-auth.{{ $.Release.Namespace }}.svc:80 max_fails=0;
   keepalive 64;
   keepalive_requests 100000;
   keepalive_timeout 60s;
   keepalive_time 60s;
 }
 upstream gh_media {
-  server {{ include "gatehouse.fullname" $ }}-media:80 max_fails=0;
+  server {{ include "gatehouse.fullname" $ }}-media.{{ $.Release.Namespace }}.svc:80 max_fails=0;
   keepalive 32;
   keepalive_requests 100000;
   keepalive_timeout 60s;
   keepalive_time 60s;
 }
 upstream gh_feeds {
-  server {{ include "gatehouse.fullname" $ }}-feeds:80 max_fails=0;
+  server {{ include "gatehouse.fullname" $ }}-feeds.{{ $.Release.Namespace }}.svc:80 max_fails=0;
   keepalive 32;
   keepalive_requests 100000;
   keepalive_timeout 60s;
   keepalive_time 60s;
 }
 upstream gh_billing {
-  server {{ include "gatehouse.fullname" $ }}-billing:80 max_fails=0;
+  server {{ include "gatehouse.fullname" $ }}-billing.{{ $.Release.Namespace }}.svc:80 max_fails=0;
   keepalive 32;
   keepalive_requests 100000;
   keepalive_timeout 60s;
   keepalive_time 60s;
 }
 upstream gh_analytics {
-  server {{ include "gatehouse.fullname" $ }}-analytics:80 max_fails=0;
+  server {{ include "gatehouse.fullname" $ }}-analytics.{{ $.Release.Namespace }}.svc:80 max_fails=0;
   keepalive 32;
   keepalive_requests 100000;
   keepalive_timeout 60s;
   keepalive_time 60s;
 }
 upstream gh_web {
-  server {{ include "gatehouse.fullname" $ }}-web:80 max_fails=0;
+  server {{ include "gatehouse.fullname" $ }}-web.{{ $.Release.Namespace }}.svc:80 max_fails=0;
   keepalive 32;
   keepalive_requests 100000;
   keepalive_timeout 60s;

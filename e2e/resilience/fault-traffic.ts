@@ -82,6 +82,16 @@ export function statusCounts(hits: readonly Hit[], from: number, to: number, exp
   return counts;
 }
 
+/** Status counts as a table cell: `206×4281 503×2` (— when empty). */
+export const countsText = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([status, n]) => `${status}×${n}`)
+    .join(' ') || '—';
+
+/** Hits of subscribers who must be denied that got an answer granting them (2xx or 3xx). */
+export const wrongGrants = (hits: readonly Hit[]) =>
+  hits.filter((h) => h.expect === 'deny' && h.status >= 200 && h.status < 400).length;
+
 export const isGood = (h: Hit) =>
   h.expect === 'grant' ? h.status === 206 || h.status === 200 : [401, 403, 404, 410].includes(h.status);
 

@@ -27,7 +27,14 @@ import {
   stackStripe,
 } from '../load/load-world.ts';
 import { E2E_WEBHOOK_SECRET, type Platform, serviceEnv, startPlatform } from '../support/platform.ts';
-import { type Hit, recoveryMs, startTraffic, statusCounts } from './fault-traffic.ts';
+import {
+  countsText,
+  type Hit,
+  recoveryMs,
+  startTraffic,
+  statusCounts,
+  wrongGrants,
+} from './fault-traffic.ts';
 
 // Resilience (issue 7): while podcast-app traffic runs through the real edge, each part of the
 // stack is stopped and started again in turn. Per fault: what clients saw, wrong grants (a
@@ -184,7 +191,7 @@ async function faultCase(
       fault,
       seenGrant: statusCounts(hits, downAt, back, 'grant'),
       seenDeny: statusCounts(hits, downAt, back, 'deny'),
-      wrongGrants: hits.filter((h) => h.expect === 'deny' && h.status >= 200 && h.status < 400).length,
+      wrongGrants: wrongGrants(hits),
       downMs: back - downAt,
       startMs: back - startAt,
       recoveryMs: recovered ?? null,
@@ -254,17 +261,13 @@ const stackFault = (part: StackPart) => ({
 });
 
 function table(): string {
-  const fmt = (o: Record<string, number>) =>
-    Object.entries(o)
-      .map(([k, v]) => `${k}×${v}`)
-      .join(' ') || '—';
   const lines = [
     '| fault | seen by clients during the fault (paying / denied subscribers) | wrong grants | lost events | cached media served | down (ms) | recovery after the part is back (ms) |',
     '|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.fault} | ${fmt(r.seenGrant)} / ${fmt(r.seenDeny)} | ${r.wrongGrants} | ${r.events ? `${r.events.lost} of ${r.events.sent}` : 'n/a'} | ${r.cachedServed ?? 'n/a'} | ${r.downMs} | ${r.recoveryMs ?? 'not recovered in 20 s'} |`,
+      `| ${r.fault} | ${countsText(r.seenGrant)} / ${countsText(r.seenDeny)} | ${r.wrongGrants} | ${r.events ? `${r.events.lost} of ${r.events.sent}` : 'n/a'} | ${r.cachedServed ?? 'n/a'} | ${r.downMs} | ${r.recoveryMs ?? 'not recovered in 20 s'} |`,
     );
   }
   return lines.join('\n');

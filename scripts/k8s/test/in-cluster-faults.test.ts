@@ -31,7 +31,14 @@ import {
   sendSubscriptionsCreated,
   stackStripe,
 } from '../../../e2e/load/load-world.ts';
-import { type Hit, recoveryMs, startTraffic, statusCounts } from '../../../e2e/resilience/fault-traffic.ts';
+import {
+  countsText,
+  type Hit,
+  recoveryMs,
+  startTraffic,
+  statusCounts,
+  wrongGrants,
+} from '../../../e2e/resilience/fault-traffic.ts';
 import { E2E_WEBHOOK_SECRET } from '../../../e2e/support/e2e-secrets.ts';
 import { CLUSTER_DIR, kubeconfigPath, kubectl, kubectlOk, kubectlPath, ROOT } from './cluster-harness.ts';
 import {
@@ -180,7 +187,7 @@ async function faultCase(
       fault,
       seenGrant: statusCounts(hits, downAt, back + 2000, 'grant'),
       seenDeny: statusCounts(hits, downAt, back + 2000, 'deny'),
-      wrongGrants: hits.filter((h) => h.expect === 'deny' && h.status >= 200 && h.status < 400).length,
+      wrongGrants: wrongGrants(hits),
       events: { sent: subs.length, lost: refused + (await lostEvents(subs)) },
       disruptedMs: back - downAt,
       recoveryMs: recovered ?? null,
@@ -191,17 +198,13 @@ async function faultCase(
 }
 
 function table(): string {
-  const fmt = (o: Record<string, number>) =>
-    Object.entries(o)
-      .map(([k, v]) => `${k}×${v}`)
-      .join(' ') || '—';
   const lines = [
     '| fault (in the cluster) | seen by clients until 2 s after the replacement was Ready (paying / denied) | wrong grants | lost billing events | disrupted (ms) | recovery after Ready (ms) | note |',
     '|---|---|---|---|---|---|---|',
   ];
   for (const r of rows)
     lines.push(
-      `| ${r.fault} | ${fmt(r.seenGrant)} / ${fmt(r.seenDeny)} | ${r.wrongGrants} | ${r.events.lost} of ${r.events.sent} | ${r.disruptedMs} | ${r.recoveryMs ?? `not recovered in ${SETTLE_MS / 1000} s`} | ${r.note ?? ''} |`,
+      `| ${r.fault} | ${countsText(r.seenGrant)} / ${countsText(r.seenDeny)} | ${r.wrongGrants} | ${r.events.lost} of ${r.events.sent} | ${r.disruptedMs} | ${r.recoveryMs ?? `not recovered in ${SETTLE_MS / 1000} s`} | ${r.note ?? ''} |`,
     );
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { useClusterStackEnv } from '../../scripts/k8s/test/in-cluster-env.ts';
 import { type ServiceName, startPlatform } from '../support/platform.ts';
 import { createLoadWorld, writeFixture } from './load-world.ts';
 
@@ -8,7 +9,9 @@ import { createLoadWorld, writeFixture } from './load-world.ts';
 //     [--episodes 1] [--episode-kib 4096] [--out .stack/load/fixture.json] [--hold]
 // Services not already running are started (e2e/support/platform.ts) and, unless --hold keeps
 // them until Ctrl-C, stopped again when setup ends — run.ts then needs them running.
-// Needs the stack env (`set -a; source .stack/env; set +a`).
+// Needs the stack env (`set -a; source .stack/env; set +a`). With --cluster the world is made in
+// the one-node cluster's release instead (scripts/k8s/in-cluster.sh; its pinned Service
+// addresses, no local service started) and the fixture names the in-cluster edge, 10.97.0.2.
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +23,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: '.stack/load/fixture.json' },
     'projector-wait': { type: 'string', default: '10' },
     hold: { type: 'boolean', default: false },
+    cluster: { type: 'boolean', default: false },
   },
 });
 const count = (name: string, raw: string | undefined, min = 0) => {
@@ -31,7 +35,8 @@ const count = (name: string, raw: string | undefined, min = 0) => {
   return n;
 };
 
-const services: ServiceName[] = ['auth', 'media', 'billing', 'feeds'];
+const services: ServiceName[] = values.cluster ? [] : ['auth', 'media', 'billing', 'feeds'];
+if (values.cluster) useClusterStackEnv();
 const platform = await startPlatform(services);
 console.log(`services started by setup: ${platform.started.join(', ') || '(all reused)'}`);
 try {

@@ -44,6 +44,7 @@ function wrk(
   headers: Record<string, string>,
 ): { rps: number; requests: number; non2xx: number; p99: string } {
   const run = spawnSync('wrk', wrkArgs(WRK, url, headers), { encoding: 'utf8' });
+  if (run.error) throw new Error(`wrk did not run (${run.error.message}): apt-get install wrk`);
   if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr}`);
   const out = run.stdout;
   return {

@@ -25,8 +25,8 @@ import {
 const SET = ['edge.mode=ingress-nginx', 'edge.host=gatehouse.ci.test', 'ingressNginx.tlsSecretName='];
 
 /** The chart's ingress-nginx objects as the controller would read them (Services get addresses). */
-function chartInputs(): ControllerInputs {
-  const docs = renderChart({ scenario: 'ingress-nginx', set: SET });
+function chartInputs(set: string[] = []): ControllerInputs {
+  const docs = renderChart({ scenario: 'ingress-nginx', set: [...SET, ...set] });
   const withNamespace = <T>(m: Manifest) =>
     ({ ...m, metadata: { ...m.metadata, namespace: 'gatehouse' } }) as T;
   const services = ofKind(docs, 'Service').map((s, i) => {
@@ -96,12 +96,7 @@ describe('the ingress-nginx emulation writes the controller-shaped nginx.conf', 
   }, (t) => {
     if (skipWithoutTools(t)) return;
     for (const mode of ['decision-cache', 'x-accel']) {
-      const docs = renderChart({ scenario: 'ingress-nginx', set: [...SET, `edge.mediaAuthMode=${mode}`] });
-      const cm = find(docs, 'ConfigMap', `${FULLNAME}-ingress-nginx-snippets`);
-      const inputs = {
-        ...chartInputs(),
-        config: { 'http-snippet': cm.data['http-snippet'], 'server-snippet': cm.data['server-snippet'] },
-      };
+      const inputs = chartInputs([`edge.mediaAuthMode=${mode}`]);
       const result = nginxTest((dir) =>
         renderControllerConf(inputs)
           // Service names resolve only inside the cluster; paths go under the throw-away prefix.

@@ -75,7 +75,6 @@ interface Location {
 }
 interface Upstream {
   name: string;
-  namespace: string;
   service: string;
   port: number;
   address: string;
@@ -104,7 +103,6 @@ function resolveUpstream(
     );
   return {
     name: upstreamName(namespace, ref.name, port.port),
-    namespace,
     service: ref.name,
     port: port.port,
     address: `${svc.spec.clusterIP}:${port.port}`,

@@ -110,6 +110,39 @@ function startOutsiderPod(): void {
   kubectlOk(['-n', NAMESPACE, 'wait', '--for=condition=Ready', 'pod/np-outsider', '--timeout=120s']);
 }
 
+/** The allowed peer gets through: from the edge pod (its records shipper has Node), auth answers. */
+function allowedPeerReachesAuthAndFeeds(): void {
+  const edgePod = kubectlOk([
+    '-n',
+    NAMESPACE,
+    'get',
+    'pods',
+    '-l',
+    'app.kubernetes.io/component=edge',
+    '-o',
+    'jsonpath={.items[0].metadata.name}',
+  ]);
+  for (const service of ['auth', 'feeds']) {
+    const fromEdge = kubectlOk(
+      [
+        '-n',
+        NAMESPACE,
+        'exec',
+        edgePod,
+        '-c',
+        'records-shipper',
+        '--',
+        'node',
+        '-e',
+        `fetch('http://${FULLNAME}-${service}/healthz',{signal:AbortSignal.timeout(5000)}).then(r=>console.log(r.status))`,
+      ],
+      undefined,
+      30_000,
+    );
+    assert.equal(fromEdge.trim(), '200', `${service} from the edge pod`);
+  }
+}
+
 describe(`Gatehouse in the cluster (edge mode: ${EDGE_MODE})`, {
   skip: enabled ? false : 'set GATEHOUSE_K8S_CLUSTER=1 (bash scripts/k8s/in-cluster.sh)',
 }, () => {
@@ -307,7 +340,7 @@ describe(`Gatehouse in the cluster (edge mode: ${EDGE_MODE})`, {
     } else {
       // Its network works: the edge admits anyone (networkPolicy.edgeFrom is empty).
       assert.equal(wgetFromPod(NAMESPACE, 'np-outsider', `http://${FULLNAME}-edge/healthz`) !== null, true);
-      await allowedPeerReachesAuthAndFeeds();
+      allowedPeerReachesAuthAndFeeds();
     }
     for (const service of ['auth', 'feeds', 'media', 'billing'])
       assert.equal(
@@ -340,39 +373,6 @@ describe(`Gatehouse in the cluster (edge mode: ${EDGE_MODE})`, {
       // The snippet's locations serve the named host as they serve the catch-all one.
       assert.equal((await getWithHost('/app', INGRESS_HOST)).status, 200);
     });
-
-  /** The allowed peer gets through: from the edge pod (its records shipper has Node), auth answers. */
-  async function allowedPeerReachesAuthAndFeeds() {
-    const edgePod = kubectlOk([
-      '-n',
-      NAMESPACE,
-      'get',
-      'pods',
-      '-l',
-      'app.kubernetes.io/component=edge',
-      '-o',
-      'jsonpath={.items[0].metadata.name}',
-    ]);
-    for (const service of ['auth', 'feeds']) {
-      const fromEdge = kubectlOk(
-        [
-          '-n',
-          NAMESPACE,
-          'exec',
-          edgePod,
-          '-c',
-          'records-shipper',
-          '--',
-          'node',
-          '-e',
-          `fetch('http://${FULLNAME}-${service}/healthz',{signal:AbortSignal.timeout(5000)}).then(r=>console.log(r.status))`,
-        ],
-        undefined,
-        30_000,
-      );
-      assert.equal(fromEdge.trim(), '200', `${service} from the edge pod`);
-    }
-  }
 
   test('a Service with no ready endpoint is refused at once from a pod, never answered from off the node', () => {
     // While auth's pods were unready (Redis gone) the edge reached the auth Service address

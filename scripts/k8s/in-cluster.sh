@@ -311,6 +311,13 @@ YAML
     k -n "$CONTROLLER_NS" logs deployment/ingress-nginx-controller --tail=20 >&2 || true
     die "the ingress-nginx controller stand-in is not Ready"
   }
+  # The address belonged to the edge Service a moment ago: kube-proxy can route the new Service a
+  # little after its pod is Ready (seen: the suite's first requests refused). Wait for an answer.
+  tries=0
+  until curl -s -o /dev/null --max-time 2 "http://$EDGE_IP/app"; do
+    ((++tries < 60)) || die "the controller stand-in is Ready but http://$EDGE_IP/ does not answer"
+    sleep 1
+  done
   log "ingress-nginx mode: controller stand-in Ready on http://$EDGE_IP/ ($(grep -c '^    ## start server' "$work/nginx.conf") servers)"
 }
 

@@ -23,11 +23,17 @@ import { MiB } from './lib/wrk-run.ts';
  * (user space; the kernel's share of the log writes is not counted) are divided by them. Variants:
  *   off       records off (the baseline);
  *   on        records on, as nginx-ingress renders them;
- *   on-noid   records on with a constant id instead of `$request_id` (what the id costs);
- *   on-nomap  records on with a constant kind instead of the `$request_uri` regex map.
+ *   on-requestid  records on with nginx's `$request_id` as the id, as before the shipper derived it
+ *                 from `$pid.$connection.$connection_requests` (what that change saved);
+ *   on-kindmap    records on with the kind from a regex `map` of `$request_uri`, as before each
+ *                 route location set it (what that change saved);
+ *   on-fourgrant  records on capturing four more auth headers (absent ones: the scan of the answer's
+ *                 headers for each), as when identity came in four X-Gatehouse-* headers.
+ * Variants compose by name (`on-requestid-kindmap-fourgrant` is the configuration before the three
+ * changes, but for the four fields in the line).
  * The per-function difference is in the callgrind files (callgrind_annotate --inclusive=no).
  *   set -a; . /work/main/.stack/env; set +a
- *   BENCH_VARIANTS=off,on,on-noid,on-nomap npx node bench/edge-records-nginx-instructions.bench.ts
+ *   BENCH_VARIANTS=off,on,on-requestid-kindmap-fourgrant npx node bench/edge-records-nginx-instructions.bench.ts
  */
 const N = Number(process.env.BENCH_REQUESTS ?? 500);
 const VARIANTS = (process.env.BENCH_VARIANTS ?? 'off,on').split(',');
@@ -35,11 +41,25 @@ const VARIANTS = (process.env.BENCH_VARIANTS ?? 'off,on').split(',');
 /** The rendered config, changed for a variant (the measured differences only). */
 function variantConfig(text: string, variant: string): string {
   let out = text;
-  if (variant.includes('noid')) out = out.replace('"$request_id"', '"0123456789abcdef0123456789abcdef"');
-  if (variant.includes('nomap'))
+  if (variant.includes('requestid'))
+    out = out.replace('"req":"$pid.$connection.$connection_requests"', '"id":"$request_id"');
+  if (variant.includes('kindmap'))
+    out = out
+      .replace(/\n\s*set \$gh_record_kind [a-z]+;/g, '')
+      .replace(
+        'log_format gh_edge_records',
+        'map $request_uri $gh_record_kind {\n  default "";\n  "~^/m/" media;\n  "~^/d/" download;\n  "~^/pub/" public;\n  "~^/f/" feed;\n}\n  log_format gh_edge_records',
+      );
+  if (variant.includes('fourgrant'))
     out = out.replace(
-      /map \$request_uri \$gh_record_kind \{[^}]*\}/,
-      'map $request_uri $gh_record_kind {\n  default media;\n}',
+      /auth_request_set \$gh_grant \$upstream_http_x_gatehouse_grant;/g,
+      [
+        'auth_request_set $gh_grant $upstream_http_x_gatehouse_grant;',
+        'auth_request_set $gh_tenant_r $upstream_http_x_gatehouse_tenant_id;',
+        'auth_request_set $gh_subscriber_r $upstream_http_x_gatehouse_subscriber_id;',
+        'auth_request_set $gh_episode_r $upstream_http_x_gatehouse_episode_id;',
+        'auth_request_set $gh_access_r $upstream_http_x_gatehouse_access;',
+      ].join('\n      '),
     );
   return out;
 }

@@ -17,6 +17,7 @@ import { EdgeRecordBuilder } from '../services/analytics/src/shipper/edge-record
  *   BENCH_BEFORE=/tmp/before npx node bench/edge-records-shipper-ab.bench.ts
  */
 const N = 100_000;
+const INSTANCE = '0123456789abcdef0123456789abcdef';
 const ROUNDS = 7;
 const before = process.env.BENCH_BEFORE;
 if (!before) throw new Error('BENCH_BEFORE=<path of the other checkout> is required');
@@ -38,7 +39,8 @@ const old = {
 
 const lines = Array.from({ length: N }, (_, i) =>
   nginxLine({
-    id: i.toString(16).padStart(32, '0'),
+    id: i.toString(16).padStart(32, '0'), // what a shipper before derived ids reads
+    req: `4242.${i}.1`, // what this one reads
     msec: (1_764_728_400 + i / 20_000).toFixed(3),
     addr: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
   }),
@@ -80,7 +82,7 @@ for (let round = 0; round < ROUNDS; round++) {
   });
   const records: EdgeRequestRecord[] = [];
   await measure('build, new address: after', () => {
-    const builder = new EdgeRecordBuilder(salts);
+    const builder = new EdgeRecordBuilder(salts, INSTANCE);
     for (const p of parsed) {
       const built = builder.build(p);
       if (built instanceof Promise) throw new Error('salt not cached');

@@ -17,10 +17,12 @@ import { EdgeRecordBuilder } from '../services/analytics/src/shipper/edge-record
  *   set -a; . /work/main/.stack/env; set +a; npx node bench/edge-records-shipper-stages.bench.ts
  */
 const N = Number(process.env.BENCH_RECORDS ?? 100_000);
+/** The edge the lines are from (part of every record id). */
+const INSTANCE = '0123456789abcdef0123456789abcdef';
 
 const line = (i: number) =>
   nginxLine({
-    id: i.toString(16).padStart(32, '0'),
+    req: `4242.${i}.1`,
     msec: (1_764_728_400 + i / 20_000).toFixed(3),
     addr: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
   });
@@ -69,12 +71,12 @@ const build = (builder: EdgeRecordBuilder, input: EdgeLogLine[]) => () => {
 };
 // A fresh builder per run for "every address new", so the warm-up does not fill its cache.
 await stage('build: every address new (HMAC, contract check)', () =>
-  build(new EdgeRecordBuilder(salts), parsed)(),
+  build(new EdgeRecordBuilder(salts, INSTANCE), parsed)(),
 );
 const oneAddress = parsed.map((p) => ({ ...p, address: '203.0.113.9' }));
 await stage(
   'build: one address (hash cache hit, contract check)',
-  build(new EdgeRecordBuilder(salts), oneAddress),
+  build(new EdgeRecordBuilder(salts, INSTANCE), oneAddress),
 );
 let texts: string[] = [];
 await stage('record JSON (JSON.stringify)', () => {

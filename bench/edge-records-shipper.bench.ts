@@ -26,7 +26,7 @@ const TICKS = 100; // USER_HZ on Linux
 function line(n: number): string {
   const i = n % ADDRESSES;
   return nginxLine({
-    id: n.toString(16).padStart(32, '0'),
+    req: `4242.${n}.1`,
     msec: (1_764_728_400 + n / 20_000).toFixed(3),
     addr: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
   });
@@ -50,13 +50,7 @@ async function main() {
   const jsm = await jetstreamManager(nc);
   const profile = process.env.BENCH_CPU_PROF;
   const shipper = startShipper({
-    edge: {
-      url: '',
-      dir,
-      recordsLog: log,
-      pidFile: path.join(dir, 'nginx.pid'),
-      stop: async () => undefined,
-    },
+    edge: { dir, recordsLog: log, pidFile: path.join(dir, 'nginx.pid') },
     natsUrl: world.env.natsUrl,
     redisUrl: world.env.redisUrl,
     stream,

@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { uniqueId, waitFor } from '@gatehouse/testkit';
@@ -33,17 +43,60 @@ import { MiB, ROOT, wrkArgs, wrkSettings } from './lib/wrk-run.ts';
  * Reported: median req/s per configuration and the ratios on/off and on-paused/off (target ≥ 0.95);
  * and, since req/s on a shared machine swings with everyone else's load, the CPU (user+system from
  * /proc) of the edge's nginx workers per request and of the shipper per record, per configuration:
- * those do not depend on who else runs (the shipper's is counted until it has caught up).
+ * those do not depend on who else runs (the shipper's is counted until it has caught up), and of the
+ * NATS server per record (it stores each record on the same cores).
+ *
+ * BENCH_LAYOUT=split pins the edges' nginx workers and wrk to CPU 0, and the shipper, the NATS
+ * server and auth to CPU 1 (taskset; the NATS server's own affinity is restored after): the edge
+ * and its clients keep their core in every configuration, and shipping runs beside them the way
+ * the chart runs it — the shipper in its own container with its own CPU, NATS on its own pods. What
+ * it shows is what records cost the edge itself; what shipping costs is its CPU per record (the
+ * tables below). The default (shared) lets everything share both cores, so there the shipper's and
+ * the NATS server's CPU per record come out of nginx's and wrk's.
  *   set -a; . /work/main/.stack/env; set +a; npx node bench/edge-records.bench.ts
- * Env: BENCH_DURATION (4s), BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_WRITE=1 (BENCHMARKS.md).
+ * Env: BENCH_DURATION (4s), BENCH_ROUNDS (3), BENCH_CONNECTIONS (32), BENCH_LAYOUT (shared|split),
+ * BENCH_WRITE=1 (BENCHMARKS.md).
  */
 const WRK = wrkSettings('4s');
+const LAYOUT = process.env.BENCH_LAYOUT ?? 'shared';
+if (LAYOUT !== 'shared' && LAYOUT !== 'split')
+  throw new Error(`BENCH_LAYOUT: shared or split, not ${LAYOUT}`);
+/** CPU lists of the split layout: the edge's and its clients' core, and the shipping's. */
+const EDGE_CPU = '0';
+const SHIPPING_CPU = '1';
+
+/** Sets the CPU affinity of a process and all its threads (`taskset -a`); returns the old list. */
+function pin(pid: number, cpus: string): string {
+  const old = spawnSync('taskset', ['-pc', String(pid)], { encoding: 'utf8' });
+  const was = /: (\S+)\s*$/.exec(old.stdout)?.[1];
+  const set = spawnSync('taskset', ['-apc', cpus, String(pid)], { encoding: 'utf8' });
+  if (set.status !== 0 || !was) throw new Error(`taskset ${pid}: ${set.stderr || old.stderr}`);
+  return was;
+}
+
+/** The pid of the nats-server listening on `url`'s port (the stack's), from /proc. */
+function natsServerPid(url: string): number | undefined {
+  const port = new URL(url).port;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (args[0]?.endsWith('nats-server') && args.includes(port)) return Number(name);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
 
 function wrk(
   url: string,
   headers: Record<string, string>,
 ): { rps: number; requests: number; non2xx: number; p99: string } {
-  const run = spawnSync('wrk', wrkArgs(WRK, url, headers), { encoding: 'utf8' });
+  const command = LAYOUT === 'split' ? ['taskset', '-c', EDGE_CPU, 'wrk'] : ['wrk'];
+  const run = spawnSync(command[0]!, [...command.slice(1), ...wrkArgs(WRK, url, headers)], {
+    encoding: 'utf8',
+  });
   if (run.error) throw new Error(`wrk did not run (${run.error.message}): apt-get install wrk`);
   if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr}`);
   const out = run.stdout;
@@ -56,11 +109,18 @@ function wrk(
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** Lines in a file, read in chunks (a run's log outgrows the longest string V8 makes). */
 const lines = (file: string) => {
+  const fd = openSync(file, 'r');
   try {
-    return readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
-  } catch {
-    return 0;
+    const chunk = Buffer.allocUnsafe(16 * MiB);
+    let count = 0;
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) {
+      for (let at = chunk.indexOf(10); at >= 0 && at < n; at = chunk.indexOf(10, at + 1)) count++;
+    }
+    return count;
+  } finally {
+    closeSync(fd);
   }
 };
 
@@ -78,20 +138,25 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** CPU seconds of an edge's nginx workers (the master's children). */
-function workersCpu(edge: RecordsEdge): number {
+/** The pids of an edge's nginx workers (the master's children). */
+function workerPids(edge: RecordsEdge): number[] {
   const master = readFileSync(edge.pidFile, 'utf8').trim();
-  let total = 0;
+  const pids: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      if (stat[1] === master) total += (Number(stat[11]) + Number(stat[12])) / TICKS;
+      if (stat[1] === master) pids.push(Number(name));
     } catch {
       // gone meanwhile
     }
   }
-  return total;
+  return pids;
+}
+
+/** CPU seconds of an edge's nginx workers. */
+function workersCpu(edge: RecordsEdge): number {
+  return workerPids(edge).reduce((total, pid) => total + cpuSeconds(pid), 0);
 }
 
 /** The shipper's saved position has reached the end of the records log (nginx flushes ≤ 1 s). */
@@ -113,6 +178,8 @@ async function main() {
   const jsm = await jetstreamManager(nc);
   const parts: { stop(): Promise<void> }[] = [];
   let shipper: Child | undefined;
+  const natsPid = natsServerPid(world.env.natsUrl);
+  let restoreNats: (() => void) | undefined;
   try {
     const tenant = await createTenant(world);
     const subscriber = await createSubscriber(world, tenant);
@@ -134,6 +201,16 @@ async function main() {
       subject: `ghbench.${id}.edge`,
       env: { LOG_LEVEL: 'warn', EDGE_RECORDS_ROTATE_BYTES: '0' },
     });
+    if (LAYOUT === 'split') {
+      for (const edge of Object.values(edges)) {
+        pin(Number(readFileSync(edge.pidFile, 'utf8').trim()), EDGE_CPU);
+        for (const pid of workerPids(edge)) pin(pid, EDGE_CPU);
+      }
+      for (const part of [auth, shipper]) pin(part.process.pid as number, SHIPPING_CPU);
+      if (natsPid === undefined) throw new Error('split layout: no nats-server process found for NATS_URL');
+      const was = pin(natsPid, SHIPPING_CPU);
+      restoreNats = () => pin(natsPid, was);
+    }
     const url = (edge: RecordsEdge) =>
       `${edge.url}/m/${subscriber.token}/${episode.episodeId}/${episode.fileName}`;
     for (const edge of Object.values(edges)) {
@@ -155,6 +232,7 @@ async function main() {
     /** µs of CPU per request of nginx's workers, and of the shipper per record, by scenario|config. */
     const nginxCpu = new Map<string, number[]>();
     const shipperCpu = new Map<string, number[]>();
+    const natsCpu = new Map<string, number[]>();
     const add = (map: Map<string, number[]>, key: string, value: number) =>
       map.set(key, [...(map.get(key) ?? []), value]);
     const shipperPid = shipper.process.pid as number;
@@ -168,6 +246,7 @@ async function main() {
           if (config === 'on-paused') shipper.process.kill('SIGSTOP');
           const nginxBefore = workersCpu(edge);
           const shipperBefore = cpuSeconds(shipperPid);
+          const natsBefore = natsPid === undefined ? Number.NaN : cpuSeconds(natsPid);
           const r = wrk(url(edge), scenario.headers);
           const nginxUsed = workersCpu(edge) - nginxBefore;
           if (config === 'on-paused') shipper.process.kill('SIGCONT');
@@ -187,6 +266,8 @@ async function main() {
             );
             if (config === 'on') {
               add(shipperCpu, key, ((cpuSeconds(shipperPid) - shipperBefore) / r.requests) * 1e6);
+              if (natsPid !== undefined)
+                add(natsCpu, key, ((cpuSeconds(natsPid) - natsBefore) / r.requests) * 1e6);
               const lag = (performance.now() - ended) / 1000;
               catchUp.set(scenario.name, [...(catchUp.get(scenario.name) ?? []), lag]);
               console.error(
@@ -212,14 +293,15 @@ async function main() {
         lag: median(catchUp.get(s.name) ?? [Number.NaN]),
         cpu: (c: Config) => median(nginxCpu.get(`${s.name}|${c}`) ?? [Number.NaN]),
         shipperCpu: median(shipperCpu.get(`${s.name}|on`) ?? [Number.NaN]),
+        natsCpu: median(natsCpu.get(`${s.name}|on`) ?? [Number.NaN]),
       };
     });
     const cpuTable = [
-      '| scenario | nginx µs CPU/request: off | on | on-paused | on-paused / off | shipper µs CPU/record (on) |',
-      '|---|---|---|---|---|---|',
+      '| scenario | nginx µs CPU/request: off | on | on-paused | on-paused / off | shipper µs CPU/record (on) | NATS server µs CPU/record (on) |',
+      '|---|---|---|---|---|---|---|',
       ...rows.map(
         (r) =>
-          `| ${r.name} | ${r.cpu('off').toFixed(1)} | ${r.cpu('on').toFixed(1)} | ${r.cpu('on-paused').toFixed(1)} | **${(r.cpu('on-paused') / r.cpu('off')).toFixed(3)}** | ${r.shipperCpu.toFixed(1)} |`,
+          `| ${r.name} | ${r.cpu('off').toFixed(1)} | ${r.cpu('on').toFixed(1)} | ${r.cpu('on-paused').toFixed(1)} | **${(r.cpu('on-paused') / r.cpu('off')).toFixed(3)}** | ${r.shipperCpu.toFixed(1)} | ${r.natsCpu.toFixed(1)} |`,
       ),
     ].join('\n');
     const table = [
@@ -235,13 +317,15 @@ async function main() {
       '',
       cpuTable,
       '',
-      `Medians of ${WRK.rounds} interleaved rounds of ${WRK.duration} each, wrk -t1 -c${WRK.connections}, nginx 2 workers per edge, ` +
+      `Layout ${LAYOUT === 'split' ? `split (nginx workers and wrk on CPU ${EDGE_CPU}; shipper, NATS server, auth on CPU ${SHIPPING_CPU})` : 'shared (everything on both cores)'}. ` +
+        `Medians of ${WRK.rounds} interleaved rounds of ${WRK.duration} each, wrk -t1 -c${WRK.connections}, nginx 2 workers per edge, ` +
         `one private auth. Non-2xx answers: ${non2xx}. Records written by nginx (on-edge, current log file): ${written}; ` +
         `records on JetStream: ${onJetStream} (rotation off for the run, so the one file holds every line).`,
     ].join('\n');
     console.log(summary);
     if (process.env.BENCH_WRITE === '1') writeSection(summary);
   } finally {
+    restoreNats?.();
     await shipper?.stop();
     for (const part of parts.reverse()) await part.stop().catch(() => undefined);
     await jsm.streams.delete(stream).catch(() => undefined);

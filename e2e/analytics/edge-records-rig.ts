@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_pr
 import {
   chmodSync,
   createWriteStream,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -95,6 +96,8 @@ export interface RecordsEdge {
   dir: string;
   recordsLog: string;
   pidFile: string;
+  /** Stops nginx (graceful quit) and starts it again on the same files: a new master, new workers. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -120,9 +123,10 @@ export async function startRecordsEdge(options: {
     authCache: { path: path.join(dir, 'cache', 'auth') },
     media: { xAccelListen: [] },
     protectedDir: options.protectedDir,
-    records: { enabled: options.records, path: recordsLog },
     realIp: { from: ['127.0.0.1'] },
     ...options.values,
+    // Merged, so a test can change how records are written but not where the rig reads them.
+    records: { ...options.values?.records, enabled: options.records, path: recordsLog },
   });
   const pidFile = path.join(dir, 'nginx.pid');
   const worker = execFileSync('id', ['-un'], { encoding: 'utf8' }).trim() === 'root' ? 'www-data' : '';
@@ -163,24 +167,35 @@ export async function startRecordsEdge(options: {
     '-e',
     path.join(dir, 'logs', 'error.log'),
   ];
-  const started = spawnSync(NGINX_BIN, args, { encoding: 'utf8' });
-  if (started.status !== 0) throw new Error(`private nginx did not start: ${started.stderr}`);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true, {
-    timeoutMs: 10_000,
-    intervalMs: 50,
-  });
+  const start = async () => {
+    const started = spawnSync(NGINX_BIN, args, { encoding: 'utf8' });
+    if (started.status !== 0) throw new Error(`private nginx did not start: ${started.stderr}`);
+    await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.ok === true, {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
+  };
+  const quit = async () => {
+    spawnSync(NGINX_BIN, [...args, '-s', 'quit']);
+    await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined)) === undefined, {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    }).catch(() => undefined);
+  };
+  await start();
   return {
     url,
     dir,
     recordsLog,
     pidFile,
+    async restart() {
+      await quit();
+      await waitFor(() => !existsSync(pidFile), { timeoutMs: 10_000, intervalMs: 50 });
+      await start();
+    },
     async stop() {
-      spawnSync(NGINX_BIN, [...args, '-s', 'quit']);
-      await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => undefined)) === undefined, {
-        timeoutMs: 10_000,
-        intervalMs: 50,
-      }).catch(() => undefined);
+      await quit();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -188,7 +203,7 @@ export async function startRecordsEdge(options: {
 
 /** The shipper process (services/analytics/src/shipper.main.ts) on the edge's records log. */
 export function startShipper(options: {
-  edge: RecordsEdge;
+  edge: Pick<RecordsEdge, 'dir' | 'recordsLog' | 'pidFile'>;
   natsUrl: string;
   redisUrl: string;
   stream: string;

@@ -295,6 +295,55 @@ describe('edge records', () => {
     for (const r of records) assert.ok(Math.abs(Date.parse(r.at) - Date.now()) < 60_000, r.at);
   });
 
+  test('the x-accel door writes the same lines: the kind and identity survive its internal redirect', async () => {
+    // The kind is set by the route location and the X-Accel-Redirect to the origin target keeps it.
+    const accel = await startRecordsEdge({
+      authPort: auth.port,
+      protectedDir: path.join(world.env.stackDir, 'protected'),
+      records: true,
+      values: { media: { authMode: 'x-accel', xAccelListen: [] }, records: { buffer: '' } },
+    });
+    try {
+      const at = (url: string, headers: Record<string, string> = {}) =>
+        fetch(`${accel.url}${url}`, { headers }).then(async (r) => {
+          await r.arrayBuffer();
+          return r.status;
+        });
+      const link = mintDownloadToken(subscriber, premium.episodeId, Math.floor(Date.now() / 1000) + 600);
+      const statuses = [
+        await at(`/m/${subscriber.token}/${premium.episodeId}/${premium.fileName}`, { range: 'bytes=0-1' }),
+        await at(`/m/${'x'.repeat(40)}/${premium.episodeId}/${premium.fileName}`),
+        await at(`/pub/${open.episodeId}/${open.fileName}`),
+        await at(`/d/${link}/${premium.fileName}`, { range: 'bytes=0-1023' }),
+        await at(`/f/${subscriber.token}/${tenant.showId}.xml`),
+        await at('/api/v1/anything'),
+      ];
+      assert.deepEqual(statuses.slice(0, 4), [206, 401, 200, 206]);
+      const lines = readFileSync(accel.recordsLog, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, string>);
+      assert.deepEqual(
+        // The grant is auth's "<tenant> <subscriber> <episode> <access>"; unset is "-" or "" (a `set`
+        // from an absent header), which the shipper reads as null.
+        lines.map((l) => [l.kind, l.status, l.grant?.split(' ')[2] ?? '']),
+        [
+          ['media', '206', premium.episodeId],
+          ['media', '401', ''],
+          ['public', '200', open.episodeId],
+          ['download', '206', premium.episodeId],
+          ['feed', String(statuses[4]), ''],
+        ],
+      );
+      assert.equal(
+        lines[0]?.grant,
+        `${tenant.tenantId} ${subscriber.subscriberId} ${premium.episodeId} plan`,
+      );
+    } finally {
+      await accel.stop();
+    }
+  });
+
   test('the shipper killed mid-stream (SIGKILL) and restarted: nothing lost, nothing duplicated', async (t) => {
     const base = await storedCount();
     const total = 2_400;
@@ -359,6 +408,29 @@ describe('edge records', () => {
     assert.equal(replayed, again);
     assert.equal(await storedCount(), base + total + 50, 'JetStream stored none of them twice');
   });
+  test('nginx reloaded and restarted mid-stream: every request its own record id, none lost', async () => {
+    // Ids are derived from $pid.$connection.$connection_requests and $msec (record-id.ts): the
+    // serial numbers carry on through a reload and start over after a restart.
+    const base = await storedCount();
+    const send = sender(`/m/${subscriber.token}/${premium.episodeId}/${premium.fileName}`);
+    await send(400);
+    const master = () => Number(readFileSync(edge.pidFile, 'utf8').trim());
+    const before = master();
+    process.kill(before, 'SIGHUP');
+    await send(800); // served by the old workers' kept connections and the new workers' fresh ones
+    await edge.restart();
+    assert.notEqual(master(), before, 'a new master');
+    await send(1_200);
+    await waitFor(async () => (await storedCount()) >= base + 1_200, {
+      timeoutMs: 30_000,
+      description: '1200 records stored',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // and no more than that
+    const records = (await allRecords()).slice(base);
+    assert.equal(records.length, 1_200, 'every request stored once');
+    assert.equal(new Set(records.map((r) => r.id)).size, 1_200, 'no id twice');
+  });
+
   test('NATS killed (SIGKILL) mid-stream and restarted: the log is the buffer, nothing lost or twice', async () => {
     await shipper.stop('SIGTERM'); // the shared-NATS shipper hands over at its saved position
     const nats = await privateNats();

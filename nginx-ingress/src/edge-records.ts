@@ -13,20 +13,19 @@ export function recordNames(v: EdgeValues) {
   return {
     format: `${p}_edge_records`,
     kind: `$${p}_record_kind`,
-    episode: `$${p}_episode`,
-    access: `$${p}_access`,
+    grant: `$${p}_grant`,
   };
 }
 
-/** Request kinds by path prefix; anything else is no record (map default ""). */
-const KINDS = [
-  ['/m/', 'media'],
-  ['/d/', 'download'],
-  ['/pub/', 'public'],
-  ['/f/', 'feed'],
-] as const;
+/** Request kinds by the route's path prefix; any other request is no record (the kind stays unset). */
+export const RECORD_KINDS = {
+  '/m/': 'media',
+  '/d/': 'download',
+  '/pub/': 'public',
+  '/f/': 'feed',
+} as const;
 
-/** http-level: the kind map and the JSON line format (`escape=json` escapes every value). */
+/** http-level: the JSON line format (`escape=json` escapes every value). */
 export function recordsHttpContext(
   v: EdgeValues,
   vars: { tenant: string; subscriber: string; size: string },
@@ -34,7 +33,10 @@ export function recordsHttpContext(
   if (!v.records.enabled) return [];
   const r = recordNames(v);
   const fields: [string, string][] = [
-    ['id', '$request_id'],
+    // Which request this was; the shipper derives the record id from it and `msec`
+    // (services/analytics/src/shipper/record-id.ts). Not `$request_id`: its RAND_bytes per request
+    // was a third of what the record cost nginx.
+    ['req', '$pid.$connection.$connection_requests'],
     ['msec', '$msec'],
     ['kind', r.kind],
     ['method', '$request_method'],
@@ -43,25 +45,33 @@ export function recordsHttpContext(
     ['range', '$http_range'],
     ['contentRange', '$sent_http_content_range'],
     ['size', vars.size],
+    // Media grants: auth's one identity header, split by the shipper. Feeds: the tenant and
+    // subscriber the feed route captures anyway (it forwards them to feeds).
+    ['grant', r.grant],
     ['tenant', vars.tenant],
     ['subscriber', vars.subscriber],
-    ['episode', r.episode],
-    ['access', r.access],
     ['ua', '$http_user_agent'],
     ['addr', '$remote_addr'],
   ];
   const line = `{${fields.map(([name, variable]) => `"${name}":"${variable}"`).join(',')}}`;
   return [
     '',
-    comment('Edge records: which requests write one (by the client path; internal redirects keep it).'),
-    block(
-      `map $request_uri ${r.kind}`,
-      'default "";',
-      KINDS.map(([path, kind]) => `"~^${path}" ${kind};`),
+    comment(
+      'Edge records: one JSON line per record; unset variables are logged as "-" (the shipper reads that as null).',
     ),
-    comment('One JSON line per record; unset variables are logged as "-" (the shipper reads that as null).'),
     `log_format ${r.format} escape=json '${line}';`,
   ] satisfies Node[];
+}
+
+/**
+ * The record's kind, first thing in each route location (`/m/`, `/d/`, `/pub/`, `/f/`): set in the
+ * rewrite phase, before auth is asked or any internal redirect, which keep it; the records log
+ * writes a line only where it is set (`if=`). Not a `map` of `$request_uri`: that lookup lowercased
+ * and hashed the whole URI, token included, and ran a regex on every request — a fifth of what
+ * writing the record cost nginx (bench/edge-records-nginx-instructions.bench.ts).
+ */
+export function recordsKind(v: EdgeValues, prefix: keyof typeof RECORD_KINDS): string[] {
+  return v.records.enabled ? [`set ${recordNames(v).kind} ${RECORD_KINDS[prefix]};`] : [];
 }
 
 /** The records log directive, for every location a record request can end in. */
@@ -76,28 +86,16 @@ export function recordsLog(v: EdgeValues): string[] {
   return [recordsAccessLog(v), 'uninitialized_variable_warn off;'];
 }
 
-/** Identity of a decision-cache grant (the auth_request subrequest's headers). */
-export function recordsGrantCapture(v: EdgeValues, vars: { tenant: string; subscriber: string }): string[] {
+/** Identity of a decision-cache grant (the auth_request subrequest's `X-Gatehouse-Grant`). */
+export function recordsGrantCapture(v: EdgeValues): string[] {
   if (!v.records.enabled) return [];
-  const r = recordNames(v);
-  return [
-    `auth_request_set ${vars.tenant} $upstream_http_x_gatehouse_tenant_id;`,
-    `auth_request_set ${vars.subscriber} $upstream_http_x_gatehouse_subscriber_id;`,
-    `auth_request_set ${r.episode} $upstream_http_x_gatehouse_episode_id;`,
-    `auth_request_set ${r.access} $upstream_http_x_gatehouse_access;`,
-  ];
+  return [`auth_request_set ${recordNames(v).grant} $upstream_http_x_gatehouse_grant;`];
 }
 
 /** Identity of an X-Accel grant: auth's answer is still `$upstream_http_*` in the target location. */
-export function recordsAccelCapture(v: EdgeValues, vars: { tenant: string; subscriber: string }): string[] {
+export function recordsAccelCapture(v: EdgeValues): string[] {
   if (!v.records.enabled) return [];
-  const r = recordNames(v);
-  return [
-    `set ${vars.tenant} $upstream_http_x_gatehouse_tenant_id;`,
-    `set ${vars.subscriber} $upstream_http_x_gatehouse_subscriber_id;`,
-    `set ${r.episode} $upstream_http_x_gatehouse_episode_id;`,
-    `set ${r.access} $upstream_http_x_gatehouse_access;`,
-  ];
+  return [`set ${recordNames(v).grant} $upstream_http_x_gatehouse_grant;`];
 }
 
 /**

@@ -535,11 +535,11 @@ describe('edge records (issue 11)', () => {
 
   test('off by default: no records format, map or log anywhere; media logs stay off', () => {
     const text = local();
-    assert.doesNotMatch(text, /gh_edge_records|gh_record_kind|x_gatehouse_episode_id/);
+    assert.doesNotMatch(text, /gh_edge_records|gh_record_kind|x_gatehouse_grant/);
     assert.ok(location(text, 'location ^~ /m/').includes('access_log off;'));
   });
 
-  test('on: kind map, one JSON format, the records log in every location a record request ends in', () => {
+  test('on: the kind set by each route, one JSON format, the records log in every location a record request ends in', () => {
     const text = renderLocal(resolveValues('local', on, env));
     for (const [path, kind] of [
       ['/m/', 'media'],
@@ -547,11 +547,15 @@ describe('edge records (issue 11)', () => {
       ['/pub/', 'public'],
       ['/f/', 'feed'],
     ]) {
-      assert.ok(text.includes(`"~^${path}" ${kind};`), kind);
+      const route = location(text, `location ^~ ${path}`);
+      assert.ok(route.includes(`set $gh_record_kind ${kind};`), kind);
+      // First, so it is set before auth is asked or anything redirects.
+      assert.ok(route.indexOf('set $gh_record_kind') < route.indexOf('auth_request'), kind);
     }
+    assert.doesNotMatch(text, /map \$request_uri \$gh_record_kind/);
     assert.match(
       text,
-      /log_format gh_edge_records escape=json '\{"id":"\$request_id","msec":"\$msec","kind":"\$gh_record_kind",.*"tenant":"\$gh_tenant","subscriber":"\$gh_subscriber","episode":"\$gh_episode","access":"\$gh_access","ua":"\$http_user_agent","addr":"\$remote_addr"\}';/,
+      /log_format gh_edge_records escape=json '\{"req":"\$pid\.\$connection\.\$connection_requests","msec":"\$msec","kind":"\$gh_record_kind",.*"grant":"\$gh_grant","tenant":"\$gh_tenant","subscriber":"\$gh_subscriber","ua":"\$http_user_agent","addr":"\$remote_addr"\}';/,
     );
     for (const head of [
       'location ^~ /m/',
@@ -572,21 +576,12 @@ describe('edge records (issue 11)', () => {
     }
     // Identity from the decision (grant headers), never from the token.
     const media = location(text, 'location ^~ /m/');
-    for (const d of [
-      'auth_request_set $gh_tenant $upstream_http_x_gatehouse_tenant_id;',
-      'auth_request_set $gh_subscriber $upstream_http_x_gatehouse_subscriber_id;',
-      'auth_request_set $gh_episode $upstream_http_x_gatehouse_episode_id;',
-      'auth_request_set $gh_access $upstream_http_x_gatehouse_access;',
-    ]) {
-      assert.ok(media.includes(d), d);
-    }
+    assert.ok(media.includes('auth_request_set $gh_grant $upstream_http_x_gatehouse_grant;'));
+    assert.doesNotMatch(media, /x_gatehouse_(tenant|subscriber)_id/, 'one header, not four');
     // The x-accel door copies them from auth's X-Accel answer in the internal targets.
     const accel = text.slice(text.indexOf('Second front door'));
     for (const head of ['location = /_gh/origin/s3', 'location ^~ /_gh/origin/local/']) {
-      assert.ok(
-        location(accel, head).includes('set $gh_episode $upstream_http_x_gatehouse_episode_id;'),
-        head,
-      );
+      assert.ok(location(accel, head).includes('set $gh_grant $upstream_http_x_gatehouse_grant;'), head);
     }
     // Unbuffered when asked (every line written at once).
     const unbuffered = renderLocal(resolveValues('local', { records: { enabled: true, buffer: '' } }, env));
@@ -603,6 +598,7 @@ describe('edge records (issue 11)', () => {
     const ingress = renderIngressNginx(resolveValues('ingress-nginx', { ...cluster, ...on, realIp }));
     assert.match(ingress['http-snippet'], /log_format gh_edge_records escape=json/);
     assert.match(ingress['server-snippet'], /gh_edge_records buffer=64k flush=1s if=\$gh_record_kind;/);
+    assert.match(ingress['server-snippet'], /set \$gh_record_kind media;/);
     assert.doesNotMatch(ingress['server-snippet'], /set_real_ip_from/);
   });
 

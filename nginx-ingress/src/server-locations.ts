@@ -1,5 +1,11 @@
 import { SECURE_LINK_DIRECTIVE, secureLinkMd5Directive } from '@gatehouse/tokens';
-import { recordsAccelCapture, recordsAccessLog, recordsGrantCapture, recordsLog } from './edge-records.ts';
+import {
+  recordsAccelCapture,
+  recordsAccessLog,
+  recordsGrantCapture,
+  recordsKind,
+  recordsLog,
+} from './edge-records.ts';
 import type { AuthMode, EdgeValues, Target } from './edge-values.ts';
 import { names } from './http-context.ts';
 import { block, comment, type Node, regexEscape } from './nginx-text.ts';
@@ -99,6 +105,9 @@ function authHopHeaders(): string[] {
   ];
 }
 
+/** The media routes' prefixes. */
+type MediaPrefix = '/m/' | '/d/' | '/pub/';
+
 /**
  * The public media routes: `/m/` (feed tokens), `/d/` (short-lived download tokens) and `/pub/`
  * (public episodes, no token). Each asks auth with an `auth_request` subrequest whose grant is
@@ -109,9 +118,10 @@ function authHopHeaders(): string[] {
  */
 function mediaRoutes(v: EdgeValues): Node[] {
   const n = names(v);
-  const route = (prefix: string) =>
+  const route = (prefix: MediaPrefix) =>
     block(
       `location ^~ ${prefix}`,
+      recordsKind(v, prefix),
       log(v),
       OPEN_FILE_CACHE,
       'auth_request /_gh/decide;',
@@ -124,7 +134,7 @@ function mediaRoutes(v: EdgeValues): Node[] {
       `auth_request_set ${n.cacheControl} $upstream_http_cache_control;`,
       `auth_request_set ${n.denyStatus} $upstream_http_x_media_deny_status;`,
       `auth_request_set ${n.denyMessage} $upstream_http_x_media_deny_reason;`,
-      recordsGrantCapture(v, n),
+      recordsGrantCapture(v),
       comment('auth_request knows 2xx/401/403; auth down or confused → 500 here → 503 to the client.'),
       'error_page 401 403 = @gh_media_denied;',
       'error_page 500 502 503 504 = @gh_media_unavailable;',
@@ -195,9 +205,10 @@ function mediaUnavailable(v: EdgeValues): Node {
  */
 function accelRoutes(v: EdgeValues): Node[] {
   const n = names(v);
-  const route = (prefix: string) =>
+  const route = (prefix: MediaPrefix) =>
     block(
       `location ^~ ${prefix}`,
+      recordsKind(v, prefix),
       log(v),
       'types { }',
       'default_type text/plain;',
@@ -341,7 +352,7 @@ function originLocations(v: EdgeValues, target: Target, mode: AuthMode): Node[] 
           `set ${n.origin} $upstream_http_x_media_origin;`,
           `set ${n.key} $upstream_http_x_media_key;`,
           `set ${n.size} $upstream_http_x_media_size;`,
-          recordsAccelCapture(v, n),
+          recordsAccelCapture(v),
         ]
       : [
           comment(
@@ -411,7 +422,7 @@ function originLocations(v: EdgeValues, target: Target, mode: AuthMode): Node[] 
     'internal;',
     log(v),
     OPEN_FILE_CACHE,
-    mode === 'x-accel' ? recordsAccelCapture(v, n) : [],
+    mode === 'x-accel' ? recordsAccelCapture(v) : [],
     comment('Protected directory driver (seed 002): object keys are [A-Za-z0-9/._-] paths under it.'),
     `alias ${v.protectedDir}/;`,
     comment('The type comes with the grant, not from the file extension.'),
@@ -450,6 +461,7 @@ function serviceRoutes(v: EdgeValues): Node[] {
   const n = names(v);
   const privateFeed = block(
     'location ^~ /f/',
+    recordsKind(v, '/f/'),
     recordsOnly(v),
     `auth_request /_gh/auth;`,
     `auth_request_set ${n.tenant} $upstream_http_x_gatehouse_tenant_id;`,

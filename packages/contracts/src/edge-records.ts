@@ -52,7 +52,12 @@ export const EdgeAccessVia = Type.Union([
 
 export const EdgeRequestRecord = Type.Object(
   {
-    /** nginx `$request_id`: 32 lowercase hex, unique per request; also the `Nats-Msg-Id`. */
+    /**
+     * 32 lowercase hex, unique per request; also the `Nats-Msg-Id`. The shipper derives it from the
+     * edge (an id kept beside its records log), `$msec` and nginx's
+     * `$pid.$connection.$connection_requests` (services/analytics/src/shipper/record-id.ts), so a
+     * re-read line gets the same id. Records of older configs carry nginx's `$request_id`.
+     */
     id: Type.String({ pattern: '^[0-9a-f]{32}$' }),
     /** Request end (nginx `$msec`), ISO-8601 UTC with milliseconds. */
     at: Type.String({ format: 'date-time' }),
@@ -76,7 +81,7 @@ export const EdgeRequestRecord = Type.Object(
     tenantId: nullable(Uuid),
     subscriberId: nullable(Uuid),
     episodeId: nullable(Uuid),
-    /** How auth granted the media (`X-Gatehouse-Access`); null for denies and feeds. */
+    /** How auth granted the media (the access part of `X-Gatehouse-Grant`); null for denies and feeds. */
     via: nullable(EdgeAccessVia),
     /** User-Agent as sent, truncated to 512 chars; '' when absent. */
     userAgent: Type.String({ maxLength: 512 }),

@@ -4,6 +4,7 @@ import { createLogger } from '@gatehouse/logging';
 import { runMain } from '@gatehouse/observability';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { DailySalts } from './shipper/daily-salt.ts';
+import { edgeInstance } from './shipper/edge-instance.ts';
 import { EdgeShipper } from './shipper/edge-shipper.ts';
 import { ensureEdgeStream } from './shipper/edge-stream.ts';
 import { JetStreamRecordSink } from './shipper/jetstream-record-sink.ts';
@@ -58,6 +59,7 @@ await runMain('edge-records-shipper', async () => {
     positions: new FilePositionStore(config.EDGE_RECORDS_POSITION ?? `${config.EDGE_RECORDS_LOG}.position`),
     sink: new JetStreamRecordSink(nats, jetstream(nats), { subject: config.EDGE_RECORDS_SUBJECT }),
     salts: new DailySalts(new RedisSaltStore(redis), config.EDGE_RECORDS_SALT_TTL_DAYS * 86_400),
+    instance: await edgeInstance(`${config.EDGE_RECORDS_LOG}.instance`),
     metrics,
     logger,
     pollMs: config.EDGE_RECORDS_POLL_MS,

@@ -6,7 +6,7 @@ export const EP = '31111111-2222-4333-8444-555555555555';
 /** A line as nginx writes it with `escape=json` (every value a string, `-` when unset). */
 export function nginxLine(over: Record<string, string> = {}): string {
   return JSON.stringify({
-    id: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+    req: '4242.1001.3',
     msec: '1764728400.123',
     kind: 'media',
     method: 'GET',
@@ -15,10 +15,9 @@ export function nginxLine(over: Record<string, string> = {}): string {
     range: 'bytes=0-1',
     contentRange: 'bytes 0-1/1048576',
     size: '1048576',
-    tenant: TENANT,
-    subscriber: SUB,
-    episode: EP,
-    access: 'plan',
+    grant: `${TENANT} ${SUB} ${EP} plan`,
+    tenant: '-',
+    subscriber: '-',
     ua: 'AppleCoreMedia/1.0.0 (iPhone; \u00e9)',
     addr: '203.0.113.9',
     ...over,

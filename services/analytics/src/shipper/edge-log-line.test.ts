@@ -7,7 +7,8 @@ test('a granted range request: typed fields, time from $msec, identity from the 
   const parsed = parseEdgeLogLine(nginxLine());
   assert.ok(parsed.ok);
   assert.deepEqual(parsed.line, {
-    id: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+    request: '4242.1001.3',
+    id: null,
     at: '2025-12-03T02:20:00.123Z',
     kind: 'media',
     method: 'GET',
@@ -33,10 +34,9 @@ test('a denied request: "-" fields are null, a missing user agent is empty', () 
       range: '-',
       contentRange: '-',
       size: '-',
+      grant: '-',
       tenant: '-',
       subscriber: '-',
-      episode: '-',
-      access: '-',
       ua: '-',
     }),
   );
@@ -57,6 +57,36 @@ test('a denied request: "-" fields are null, a missing user agent is empty', () 
   );
 });
 
+test('a line of an older config carries its own id ($request_id)', () => {
+  const { req: _, ...fields } = JSON.parse(nginxLine()) as Record<string, string>;
+  const parsed = parseEdgeLogLine(JSON.stringify({ id: 'a1b2c3d4e5f60718293a4b5c6d7e8f90', ...fields }));
+  assert.ok(parsed.ok);
+  assert.equal(parsed.line.id, 'a1b2c3d4e5f60718293a4b5c6d7e8f90');
+  assert.equal(parsed.line.request, null);
+});
+
+test('identity: a feed’s from its route’s fields, a public grant’s without tenant or subscriber', () => {
+  const feed = parseEdgeLogLine(nginxLine({ kind: 'feed', grant: '-', tenant: TENANT, subscriber: SUB }));
+  assert.ok(feed.ok);
+  const who = ({ tenantId, subscriberId, episodeId, via }: typeof feed.line) => ({
+    tenantId,
+    subscriberId,
+    episodeId,
+    via,
+  });
+  assert.deepEqual(who(feed.line), { tenantId: TENANT, subscriberId: SUB, episodeId: null, via: null });
+  const pub = parseEdgeLogLine(nginxLine({ kind: 'public', grant: `- - ${EP} public` }));
+  assert.ok(pub.ok);
+  assert.deepEqual(who(pub.line), { tenantId: null, subscriberId: null, episodeId: EP, via: 'public' });
+  // A line of an older config: the grant's four parts as fields of their own.
+  const { grant: _, ...fields } = JSON.parse(nginxLine()) as Record<string, string>;
+  const legacy = parseEdgeLogLine(
+    JSON.stringify({ ...fields, tenant: TENANT, subscriber: SUB, episode: EP, access: 'plan' }),
+  );
+  assert.ok(legacy.ok);
+  assert.deepEqual(who(legacy.line), { tenantId: TENANT, subscriberId: SUB, episodeId: EP, via: 'plan' });
+});
+
 test('long values are cut to the contract limits', () => {
   const parsed = parseEdgeLogLine(nginxLine({ ua: 'u'.repeat(2000), range: `bytes=${'1,'.repeat(400)}1` }));
   assert.ok(parsed.ok);
@@ -68,14 +98,18 @@ test('anything else is refused with a reason, never half parsed', () => {
   const cases: [string, RegExp][] = [
     ['{"id":', /not JSON/],
     ['[1,2]', /not an object/],
-    [nginxLine({ id: 'nope' }), /id/],
+    [nginxLine({ req: 'nope' }), /req/],
+    [nginxLine({ req: '1.2' }), /req/],
+    [JSON.stringify({ ...JSON.parse(nginxLine()), req: undefined, id: 'nope' }), /id/],
     [nginxLine({ msec: 'yesterday' }), /msec/],
     [nginxLine({ kind: 'api' }), /kind/],
     [nginxLine({ method: 'get;' }), /method/],
     [nginxLine({ status: '2x6' }), /status/],
     [nginxLine({ bytes: '-1' }), /bytes/],
-    [nginxLine({ tenant: 'not-a-uuid' }), /tenant/],
-    [nginxLine({ access: 'stolen' }), /access/],
+    [nginxLine({ grant: `not-a-uuid ${SUB} ${EP} plan` }), /tenant/],
+    [nginxLine({ grant: `${TENANT} ${SUB} ${EP} stolen` }), /access/],
+    [nginxLine({ grant: `${TENANT} ${SUB} ${EP}` }), /grant/],
+    [nginxLine({ grant: '-', tenant: 'not-a-uuid' }), /tenant/],
     [nginxLine({ addr: '-' }), /addr/],
     [JSON.stringify({ id: 'a1b2c3d4e5f60718293a4b5c6d7e8f90' }), /missing/],
   ];

@@ -5,8 +5,14 @@ import type { EdgeRequestKind } from '@gatehouse/contracts';
  * a JSON object of strings, `-` where nginx had no value. Parsed strictly: a line that is not
  * exactly that is refused with a reason (the shipper counts it), never half-shipped.
  */
-export interface EdgeLogLine {
-  id: string;
+/**
+ * Which request of the edge a line is: `request` = `$pid.$connection.$connection_requests`, from
+ * which the shipper derives the record id (record-id.ts); or, in lines of an older config, the id
+ * nginx logged itself (`$request_id`).
+ */
+export type EdgeLineKey = { request: string; id: null } | { request: null; id: string };
+
+export type EdgeLogLine = EdgeLineKey & {
   at: string;
   kind: EdgeRequestKind;
   method: string;
@@ -22,7 +28,7 @@ export interface EdgeLogLine {
   userAgent: string;
   /** The client address as nginx resolved it; the shipper hashes it and drops it. */
   address: string;
-}
+};
 
 export type ParsedLine = { ok: true; line: EdgeLogLine } | { ok: false; reason: string };
 
@@ -31,6 +37,7 @@ const VIAS = new Set(['public', 'early_access', 'lifecycle', 'plan']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MSEC = /^\d{9,11}\.\d{3}$/;
 const ID = /^[0-9a-f]{32}$/;
+const REQUEST = /^\d{1,10}\.\d{1,20}\.\d{1,10}$/;
 const METHOD = /^[A-Z]{1,16}$/;
 
 const absent = (value: string) => value === '-' || value === '';
@@ -93,9 +100,39 @@ export function parseEdgeLogLine(raw: string): ParsedLine {
   }
 }
 
+function lineKey(f: Record<string, unknown>): EdgeLineKey {
+  if (f.req === undefined) {
+    const id = text(f.id, 'id');
+    if (!ID.test(id)) throw new LineError('id not 32 hex');
+    return { request: null, id };
+  }
+  const request = text(f.req, 'req');
+  if (!REQUEST.test(request)) throw new LineError('req not pid.connection.request');
+  return { request, id: null };
+}
+
+/**
+ * Who was granted. A media grant's identity is auth's one `X-Gatehouse-Grant` header
+ * (`<tenant> <subscriber> <episode> <access>`, `-` for none) in `grant`; a feed's is the tenant and
+ * subscriber its route captured. Lines of an older config carry all four as fields of their own.
+ */
+function grantIdentity(f: Record<string, unknown>) {
+  const grant = f.grant === undefined ? null : optional(f.grant, 'grant');
+  if (grant === null)
+    return {
+      tenant: f.tenant,
+      subscriber: f.subscriber,
+      episode: f.episode ?? '-',
+      via: optional(f.access ?? '-', 'access'),
+    };
+  const parts = grant.split(' ');
+  if (parts.length !== 4) throw new LineError('grant not four fields');
+  const [tenant, subscriber, episode, access] = parts as [string, string, string, string];
+  return { tenant, subscriber, episode, via: absent(access) ? null : access };
+}
+
 function toLine(f: Record<string, unknown>): EdgeLogLine {
-  const id = text(f.id, 'id');
-  if (!ID.test(id)) throw new LineError('id not 32 hex');
+  const key = lineKey(f);
   const msec = text(f.msec, 'msec');
   if (!MSEC.test(msec)) throw new LineError('msec malformed');
   const kind = text(f.kind, 'kind');
@@ -103,13 +140,14 @@ function toLine(f: Record<string, unknown>): EdgeLogLine {
   const method = text(f.method, 'method');
   if (!METHOD.test(method)) throw new LineError('method malformed');
   const size = optional(f.size, 'size');
-  const via = optional(f.access, 'access');
+  const identity = grantIdentity(f);
+  const via = identity.via;
   if (via !== null && !VIAS.has(via)) throw new LineError('access unknown');
   const ua = text(f.ua, 'ua');
   const address = text(f.addr, 'addr');
   if (absent(address)) throw new LineError('addr missing');
   return {
-    id,
+    ...key,
     at: isoOfMsec(msec),
     kind: kind as EdgeRequestKind,
     method,
@@ -118,9 +156,9 @@ function toLine(f: Record<string, unknown>): EdgeLogLine {
     range: optional(f.range, 'range'),
     contentRange: optional(f.contentRange, 'contentRange'),
     objectSize: size === null ? null : integer(size, 'size'),
-    tenantId: uuid(f.tenant, 'tenant'),
-    subscriberId: uuid(f.subscriber, 'subscriber'),
-    episodeId: uuid(f.episode, 'episode'),
+    tenantId: uuid(identity.tenant, 'tenant'),
+    subscriberId: uuid(identity.subscriber, 'subscriber'),
+    episodeId: uuid(identity.episode, 'episode'),
     via: via as EdgeLogLine['via'],
     userAgent: ua === '-' ? '' : ua.length > 512 ? ua.slice(0, 512) : ua,
     address,

@@ -5,6 +5,7 @@ import { DailySalts, type SaltStore } from './daily-salt.ts';
 import { nginxLine } from './edge-log-line.fixture.ts';
 import { type EdgeLogLine, parseEdgeLogLine } from './edge-log-line.ts';
 import { EdgeRecordBuilder } from './edge-record-builder.ts';
+import { edgeRecordId } from './record-id.ts';
 
 /** In-memory double of our SaltStore: first claim wins, like SET NX. */
 class MemorySaltStore implements SaltStore {
@@ -17,8 +18,10 @@ class MemorySaltStore implements SaltStore {
   }
 }
 
+const INSTANCE = '0123456789abcdef0123456789abcdef';
+
 const buildEdgeRecord = async (parsed: EdgeLogLine, salts: DailySalts) =>
-  new EdgeRecordBuilder(salts).build(parsed);
+  new EdgeRecordBuilder(salts, INSTANCE).build(parsed);
 
 const line = (over: Record<string, string> = {}): EdgeLogLine => {
   const parsed = parseEdgeLogLine(nginxLine(over));
@@ -55,6 +58,33 @@ test('replicas share a day’s salt (first claim wins); days differ; one listene
   assert.equal(store.claims, 3);
 });
 
+test('the id comes from the edge, $msec and pid.connection.request: the same line, the same id', async () => {
+  const salts = new DailySalts(new MemorySaltStore(), 86_400);
+  const idOf = async (over: Record<string, string>, instance = INSTANCE) => {
+    const built = await new EdgeRecordBuilder(salts, instance).build(line(over));
+    assert.ok(built.ok);
+    return built.record.id;
+  };
+  const first = await idOf({});
+  assert.match(first, /^[0-9a-f]{32}$/);
+  assert.equal(await idOf({}), first, 'a re-read line is re-published under the same id');
+  const others = [
+    await idOf({ req: '4243.1001.3' }), // another worker
+    await idOf({ req: '4242.1002.3' }), // another connection
+    await idOf({ req: '4242.1001.4' }), // the next request on the connection
+    await idOf({ msec: '1764728400.124' }), // the same numbers after an nginx restart
+    await idOf({}, 'fedcba9876543210fedcba9876543210'), // another edge
+  ];
+  assert.equal(new Set([first, ...others]).size, 6);
+  // A line of an older config keeps the id nginx logged.
+  const { req: _, ...fields } = JSON.parse(nginxLine()) as Record<string, string>;
+  const legacy = parseEdgeLogLine(JSON.stringify({ ...fields, id: 'b'.repeat(32) }));
+  assert.ok(legacy.ok);
+  const built = await new EdgeRecordBuilder(salts, INSTANCE).build(legacy.line);
+  assert.ok(built.ok);
+  assert.equal(built.record.id, 'b'.repeat(32));
+});
+
 test('a line the contract refuses is reported, not built', async () => {
   const salts = new DailySalts(new MemorySaltStore(), 86_400);
   const bad = await buildEdgeRecord({ ...line(), address: 'not-an-ip' }, salts);
@@ -71,7 +101,7 @@ test('a malformed salt in the store is an error, not a weak hash', async () => {
 
 test('an address is hashed once per day and remembered; another day or address is hashed anew', async () => {
   const store = new MemorySaltStore();
-  const builder = new EdgeRecordBuilder(new DailySalts(store, 86_400), { maxAddresses: 2 });
+  const builder = new EdgeRecordBuilder(new DailySalts(store, 86_400), INSTANCE, { maxAddresses: 2 });
   const hash = async (over: Record<string, string>) => {
     const built = await builder.build(line(over));
     assert.ok(built.ok);
@@ -82,7 +112,10 @@ test('an address is hashed once per day and remembered; another day or address i
     createHmac('sha256', salt(day)).update(input).digest('hex');
   const a = await hash({ addr: '198.51.100.7' });
   assert.equal(a.ipHash, expected('2025-12-03', '198.51.100.7'));
-  assert.deepEqual(await hash({ addr: '198.51.100.7', id: 'b'.repeat(32) }), { ...a, id: 'b'.repeat(32) });
+  assert.deepEqual(await hash({ addr: '198.51.100.7', req: '4242.1001.4' }), {
+    ...a,
+    id: edgeRecordId(INSTANCE, a.at, '4242.1001.4'),
+  });
   const nextDay = await hash({ addr: '198.51.100.7', msec: '1764806400.000' });
   assert.equal(
     nextDay.ipHash,

@@ -5,6 +5,7 @@ import { Compile } from 'typebox/compile';
 import { clientAddress } from './client-address.ts';
 import type { DailySalts } from './daily-salt.ts';
 import type { EdgeLogLine } from './edge-log-line.ts';
+import { edgeRecordId } from './record-id.ts';
 
 /**
  * The contract, checked on every record before it is published — except `at`'s date-time format:
@@ -67,10 +68,13 @@ class AddressHashes {
  */
 export class EdgeRecordBuilder {
   readonly #salts: DailySalts;
+  readonly #instance: string;
   readonly #addresses: AddressHashes;
 
-  constructor(salts: DailySalts, options: { maxAddresses?: number } = {}) {
+  /** `instance`: the edge that wrote the lines (edge-instance.ts), part of every derived id. */
+  constructor(salts: DailySalts, instance: string, options: { maxAddresses?: number } = {}) {
     this.#salts = salts;
+    this.#instance = instance;
     this.#addresses = new AddressHashes(options.maxAddresses ?? 65_536);
   }
 
@@ -87,7 +91,7 @@ export class EdgeRecordBuilder {
     if (!hashed) return { ok: false, reason: 'addr not an IP address' };
     // Spelled out (not a spread without `address`): one object shape, and the address stays behind.
     const record: EdgeRequestRecord = {
-      id: line.id,
+      id: line.id === null ? edgeRecordId(this.#instance, line.at, line.request) : line.id,
       at: line.at,
       kind: line.kind,
       method: line.method,

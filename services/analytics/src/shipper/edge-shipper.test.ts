@@ -10,6 +10,7 @@ import { nginxLine } from './edge-log-line.fixture.ts';
 import { EdgeShipper } from './edge-shipper.ts';
 import { LogFollower } from './log-follower.ts';
 import { FilePositionStore } from './log-position.ts';
+import { edgeRecordId } from './record-id.ts';
 import type { RecordSink } from './record-sink.ts';
 import { createShipperMetrics } from './shipper-metrics.ts';
 
@@ -18,7 +19,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const salts: SaltStore = { claim: async (_day, candidate) => candidate };
 const silent = { info() {}, warn() {}, error() {} };
-const id = (i: number) => i.toString(16).padStart(32, '0');
+const INSTANCE = '0123456789abcdef0123456789abcdef';
+/** The i-th request of a connection, and the id the shipper derives for it (the fixture's `$msec`). */
+const req = (i: number) => `4242.17.${i}`;
+const idOf = (i: number) => edgeRecordId(INSTANCE, '2025-12-03T02:20:00.123Z', req(i));
 
 /** In-memory double of our RecordSink that can be told to fail (NATS down). */
 class MemorySink implements RecordSink {
@@ -54,6 +58,7 @@ function shipper(log: string, sink: RecordSink) {
     positions,
     sink,
     salts: new DailySalts(salts, 60),
+    instance: INSTANCE,
     metrics,
     logger: silent,
     pollMs: 5,
@@ -72,7 +77,7 @@ test('ships every line once, counts the unparseable, retries through an outage, 
   const log = path.join(dir, 'a.log');
   writeFileSync(
     log,
-    `${nginxLine({ id: id(1) })}\nnot json at all\n${nginxLine({ id: id(2), addr: 'x' })}\n`,
+    `${nginxLine({ req: req(1) })}\nnot json at all\n${nginxLine({ req: req(2), addr: 'x' })}\n`,
   );
   const sink = new MemorySink();
   sink.failures = 2; // the first two batches fail (NATS away), then it is back
@@ -80,11 +85,11 @@ test('ships every line once, counts the unparseable, retries through an outage, 
   const running = s.run();
   // After the outage (retries at 100 and 200 ms): a fresh batch.
   await waitFor(() => sink.ids.size === 1, { timeoutMs: 3000, intervalMs: 10 });
-  appendFileSync(log, `${nginxLine({ id: id(3) })}\n`);
+  appendFileSync(log, `${nginxLine({ req: req(3) })}\n`);
   await waitFor(() => sink.ids.size === 2, { timeoutMs: 3000, intervalMs: 10 });
   s.stop();
   await running;
-  assert.deepEqual([...sink.ids].sort(), [id(1), id(3)]);
+  assert.deepEqual([...sink.ids].sort(), [idOf(1), idOf(3)]);
   // The first batch after the start and every retry ask for an ack per record; later fresh ones not.
   assert.equal(sink.modes[0], true);
   assert.deepEqual(sink.modes, [true, true, true, false], 'two failed attempts, the retry, a fresh batch');
@@ -102,14 +107,14 @@ test('stop drains what arrives while stopping (nginx flushes on its way down)', 
   const { s } = shipper(log, sink);
   const running = s.run();
   s.stop();
-  appendFileSync(log, `${nginxLine({ id: id(7) })}\n`);
+  appendFileSync(log, `${nginxLine({ req: req(7) })}\n`);
   await running;
-  assert.deepEqual([...sink.ids], [id(7)]);
+  assert.deepEqual([...sink.ids], [idOf(7)]);
 });
 
 test('stopped mid-outage: the batch is not checkpointed, so the next run ships it (no loss)', async () => {
   const log = path.join(dir, 'c.log');
-  writeFileSync(log, `${nginxLine({ id: id(9) })}\n`);
+  writeFileSync(log, `${nginxLine({ req: req(9) })}\n`);
   const down = new MemorySink();
   down.failures = 1_000;
   const first = shipper(log, down);
@@ -127,5 +132,5 @@ test('stopped mid-outage: the batch is not checkpointed, so the next run ships i
   await new Promise((resolve) => setTimeout(resolve, 100));
   second.s.stop();
   await again;
-  assert.deepEqual([...up.ids], [id(9)]);
+  assert.deepEqual([...up.ids], [idOf(9)]);
 });

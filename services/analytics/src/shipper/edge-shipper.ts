@@ -19,6 +19,8 @@ export interface ShipperDeps {
   positions: PositionStore;
   sink: RecordSink;
   salts: DailySalts;
+  /** The edge that writes the log (edge-instance.ts): part of every record id. */
+  instance: string;
   metrics: ShipperMetrics;
   logger: ShipperLogger;
   /**
@@ -50,7 +52,7 @@ export class EdgeShipper {
 
   constructor(deps: ShipperDeps) {
     this.#deps = deps;
-    this.#builder = new EdgeRecordBuilder(deps.salts);
+    this.#builder = new EdgeRecordBuilder(deps.salts, deps.instance);
   }
 
   stop(): void {

@@ -209,12 +209,16 @@ describe('/edge/decide/public and /edge/decide/download', () => {
 // Edge records (issue 11) take identity from the decision, never from the token: every grant names
 // who was granted, in both answer styles; no deny names anyone.
 describe('identity headers on grants (edge records)', () => {
-  const identity = (headers: Record<string, unknown>) => ({
-    tenant: headers['x-gatehouse-tenant-id'],
-    subscriber: headers['x-gatehouse-subscriber-id'],
-    episode: headers['x-gatehouse-episode-id'],
-    access: headers['x-gatehouse-access'],
-  });
+  // X-Gatehouse-Grant: "<tenant> <subscriber> <episode> <access>", "-" for none.
+  const identity = (headers: Record<string, unknown>) => {
+    const grant = headers['x-gatehouse-grant'];
+    if (grant === undefined)
+      return { tenant: undefined, subscriber: undefined, episode: undefined, access: undefined };
+    const [tenant, subscriber, episode, access, ...rest] = String(grant).split(' ');
+    assert.deepEqual(rest, [], String(grant));
+    const some = (value: string | undefined) => (value === '-' ? undefined : value);
+    return { tenant: some(tenant), subscriber: some(subscriber), episode, access };
+  };
   const subscriberIdentity = (access: string) => ({
     tenant: tenantId,
     subscriber: sub.subscriberId,

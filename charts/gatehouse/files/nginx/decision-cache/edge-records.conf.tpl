@@ -118,16 +118,8 @@ http {
     200 0;
   }
 
-  # Edge records: which requests write one (by the client path; internal redirects keep it).
-  map $request_uri $gh_record_kind {
-    default "";
-    "~^/m/" media;
-    "~^/d/" download;
-    "~^/pub/" public;
-    "~^/f/" feed;
-  }
-  # One JSON line per record; unset variables are logged as "-" (the shipper reads that as null).
-  log_format gh_edge_records escape=json '{"id":"$request_id","msec":"$msec","kind":"$gh_record_kind","method":"$request_method","status":"$status","bytes":"$body_bytes_sent","range":"$http_range","contentRange":"$sent_http_content_range","size":"$gh_size","tenant":"$gh_tenant","subscriber":"$gh_subscriber","episode":"$gh_episode","access":"$gh_access","ua":"$http_user_agent","addr":"$remote_addr"}';
+  # Edge records: one JSON line per record; unset variables are logged as "-" (the shipper reads that as null).
+  log_format gh_edge_records escape=json '{"req":"$pid.$connection.$connection_requests","msec":"$msec","kind":"$gh_record_kind","method":"$request_method","status":"$status","bytes":"$body_bytes_sent","range":"$http_range","contentRange":"$sent_http_content_range","size":"$gh_size","grant":"$gh_grant","tenant":"$gh_tenant","subscriber":"$gh_subscriber","ua":"$http_user_agent","addr":"$remote_addr"}';
 
   # SSRF guard: nginx fetches only from these storage origins (scheme://host:port).
   map $gh_origin $gh_origin_allowed {
@@ -164,6 +156,7 @@ http {
     proxy_headers_hash_bucket_size 128;
     # Media (decision-cache): the auth hop, then the origin from the shared cache.
     location ^~ /m/ {
+      set $gh_record_kind media;
       access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
       uninitialized_variable_warn off;
       open_file_cache max=10000 inactive=30s;
@@ -179,10 +172,7 @@ http {
       auth_request_set $gh_cache_control $upstream_http_cache_control;
       auth_request_set $gh_deny_status $upstream_http_x_media_deny_status;
       auth_request_set $gh_deny_message $upstream_http_x_media_deny_reason;
-      auth_request_set $gh_tenant $upstream_http_x_gatehouse_tenant_id;
-      auth_request_set $gh_subscriber $upstream_http_x_gatehouse_subscriber_id;
-      auth_request_set $gh_episode $upstream_http_x_gatehouse_episode_id;
-      auth_request_set $gh_access $upstream_http_x_gatehouse_access;
+      auth_request_set $gh_grant $upstream_http_x_gatehouse_grant;
       # auth_request knows 2xx/401/403; auth down or confused → 500 here → 503 to the client.
       error_page 401 403 = @gh_media_denied;
       error_page 500 502 503 504 = @gh_media_unavailable;
@@ -191,6 +181,7 @@ http {
       try_files /.gh $gh_target;
     }
     location ^~ /d/ {
+      set $gh_record_kind download;
       access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
       uninitialized_variable_warn off;
       open_file_cache max=10000 inactive=30s;
@@ -206,10 +197,7 @@ http {
       auth_request_set $gh_cache_control $upstream_http_cache_control;
       auth_request_set $gh_deny_status $upstream_http_x_media_deny_status;
       auth_request_set $gh_deny_message $upstream_http_x_media_deny_reason;
-      auth_request_set $gh_tenant $upstream_http_x_gatehouse_tenant_id;
-      auth_request_set $gh_subscriber $upstream_http_x_gatehouse_subscriber_id;
-      auth_request_set $gh_episode $upstream_http_x_gatehouse_episode_id;
-      auth_request_set $gh_access $upstream_http_x_gatehouse_access;
+      auth_request_set $gh_grant $upstream_http_x_gatehouse_grant;
       # auth_request knows 2xx/401/403; auth down or confused → 500 here → 503 to the client.
       error_page 401 403 = @gh_media_denied;
       error_page 500 502 503 504 = @gh_media_unavailable;
@@ -218,6 +206,7 @@ http {
       try_files /.gh $gh_target;
     }
     location ^~ /pub/ {
+      set $gh_record_kind public;
       access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
       uninitialized_variable_warn off;
       open_file_cache max=10000 inactive=30s;
@@ -233,10 +222,7 @@ http {
       auth_request_set $gh_cache_control $upstream_http_cache_control;
       auth_request_set $gh_deny_status $upstream_http_x_media_deny_status;
       auth_request_set $gh_deny_message $upstream_http_x_media_deny_reason;
-      auth_request_set $gh_tenant $upstream_http_x_gatehouse_tenant_id;
-      auth_request_set $gh_subscriber $upstream_http_x_gatehouse_subscriber_id;
-      auth_request_set $gh_episode $upstream_http_x_gatehouse_episode_id;
-      auth_request_set $gh_access $upstream_http_x_gatehouse_access;
+      auth_request_set $gh_grant $upstream_http_x_gatehouse_grant;
       # auth_request knows 2xx/401/403; auth down or confused → 500 here → 503 to the client.
       error_page 401 403 = @gh_media_denied;
       error_page 500 502 503 504 = @gh_media_unavailable;
@@ -578,6 +564,7 @@ http {
       return 404;
     }
     location ^~ /f/ {
+      set $gh_record_kind feed;
       access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
       uninitialized_variable_warn off;
       auth_request /_gh/auth;

@@ -90,16 +90,8 @@ http {
     200 0;
   }
 
-  # Edge records: which requests write one (by the client path; internal redirects keep it).
-  map $request_uri $gh_record_kind {
-    default "";
-    "~^/m/" media;
-    "~^/d/" download;
-    "~^/pub/" public;
-    "~^/f/" feed;
-  }
-  # One JSON line per record; unset variables are logged as "-" (the shipper reads that as null).
-  log_format gh_edge_records escape=json '{"id":"$request_id","msec":"$msec","kind":"$gh_record_kind","method":"$request_method","status":"$status","bytes":"$body_bytes_sent","range":"$http_range","contentRange":"$sent_http_content_range","size":"$gh_size","tenant":"$gh_tenant","subscriber":"$gh_subscriber","episode":"$gh_episode","access":"$gh_access","ua":"$http_user_agent","addr":"$remote_addr"}';
+  # Edge records: one JSON line per record; unset variables are logged as "-" (the shipper reads that as null).
+  log_format gh_edge_records escape=json '{"req":"$pid.$connection.$connection_requests","msec":"$msec","kind":"$gh_record_kind","method":"$request_method","status":"$status","bytes":"$body_bytes_sent","range":"$http_range","contentRange":"$sent_http_content_range","size":"$gh_size","grant":"$gh_grant","tenant":"$gh_tenant","subscriber":"$gh_subscriber","ua":"$http_user_agent","addr":"$remote_addr"}';
 
   # SSRF guard: nginx fetches only from these storage origins (scheme://host:port).
   map $gh_origin $gh_origin_allowed {
@@ -136,6 +128,7 @@ http {
     proxy_headers_hash_bucket_size 128;
     # Media (x-accel): the auth hop, then the origin from the shared cache.
     location ^~ /m/ {
+      set $gh_record_kind media;
       access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
       uninitialized_variable_warn off;
       types { }
@@ -179,6 +172,7 @@ http {
       error_page 500 502 503 504 = @gh_media_unavailable;
     }
     location ^~ /d/ {
+      set $gh_record_kind download;
       access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
       uninitialized_variable_warn off;
       types { }
@@ -222,6 +216,7 @@ http {
       error_page 500 502 503 504 = @gh_media_unavailable;
     }
     location ^~ /pub/ {
+      set $gh_record_kind public;
       access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
       uninitialized_variable_warn off;
       types { }
@@ -285,10 +280,7 @@ http {
       set $gh_origin $upstream_http_x_media_origin;
       set $gh_key $upstream_http_x_media_key;
       set $gh_size $upstream_http_x_media_size;
-      set $gh_tenant $upstream_http_x_gatehouse_tenant_id;
-      set $gh_subscriber $upstream_http_x_gatehouse_subscriber_id;
-      set $gh_episode $upstream_http_x_gatehouse_episode_id;
-      set $gh_access $upstream_http_x_gatehouse_access;
+      set $gh_grant $upstream_http_x_gatehouse_grant;
       if ($gh_origin_allowed = 0) { return 502; }
       if ($gh_key = "") { return 502; }
       # Slices: a range in the middle of a big file fetches only the slices it covers.
@@ -491,10 +483,7 @@ http {
       open_file_cache max=10000 inactive=30s;
       open_file_cache_valid 30s;
       open_file_cache_errors on;
-      set $gh_tenant $upstream_http_x_gatehouse_tenant_id;
-      set $gh_subscriber $upstream_http_x_gatehouse_subscriber_id;
-      set $gh_episode $upstream_http_x_gatehouse_episode_id;
-      set $gh_access $upstream_http_x_gatehouse_access;
+      set $gh_grant $upstream_http_x_gatehouse_grant;
       # Protected directory driver (seed 002): object keys are [A-Za-z0-9/._-] paths under it.
       alias /srv/gatehouse/protected/;
       # The type comes with the grant, not from the file extension.
@@ -539,6 +528,7 @@ http {
       return 404;
     }
     location ^~ /f/ {
+      set $gh_record_kind feed;
       access_log /var/log/gatehouse/edge-records.log gh_edge_records buffer=64k flush=1s if=$gh_record_kind;
       uninitialized_variable_warn off;
       auth_request /_gh/auth;

@@ -1,5 +1,5 @@
 import type { EdgeValues } from './edge-values.ts';
-import { block, comment, type Node } from './nginx-text.ts';
+import { comment, type Node } from './nginx-text.ts';
 
 /**
  * Edge records (issue 11, contract in packages/contracts/src/edge-records.ts): one JSON line per
@@ -35,7 +35,7 @@ export function recordsHttpContext(
   const fields: [string, string][] = [
     // Which request this was; the shipper derives the record id from it and `msec`
     // (services/analytics/src/shipper/record-id.ts). Not `$request_id`: its RAND_bytes per request
-    // was a third of what the record cost nginx.
+    // was a quarter of what the record cost nginx.
     ['req', '$pid.$connection.$connection_requests'],
     ['msec', '$msec'],
     ['kind', r.kind],
@@ -67,8 +67,8 @@ export function recordsHttpContext(
  * The record's kind, first thing in each route location (`/m/`, `/d/`, `/pub/`, `/f/`): set in the
  * rewrite phase, before auth is asked or any internal redirect, which keep it; the records log
  * writes a line only where it is set (`if=`). Not a `map` of `$request_uri`: that lookup lowercased
- * and hashed the whole URI, token included, and ran a regex on every request — a fifth of what
- * writing the record cost nginx (bench/edge-records-nginx-instructions.bench.ts).
+ * and hashed the whole URI, token included, and ran a regex on every request — about 2 600
+ * of the 20 700 instructions writing the record cost nginx (bench/edge-records-nginx-instructions.bench.ts).
  */
 export function recordsKind(v: EdgeValues, prefix: keyof typeof RECORD_KINDS): string[] {
   return v.records.enabled ? [`set ${recordNames(v).kind} ${RECORD_KINDS[prefix]};`] : [];

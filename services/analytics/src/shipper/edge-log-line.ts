@@ -1,17 +1,17 @@
 import type { EdgeRequestKind } from '@gatehouse/contracts';
 
 /**
- * One line of the nginx records log (format `gh_edge_records`, nginx-ingress/src/edge-records.ts):
- * a JSON object of strings, `-` where nginx had no value. Parsed strictly: a line that is not
- * exactly that is refused with a reason (the shipper counts it), never half-shipped.
- */
-/**
  * Which request of the edge a line is: `request` = `$pid.$connection.$connection_requests`, from
  * which the shipper derives the record id (record-id.ts); or, in lines of an older config, the id
  * nginx logged itself (`$request_id`).
  */
 export type EdgeLineKey = { request: string; id: null } | { request: null; id: string };
 
+/**
+ * One line of the nginx records log (format `gh_edge_records`, nginx-ingress/src/edge-records.ts):
+ * a JSON object of strings, `-` where nginx had no value. Parsed strictly: a line that is not
+ * exactly that is refused with a reason (the shipper counts it), never half-shipped.
+ */
 export type EdgeLogLine = EdgeLineKey & {
   at: string;
   kind: EdgeRequestKind;

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 
 /**
  * A record's id (its `Nats-Msg-Id`), derived instead of logged: nginx's `$request_id` costs an
- * OpenSSL `RAND_bytes` per request, about a third of what writing the record costs nginx
+ * OpenSSL `RAND_bytes` per request, about a quarter of what writing the record cost nginx
  * (bench/edge-records-nginx-instructions.bench.ts). What nginx logs instead is free:
  * `$pid.$connection.$connection_requests` — the worker, its connection's serial number and the
  * request's number on that connection — and `$msec`.

@@ -318,6 +318,7 @@ ensure_bridge() {
   ip link set "$BRIDGE" up
   sysctl -qw net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1
   ensure_service_route_guard
+  ensure_host_service_route
 }
 
 # A pod's packet to a Service address that kube-proxy did not translate (the Service has no
@@ -334,6 +335,18 @@ ensure_service_route_guard() {
 }
 remove_service_route_guard() {
   while ip rule del priority "$SERVICE_GUARD_PRIORITY" 2>/dev/null; do :; done
+}
+
+# The host's own packets to a Service address take the bridge, never the default route. The
+# route lookup happens at connect(), before kube-proxy's DNAT in OUTPUT, so the guard above
+# (an unreachable rule) cannot serve here: it would refuse translated Services too. Through the
+# bridge a translated packet is re-routed to its pod as before, and an address kube-proxy has
+# not programmed yet finds no neighbour and fails (EHOSTUNREACH) instead of reaching whatever
+# answers beyond the default gateway (seen in CI: a foreign server's 404 on a fresh Service's
+# address, and the client's kept-alive connection went on getting it after kube-proxy caught
+# up). The route goes when the bridge does.
+ensure_host_service_route() {
+  ip route replace "$SVC_CIDR" dev "$BRIDGE" src "$NODE_IP"
 }
 
 # --- readiness checks -------------------------------------------------------------------------

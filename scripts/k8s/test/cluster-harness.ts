@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -95,4 +96,25 @@ export function wgetFromPod(namespace: string, pod: string, url: string, seconds
     30_000,
   );
   return r.status === 0 ? r.stdout : null;
+}
+
+/**
+ * One GET from the host on a connection of its own (no keep-alive pool): a retry after a
+ * failed attempt must take kube-proxy's current rules, which apply to new connections only.
+ * Resolves with the status and body; rejects when no answer comes.
+ */
+export function hostGet(url: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
 }

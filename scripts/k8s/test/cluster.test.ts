@@ -1,14 +1,16 @@
 /**
  * The one-node cluster of scripts/k8s/cluster.sh runs real pods: node Ready, a Deployment of a
  * locally built image Ready through its readiness probe, its Service reached by ClusterIP
- * from the host (kube-proxy; an unknown Service address never answered from off the node), cluster DNS from a pod (CoreDNS), PodSecurity admission, a
- * NetworkPolicy enforced (kube-network-policies), resource metrics (metrics-server).
+ * from the host (kube-proxy; an unknown Service address never answered from off the node),
+ * cluster DNS from a pod (CoreDNS), PodSecurity admission, a NetworkPolicy enforced
+ * (kube-network-policies), resource metrics (metrics-server).
  * Runs only with GATEHOUSE_K8S_CLUSTER=1 and the cluster up (not part of `npm test` yet):
  *   bash scripts/k8s/cluster.sh up
  *   GATEHOUSE_K8S_CLUSTER=1 npx node --test --test-force-exit scripts/k8s/test/cluster.test.ts
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { waitFor } from '@gatehouse/testkit';
 import {
   hostGet,
   imageRef,
@@ -95,18 +97,15 @@ describe('one-node cluster', {
     assert.match(clusterIP, /^10\.97\.0\.\d+$/);
     // kube-proxy programs a new Service asynchronously; until then the address has no
     // neighbour on the bridge and the connection fails. Each attempt is a new connection.
-    const deadline = Date.now() + 30_000;
-    let answer: { status: number; body: string } | undefined;
-    let last: unknown;
-    while (Date.now() < deadline && answer?.status !== 200) {
-      answer = await hostGet(`http://${clusterIP}/`).catch((err: unknown) => {
-        last = err;
-        return undefined;
-      });
-      if (answer?.status !== 200) await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    assert.equal(answer?.status, 200, `last answer ${JSON.stringify(answer)}, last error ${String(last)}`);
-    assert.equal(answer.body.trim(), 'gatehouse-testbox');
+    const body = await waitFor(
+      async () => {
+        const answer = await hostGet(`http://${clusterIP}/`);
+        assert.equal(answer.status, 200);
+        return answer.body;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, description: `200 from http://${clusterIP}/` },
+    );
+    assert.equal(body.trim(), 'gatehouse-testbox');
   });
 
   test('a Service address kube-proxy does not know is never answered from off the node (host side)', async () => {
